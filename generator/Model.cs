@@ -1,0 +1,38 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.Text;
+using ResNetGen.Planning;
+
+namespace ResNetGen.Generator
+{
+    /// <summary>A type that encloses the annotated class, as it must be re-declared in the generated file.</summary>
+    internal sealed record ContainingType(string Keyword, string Name);
+
+    /// <summary>Where the generated members go: namespace, enclosing types (outermost first) and the class name.</summary>
+    internal sealed record TargetType(string? Namespace, EquatableArray<ContainingType> ContainingTypes, string Name)
+    {
+        public string FullName =>
+            (Namespace is null ? string.Empty : Namespace + ".") + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + ".")) + Name;
+    }
+
+    /// <summary>Everything the emitter needs for one annotated class. Equatable, so unchanged classes are not re-emitted.</summary>
+    internal sealed record ResNetModel(TargetType Type, ResNetSpec Spec);
+
+    /// <summary>A <see cref="Location"/> reduced to equatable values, so it can travel through the incremental pipeline.</summary>
+    internal sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePositionSpan LineSpan)
+    {
+        public Location ToLocation() => Location.Create(FilePath, TextSpan, LineSpan);
+
+        public static LocationInfo? From(Location? location) =>
+            location?.SourceTree is null ? null : new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
+    }
+
+    /// <summary>A diagnostic as equatable data: the descriptor, where, and the message arguments.</summary>
+    internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments)
+    {
+        public Diagnostic ToDiagnostic() =>
+            Diagnostic.Create(Descriptor, Location?.ToLocation(), System.Linq.Enumerable.ToArray<object>(Arguments));
+    }
+
+    /// <summary>The result of reading one [ResNet] attribute: a model to emit, or the reasons there is none.</summary>
+    internal sealed record ParseResult(ResNetModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+}

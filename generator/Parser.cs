@@ -1,0 +1,269 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ResNetGen.Planning;
+
+namespace ResNetGen.Generator
+{
+    /// <summary>
+    /// Reads one <c>[ResNet]</c> attribute into a <see cref="ResNetModel"/>, or into diagnostics that say what to change.
+    /// Every check torchvision would make at construction time is made here, at compile time.
+    /// </summary>
+    internal static class Parser
+    {
+        public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+        {
+            var diagnostics = new List<DiagnosticInfo>();
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0)
+            {
+                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            AttributeData attribute = context.Attributes[0];
+            LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation())
+                ?? LocationInfo.From(type.Locations.IsEmpty ? null : type.Locations[0]);
+
+            void Report(DiagnosticDescriptor descriptor, params object[] arguments)
+            {
+                var texts = new string[arguments.Length];
+                for (int i = 0; i < arguments.Length; i++)
+                {
+                    texts[i] = System.Convert.ToString(arguments[i], CultureInfo.InvariantCulture) ?? string.Empty;
+                }
+
+                diagnostics.Add(new DiagnosticInfo(descriptor, location, new EquatableArray<string>(texts)));
+            }
+
+            TargetType? target = ReadTarget(context, type, Report);
+            ResNetSpec? spec = ReadSpec(attribute, Report);
+            if (spec is not null)
+            {
+                CheckPlan(spec, Report);
+            }
+
+            ResNetModel? model = diagnostics.Count == 0 && target is not null && spec is not null ? new ResNetModel(target, spec) : null;
+            return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+        }
+
+        private static TargetType? ReadTarget(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, System.Action<DiagnosticDescriptor, object[]> report)
+        {
+            if (type.IsRecord || type.TypeKind != TypeKind.Class || type.IsStatic)
+            {
+                string what = type.IsRecord ? "a record" : type.IsStatic ? "a static class" : "a " + type.TypeKind.ToString().ToLowerInvariant();
+                report(DiagnosticDescriptors.NotAClass, new object[] { type.Name, what });
+                return null;
+            }
+
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (current.IsGenericType)
+                {
+                    report(DiagnosticDescriptors.GenericType, new object[] { type.Name });
+                    return null;
+                }
+            }
+
+            var containing = new List<ContainingType>();
+            bool partial = true;
+            for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
+            {
+                if (!IsPartial(current))
+                {
+                    report(DiagnosticDescriptors.TypeNotPartial, new object[] { current.Name });
+                    partial = false;
+                }
+
+                if (!SymbolEqualityComparer.Default.Equals(current, type))
+                {
+                    containing.Insert(0, new ContainingType(Keyword(current), current.Name));
+                }
+            }
+
+            if (!partial)
+            {
+                return null;
+            }
+
+            string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+            return new TargetType(ns, new EquatableArray<ContainingType>(containing.ToArray()), type.Name);
+        }
+
+        private static bool IsPartial(INamedTypeSymbol type)
+        {
+            foreach (SyntaxReference reference in type.DeclaringSyntaxReferences)
+            {
+                if (reference.GetSyntax() is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword))
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
+        private static string Keyword(INamedTypeSymbol type) => type switch
+        {
+            { IsRecord: true, TypeKind: TypeKind.Struct } => "record struct",
+            { IsRecord: true } => "record",
+            { TypeKind: TypeKind.Struct } => "struct",
+            { TypeKind: TypeKind.Interface } => "interface",
+            _ => "class",
+        };
+
+        private static ResNetSpec? ReadSpec(AttributeData attribute, System.Action<DiagnosticDescriptor, object[]> report)
+        {
+            ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
+            if (arguments.Length != 2 || HasErrors(arguments[0]) || HasErrors(arguments[1]) || arguments[0].Value is not int block)
+            {
+                // The compiler reports malformed attribute arguments itself.
+                return null;
+            }
+
+            int[] layers = arguments[1].IsNull ? new int[0] : ReadArray<int>(arguments[1]);
+            var values = new Dictionary<string, int>
+            {
+                ["NumClasses"] = 1000,
+                ["InputChannels"] = 3,
+                ["InputHeight"] = 224,
+                ["InputWidth"] = 224,
+                ["BatchSize"] = 1,
+                ["Groups"] = 1,
+                ["WidthPerGroup"] = 64,
+            };
+            bool[] dilation = new bool[3];
+            foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
+            {
+                if (HasErrors(named.Value))
+                {
+                    return null;
+                }
+
+                if (named.Key == "ReplaceStrideWithDilation")
+                {
+                    dilation = named.Value.IsNull ? new bool[3] : ReadArray<bool>(named.Value);
+                }
+                else if (values.ContainsKey(named.Key) && named.Value.Value is int value)
+                {
+                    values[named.Key] = value;
+                }
+            }
+
+            bool valid = true;
+            if (layers.Length != 4)
+            {
+                report(DiagnosticDescriptors.WrongStageCount, new object[] { layers.Length, layers.Length == 1 ? "was" : "were" });
+                valid = false;
+            }
+
+            for (int i = 0; i < layers.Length; i++)
+            {
+                if (layers[i] < 1)
+                {
+                    report(DiagnosticDescriptors.StageDepthTooSmall, new object[] { i + 1, layers[i] });
+                    valid = false;
+                }
+            }
+
+            foreach (KeyValuePair<string, int> option in values)
+            {
+                if (option.Value < 1)
+                {
+                    report(DiagnosticDescriptors.OptionTooSmall, new object[] { option.Key, option.Value });
+                    valid = false;
+                }
+            }
+
+            if (dilation.Length != 3)
+            {
+                report(DiagnosticDescriptors.WrongDilationLength, new object[] { dilation.Length });
+                valid = false;
+            }
+
+            var kind = (BlockKind)block;
+            if (kind == BlockKind.Basic && (values["Groups"] != 1 || values["WidthPerGroup"] != 64))
+            {
+                report(DiagnosticDescriptors.BasicBlockGroups, new object[] { values["Groups"], values["WidthPerGroup"] });
+                valid = false;
+            }
+
+            if (!valid || (kind != BlockKind.Basic && kind != BlockKind.Bottleneck))
+            {
+                return null;
+            }
+
+            return new ResNetSpec(
+                kind,
+                new EquatableArray<int>(layers),
+                values["NumClasses"],
+                values["InputChannels"],
+                values["InputHeight"],
+                values["InputWidth"],
+                values["BatchSize"],
+                values["Groups"],
+                values["WidthPerGroup"],
+                new EquatableArray<bool>(dilation));
+        }
+
+        /// <summary>Runs the planner to find what only the full shape walk can reveal (empty maps, oversized buffers, dilated basic blocks).</summary>
+        private static void CheckPlan(ResNetSpec spec, System.Action<DiagnosticDescriptor, object[]> report)
+        {
+            Planner.Plan(spec, out PlanError? error);
+            switch (error?.Kind)
+            {
+                case PlanErrorKind.EmptyFeatureMap:
+                    report(DiagnosticDescriptors.InputTooSmall, new object[] { spec.InputHeight, spec.InputWidth, error.Module, error.Detail });
+                    break;
+                case PlanErrorKind.TooLarge:
+                    report(DiagnosticDescriptors.NetworkTooLarge, new object[] { error.Detail });
+                    break;
+                case PlanErrorKind.BasicBlockDilation:
+                    report(DiagnosticDescriptors.BasicBlockDilation, new object[] { error.Module, error.Detail });
+                    break;
+            }
+        }
+
+        private static bool HasErrors(TypedConstant constant)
+        {
+            if (constant.Kind == TypedConstantKind.Error)
+            {
+                return true;
+            }
+
+            if (constant.Kind == TypedConstantKind.Array && !constant.IsNull)
+            {
+                foreach (TypedConstant element in constant.Values)
+                {
+                    if (HasErrors(element))
+                    {
+                        return true;
+                    }
+                }
+            }
+
+            return false;
+        }
+
+        private static T[] ReadArray<T>(TypedConstant constant)
+        {
+            if (constant.Kind != TypedConstantKind.Array)
+            {
+                return constant.Value is T single ? new[] { single } : new T[0];
+            }
+
+            var result = new List<T>();
+            foreach (TypedConstant element in constant.Values)
+            {
+                if (element.Value is T value)
+                {
+                    result.Add(value);
+                }
+            }
+
+            return result.ToArray();
+        }
+    }
+}
