@@ -170,6 +170,12 @@ namespace ResNetGen.Generator
             w.Line(GeneratedCode);
             w.Line("public static " + type.Name + " CreateRandom(int seed) => new " + type.Name + "(" + Api + ".StateDict.CreateRandom(Parameters, seed));");
             w.Line();
+            w.Line("/// <summary>Builds the network from tensors already in memory, keyed and shaped as <see cref=\"Parameters\"/>.</summary>");
+            w.Line("/// <param name=\"weights\">A torchvision state_dict; batch norm is folded and weights are packed here, once.</param>");
+            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">A tensor is missing or has the wrong shape; the message names it.</exception>");
+            w.Line(GeneratedCode);
+            w.Line("public static " + type.Name + " FromStateDict(" + Api + ".StateDict weights) => new " + type.Name + "(weights);");
+            w.Line();
         }
 
         private static void EmitForward(SourceWriter w, NetworkPlan plan)

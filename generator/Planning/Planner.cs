@@ -129,6 +129,11 @@ namespace ResNetGen.Planning
             int identity = downsample ? AddDownsample(module, x, input, output.Channels, stride) : x;
             int result = NewBuffer(output, module + ".conv2");
             AddConvolution(module + ".conv2", module + ".bn2", mid, output, t1, result, 3, 1, 1, 1, 1, identity, relu: true);
+            if (downsample)
+            {
+                AddConvolutionTensors(module + ".downsample.0", module + ".downsample.1", input.Channels, output.Channels, 1, 1);
+            }
+
             CloseSection(string.Format(
                 CultureInfo.InvariantCulture,
                 "{0}: basic block {1}→{2}{3}, {4}, {5}",
@@ -155,6 +160,11 @@ namespace ResNetGen.Planning
             int identity = downsample ? AddDownsample(module, x, input, outChannels, stride) : x;
             int result = NewBuffer(output, module + ".conv3");
             AddConvolution(module + ".conv3", module + ".bn3", mid, output, t2, result, 1, 1, 0, 1, 1, identity, relu: true);
+            if (downsample)
+            {
+                AddConvolutionTensors(module + ".downsample.0", module + ".downsample.1", input.Channels, outChannels, 1, 1);
+            }
+
 
             string grouping = _spec.Groups == 1 ? string.Empty : " (" + _spec.Groups.ToString(CultureInfo.InvariantCulture) + " groups)";
             CloseSection(string.Format(
@@ -172,12 +182,16 @@ namespace ResNetGen.Planning
             return (result, output);
         }
 
-        /// <summary>torchvision's <c>downsample = Sequential(conv1x1(inplanes, planes * expansion, stride), BatchNorm2d)</c>.</summary>
+        /// <summary>
+        /// torchvision's <c>downsample = Sequential(conv1x1(inplanes, planes * expansion, stride), BatchNorm2d)</c>.
+        /// It runs before the block's last convolution, whose epilogue adds it, but torchvision registers it last,
+        /// so the caller adds its state_dict entries after the block's own.
+        /// </summary>
         private int AddDownsample(string module, int x, FeatureShape input, int outChannels, int stride)
         {
             FeatureShape shape = ConvolutionShape(module + ".downsample.0", input, outChannels, 1, stride, 0, 1);
             int result = NewBuffer(shape, module + ".downsample.0");
-            AddConvolution(module + ".downsample.0", module + ".downsample.1", input, shape, x, result, 1, stride, 0, 1, 1, -1, relu: false);
+            _currentOps.Add(new ConvolutionOp(module + ".downsample.0", module + ".downsample.1", input, shape, x, result, 1, stride, 0, 1, 1, -1, false));
             return result;
         }
 
@@ -186,11 +200,17 @@ namespace ResNetGen.Planning
             int kernel, int stride, int padding, int dilation, int groups, int residual, bool relu)
         {
             _currentOps.Add(new ConvolutionOp(module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, relu));
-            AddTensor(module + ".weight", TensorRole.ConvolutionWeight, output.Channels, input.Channels / groups, kernel, kernel);
-            AddTensor(batchNorm + ".weight", TensorRole.BatchNormWeight, output.Channels);
-            AddTensor(batchNorm + ".bias", TensorRole.BatchNormBias, output.Channels);
-            AddTensor(batchNorm + ".running_mean", TensorRole.BatchNormRunningMean, output.Channels);
-            AddTensor(batchNorm + ".running_var", TensorRole.BatchNormRunningVar, output.Channels);
+            AddConvolutionTensors(module, batchNorm, input.Channels, output.Channels, kernel, groups);
+        }
+
+        /// <summary>A convolution's weight and its batch norm's parameters and buffers, in torchvision's order.</summary>
+        private void AddConvolutionTensors(string module, string batchNorm, int inChannels, int outChannels, int kernel, int groups)
+        {
+            AddTensor(module + ".weight", TensorRole.ConvolutionWeight, outChannels, inChannels / groups, kernel, kernel);
+            AddTensor(batchNorm + ".weight", TensorRole.BatchNormWeight, outChannels);
+            AddTensor(batchNorm + ".bias", TensorRole.BatchNormBias, outChannels);
+            AddTensor(batchNorm + ".running_mean", TensorRole.BatchNormRunningMean, outChannels);
+            AddTensor(batchNorm + ".running_var", TensorRole.BatchNormRunningVar, outChannels);
             AddTensor(batchNorm + ".num_batches_tracked", TensorRole.BatchNormBatchesTracked);
         }
 

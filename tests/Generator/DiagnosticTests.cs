@@ -1,0 +1,134 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace ResNetGen.Tests.Generator;
+
+/// <summary>Every invalid declaration gets one specific error, on the [ResNet] attribute, and no generated code.</summary>
+public sealed class DiagnosticTests
+{
+    [Theory]
+    [InlineData("RNG003", "ResNet(Block.Bottleneck, 3, 4, 6)", "exactly four stage depths", "3 were given")]
+    [InlineData("RNG003", "ResNet(Block.Basic)", "exactly four stage depths", "0 were given")]
+    [InlineData("RNG004", "ResNet(Block.Bottleneck, 3, 0, 6, 3)", "layer2 has depth 0")]
+    [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, NumClasses = 0)", "NumClasses is 0")]
+    [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, BatchSize = -2)", "BatchSize is -2")]
+    [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputChannels = 0)", "InputChannels is 0")]
+    [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, Groups = 0)", "Groups is 0")]
+    [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, WidthPerGroup = 0)", "WidthPerGroup is 0")]
+    [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 0)", "InputHeight is 0")]
+    [InlineData("RNG006", "ResNet(Block.Bottleneck, 3, 4, 6, 3, ReplaceStrideWithDilation = new[] { true, true })", "has 2 element(s)")]
+    [InlineData("RNG008", "ResNet(Block.Basic, 2, 2, 2, 2, Groups = 32)", "Groups is 32 and WidthPerGroup is 64")]
+    [InlineData("RNG008", "ResNet(Block.Basic, 2, 2, 2, 2, WidthPerGroup = 128)", "Groups is 1 and WidthPerGroup is 128")]
+    [InlineData("RNG009", "ResNet(Block.Basic, 2, 2, 2, 2, ReplaceStrideWithDilation = new[] { false, true, false })", "'layer3.1' would get dilation 2")]
+    [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 50000, InputWidth = 50000)", "the input needs 7,500,000,000 floats")]
+    [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 2000, InputWidth = 2000, BatchSize = 64)", "the output of 'conv1' needs")]
+    public void InvalidAttributeIsReportedOnTheAttribute(string id, string attribute, params string[] messageParts)
+    {
+        string source = $$"""
+            using ResNetGen;
+
+            [{{attribute}}]
+            public partial class Net { }
+            """;
+
+        GeneratorOutcome outcome = GeneratorHarness.Run(source);
+
+        Diagnostic diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        AssertOnAttribute(source, attribute, diagnostic);
+        foreach (string part in messageParts)
+        {
+            Assert.Contains(part, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        Assert.Empty(outcome.Sources);
+    }
+
+    [Fact]
+    public void ClassNotPartial()
+    {
+        const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2)";
+        const string source = "using ResNetGen;\n[" + attribute + "]\npublic class Net { }\n";
+
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Run(source).GeneratorDiagnostics);
+
+        Assert.Equal("RNG001", diagnostic.Id);
+        Assert.Contains("'Net' must be declared partial", diagnostic.GetMessage());
+        AssertOnAttribute(source, attribute, diagnostic);
+    }
+
+    [Fact]
+    public void ContainingTypeNotPartial()
+    {
+        const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2)";
+        const string source = "using ResNetGen;\npublic class Outer {\n[" + attribute + "]\npublic partial class Net { }\n}\n";
+
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Run(source).GeneratorDiagnostics);
+
+        Assert.Equal("RNG001", diagnostic.Id);
+        Assert.Contains("'Outer' must be declared partial", diagnostic.GetMessage());
+        AssertOnAttribute(source, attribute, diagnostic);
+    }
+
+    [Theory]
+    [InlineData("public partial class Net<T> { }")]
+    [InlineData("public partial class Outer<T> { [ATTRIBUTE] public partial class Net { } }")]
+    public void GenericClassOrContainer(string declaration)
+    {
+        const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2)";
+        string body = declaration.Contains("ATTRIBUTE") ? declaration.Replace("ATTRIBUTE", attribute) : "[" + attribute + "]\n" + declaration;
+        string source = "using ResNetGen;\n" + body + "\n";
+
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Run(source).GeneratorDiagnostics);
+
+        Assert.Equal("RNG002", diagnostic.Id);
+        AssertOnAttribute(source, attribute, diagnostic);
+    }
+
+    [Theory]
+    [InlineData("public static partial class Net { }", "a static class")]
+    [InlineData("public partial record Net { }", "a record")]
+    public void NotAPlainClass(string declaration, string what)
+    {
+        const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2)";
+        string source = "using ResNetGen;\n[" + attribute + "]\n" + declaration + "\n";
+
+        Diagnostic diagnostic = Assert.Single(GeneratorHarness.Run(source).GeneratorDiagnostics);
+
+        Assert.Equal("RNG011", diagnostic.Id);
+        Assert.Contains(what, diagnostic.GetMessage());
+        AssertOnAttribute(source, attribute, diagnostic);
+    }
+
+    [Fact]
+    public void SeveralProblemsAreAllReported()
+    {
+        const string attribute = "ResNet(Block.Basic, 0, 2, 2, 2, NumClasses = 0, Groups = 2)";
+        const string source = "using ResNetGen;\n[" + attribute + "]\npublic partial class Net { }\n";
+
+        string[] ids = GeneratorHarness.Run(source).GeneratorDiagnostics.Select(d => d.Id).OrderBy(id => id).ToArray();
+
+        Assert.Equal(new[] { "RNG004", "RNG005", "RNG008" }, ids);
+    }
+
+    [Fact]
+    public void MalformedArgumentsAreLeftToTheCompiler()
+    {
+        const string source = "using ResNetGen;\n[ResNet(Block.Basic, 2, 2, \"two\", 2)]\npublic partial class Net { }\n";
+
+        GeneratorOutcome outcome = GeneratorHarness.Run(source);
+
+        Assert.Empty(outcome.GeneratorDiagnostics);
+        Assert.Empty(outcome.Sources);
+        Assert.Contains(outcome.CompilationDiagnostics, d => d.Id == "CS1503");
+    }
+
+    private static void AssertOnAttribute(string source, string attribute, Diagnostic diagnostic)
+    {
+        int start = source.IndexOf(attribute, System.StringComparison.Ordinal);
+        Assert.Equal(start, diagnostic.Location.SourceSpan.Start);
+        Assert.Equal(attribute.Length, diagnostic.Location.SourceSpan.Length);
+    }
+}

@@ -1,0 +1,135 @@
+using System;
+using System.Linq;
+using ResNetGen.Kernels;
+using Xunit;
+
+namespace ResNetGen.Tests.Kernels;
+
+/// <summary>
+/// The convolution kernel against a float64 reference on shapes that hit every edge: partial tiles in both
+/// directions, odd channel counts, groups, stride, dilation, padding wider than the map, 1x1 maps, batches.
+/// Tolerance: |y - ref| ≤ 1e-6 · Σ|w·x| + 1e-7, far inside float32 accumulation error bounds (K · 2^-24 · Σ|w·x|),
+/// but large enough that any indexing mistake fails.
+/// </summary>
+[Collection(nameof(KernelSettingsCollection))]
+public sealed class ConvolutionTests
+{
+    // batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups
+    public static TheoryData<int, int, int, int, int, int, int, int, int, int> Shapes => new()
+    {
+        { 1, 8, 8, 8, 12, 1, 1, 0, 1, 1 },      // pointwise, full tiles (64 pixels, 12 rows)
+        { 1, 5, 7, 9, 7, 1, 1, 0, 1, 1 },       // pointwise, partial tiles both ways
+        { 2, 16, 9, 9, 13, 1, 2, 0, 1, 1 },     // strided 1x1 projection, batch 2
+        { 1, 3, 11, 13, 6, 3, 1, 1, 1, 1 },     // 3x3 same padding
+        { 1, 4, 10, 10, 8, 3, 2, 1, 1, 1 },     // 3x3 stride 2
+        { 1, 4, 9, 12, 5, 3, 1, 2, 2, 1 },      // dilation 2
+        { 1, 6, 13, 13, 11, 3, 1, 4, 4, 1 },    // dilation 4, padding 4
+        { 2, 3, 23, 19, 16, 7, 2, 3, 1, 1 },    // the stem's 7x7 stride 2
+        { 1, 6, 8, 8, 9, 3, 1, 1, 1, 3 },       // 3 groups, 2 → 3 channels each
+        { 1, 8, 7, 7, 8, 3, 2, 1, 1, 4 },       // 4 groups with stride
+        { 1, 32, 5, 5, 32, 3, 1, 2, 2, 32 },    // one channel per group, dilated
+        { 1, 4, 1, 1, 7, 3, 1, 1, 1, 1 },       // a 1x1 map: every tap but the centre is padding
+        { 1, 3, 2, 3, 4, 3, 2, 3, 3, 1 },       // padding larger than the map
+        { 3, 2, 4, 4, 3, 1, 1, 0, 1, 1 },       // 16 pixels exactly, batch 3
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void MatchesFloat64Reference(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    {
+        foreach (bool scalar in new[] { false, true })
+        {
+            KernelSettings.ForceScalar = scalar;
+            try
+            {
+                Check<Bias>(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups, seed: 1);
+                Check<BiasRelu>(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups, seed: 2);
+                Check<BiasResidualRelu>(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups, seed: 3);
+            }
+            finally
+            {
+                KernelSettings.ForceScalar = false;
+            }
+        }
+    }
+
+    [Fact]
+    public void ScalarAndVectorPathsAreBitIdentical()
+    {
+        // Both paths accumulate with fused multiply-adds in the same order, so they must agree to the bit.
+        var random = new Random(7);
+        float[] input = Reference.RandomFloats(random, 2 * 6 * 15 * 11);
+        float[] weights = Reference.RandomFloats(random, 10 * 3 * 9);
+        float[] bias = Reference.RandomFloats(random, 10);
+        float[] residual = Reference.RandomFloats(random, 2 * 10 * 8 * 6);
+        ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, 10, 3, 3, 2);
+        var geometry = new ConvolutionGeometry(2, 6, 15, 11, 10, 8, 6, 3, 2, 1, 1, 2);
+        var vector = new float[residual.Length];
+        var scalar = new float[residual.Length];
+
+        Convolution.Forward<BiasResidualRelu>(layer, geometry, input, vector, residual);
+        KernelSettings.ForceScalar = true;
+        try
+        {
+            Convolution.Forward<BiasResidualRelu>(layer, geometry, input, scalar, residual);
+        }
+        finally
+        {
+            KernelSettings.ForceScalar = false;
+        }
+
+        Assert.Equal(vector, scalar);
+    }
+
+    [Fact]
+    public void MismatchedGeometryIsRejected()
+    {
+        ConvolutionLayer layer = ConvolutionLayer.Create(new float[8 * 4 * 9], new float[8], 8, 4, 3, 1);
+        var wrongChannels = new ConvolutionGeometry(1, 5, 4, 4, 8, 4, 4, 3, 1, 1, 1, 1);
+
+        var error = Assert.Throws<ArgumentException>(() => Convolution.Forward<Bias>(layer, wrongChannels, new float[80], new float[128], default));
+        Assert.Contains("does not match the layer", error.Message);
+
+        var geometry = new ConvolutionGeometry(1, 4, 4, 4, 8, 4, 4, 3, 1, 1, 1, 1);
+        error = Assert.Throws<ArgumentException>(() => Convolution.Forward<Bias>(layer, geometry, new float[64], new float[127], default));
+        Assert.Contains("destination 127 (needs 128)", error.Message);
+    }
+
+    private static void Check<TEpilogue>(
+        int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups, int seed)
+        where TEpilogue : struct, IEpilogue
+    {
+        var random = new Random(seed);
+        int outHeight = ((height + (2 * padding) - (dilation * (kernel - 1)) - 1) / stride) + 1;
+        int outWidth = ((width + (2 * padding) - (dilation * (kernel - 1)) - 1) / stride) + 1;
+        float[] input = Reference.RandomFloats(random, batch * inChannels * height * width);
+        float[] weights = Reference.RandomFloats(random, outChannels * (inChannels / groups) * kernel * kernel);
+        float[] bias = Reference.RandomFloats(random, outChannels);
+        float[] residual = Reference.RandomFloats(random, batch * outChannels * outHeight * outWidth);
+        ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, outChannels, inChannels / groups, kernel, groups);
+        var geometry = new ConvolutionGeometry(batch, inChannels, height, width, outChannels, outHeight, outWidth, kernel, stride, padding, dilation, groups);
+        var output = new float[residual.Length];
+
+        Convolution.Forward<TEpilogue>(layer, geometry, input, output, TEpilogue.UsesResidual ? residual : default);
+
+        (double[] expected, double[] magnitude) = Reference.Convolution(input, batch, inChannels, height, width, weights, bias, outChannels, kernel, stride, padding, dilation, groups);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double value = expected[i];
+            if (TEpilogue.UsesResidual)
+            {
+                value += residual[i];
+            }
+
+            if (typeof(TEpilogue) != typeof(Bias))
+            {
+                value = Math.Max(value, 0);
+            }
+
+            double tolerance = (1e-6 * (magnitude[i] + Math.Abs(residual[i]))) + 1e-7;
+            Assert.True(
+                Math.Abs(output[i] - value) <= tolerance,
+                $"{typeof(TEpilogue).Name}, scalar={KernelSettings.ForceScalar}: output {i} is {output[i]}, expected {value} ± {tolerance}");
+        }
+    }
+}

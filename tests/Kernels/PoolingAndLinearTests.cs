@@ -1,0 +1,99 @@
+using System;
+using System.Linq;
+using ResNetGen.Kernels;
+using Xunit;
+
+namespace ResNetGen.Tests.Kernels;
+
+[Collection(nameof(KernelSettingsCollection))]
+public sealed class PoolingAndLinearTests
+{
+    [Theory]
+    [InlineData(1, 4, 112, 112)]
+    [InlineData(2, 3, 7, 5)]
+    [InlineData(1, 2, 1, 1)]
+    [InlineData(1, 1, 2, 3)]
+    public void MaxPoolMatchesReferenceAndPaddingNeverWins(int batch, int channels, int height, int width)
+    {
+        var random = new Random(height * width);
+
+        // All-negative input: if padding (zero) ever took part in the max, outputs on the border would be 0.
+        float[] input = Reference.RandomFloats(random, batch * channels * height * width).Select(v => -1 - Math.Abs(v)).ToArray();
+        int outHeight = ((height + 2 - 3) / 2) + 1;
+        int outWidth = ((width + 2 - 3) / 2) + 1;
+        var output = new float[batch * channels * outHeight * outWidth];
+
+        MaxPool.Forward(input, output, batch, channels, height, width, outHeight, outWidth, kernel: 3, stride: 2, padding: 1);
+
+        double[] expected = Reference.MaxPool(input, batch * channels, height, width, 3, 2, 1);
+        Assert.Equal(expected.Select(v => (float)v), output);
+        Assert.All(output, v => Assert.True(v < -1));
+    }
+
+    [Theory]
+    [InlineData(1, 2048, 7, 7)]
+    [InlineData(2, 5, 3, 1)]
+    [InlineData(1, 3, 1, 1)]
+    public void GlobalAveragePoolIsTheChannelMean(int batch, int channels, int height, int width)
+    {
+        var random = new Random(channels);
+        float[] input = Reference.RandomFloats(random, batch * channels * height * width);
+        var output = new float[batch * channels];
+
+        GlobalAveragePool.Forward(input, output, batch, channels, height, width);
+
+        int plane = height * width;
+        for (int p = 0; p < batch * channels; p++)
+        {
+            double mean = input.Skip(p * plane).Take(plane).Select(v => (double)v).Average();
+            Assert.Equal(mean, output[p], 6);
+        }
+    }
+
+    [Theory]
+    [InlineData(1, 2048, 1000)]
+    [InlineData(3, 13, 7)]
+    [InlineData(2, 1, 1)]
+    public void LinearMatchesReference(int batch, int inFeatures, int outFeatures)
+    {
+        var random = new Random(inFeatures + outFeatures);
+        var weights = new StateDict("test");
+        float[] weight = Reference.RandomFloats(random, outFeatures * inFeatures);
+        float[] bias = Reference.RandomFloats(random, outFeatures);
+        weights.Add("fc.weight", new Tensor(new[] { outFeatures, inFeatures }, weight));
+        weights.Add("fc.bias", new Tensor(new[] { outFeatures }, bias));
+        LinearLayer layer = LinearLayer.Create(weights, "fc");
+        float[] input = Reference.RandomFloats(random, batch * inFeatures);
+
+        foreach (bool scalar in new[] { false, true })
+        {
+            KernelSettings.ForceScalar = scalar;
+            var output = new float[batch * outFeatures];
+            try
+            {
+                Linear.Forward(layer, input, output, batch, inFeatures, outFeatures);
+            }
+            finally
+            {
+                KernelSettings.ForceScalar = false;
+            }
+
+            for (int n = 0; n < batch; n++)
+            {
+                for (int o = 0; o < outFeatures; o++)
+                {
+                    double sum = bias[o];
+                    double magnitude = Math.Abs(bias[o]);
+                    for (int i = 0; i < inFeatures; i++)
+                    {
+                        double term = (double)weight[(o * inFeatures) + i] * input[(n * inFeatures) + i];
+                        sum += term;
+                        magnitude += Math.Abs(term);
+                    }
+
+                    Assert.True(Math.Abs(output[(n * outFeatures) + o] - sum) <= (1e-6 * magnitude) + 1e-7, $"output [{n}, {o}]");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,14 @@
+namespace ResNetGen.Tests.Networks;
+
+/// <summary>Small basic-block network: batch 2, non-square input, 10 classes.</summary>
+[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 40, InputWidth = 36, NumClasses = 10, BatchSize = 2)]
+public partial class TinyBasicNet
+{
+}
+
+/// <summary>Small bottleneck network exercising groups, width per group, dilation, odd channels and sizes.</summary>
+[ResNet(Block.Bottleneck, 1, 2, 1, 1, Groups = 4, WidthPerGroup = 8, ReplaceStrideWithDilation = new[] { false, true, true },
+    InputChannels = 5, InputHeight = 33, InputWidth = 47, NumClasses = 7)]
+public partial class TinyBottleneckNet
+{
+}

@@ -1,0 +1,144 @@
+using System;
+using System.Linq;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace ResNetGen.Tests.Networks;
+
+/// <summary>Generated networks against the independent float64 reference, and under concurrent calls.</summary>
+public sealed class WholeNetworkTests
+{
+    /// <summary>float32 against float64 through a whole network: ‖out − ref‖ / ‖ref‖ ≤ 1e-5.</summary>
+    private const double Tolerance = 1e-5;
+
+    [Fact]
+    public void BasicNetworkMatchesReference()
+    {
+        StateDict weights = TestWeights.WithRandomBatchNorm(TinyBasicNet.Parameters, seed: 11);
+        TinyBasicNet network = TinyBasicNet.FromStateDict(weights);
+        float[] input = TestWeights.Input(TinyBasicNet.InputLength, seed: 12);
+        var output = new float[TinyBasicNet.OutputLength];
+
+        network.Forward(input, output);
+
+        double[] expected = new ReferenceResNet(weights, bottleneck: false, new[] { 1, 1, 1, 1 })
+            .Forward(input, TinyBasicNet.BatchSize, TinyBasicNet.InputChannels, TinyBasicNet.InputHeight, TinyBasicNet.InputWidth);
+        Assert.True(TestWeights.RelativeError(output, expected) <= Tolerance, $"relative error {TestWeights.RelativeError(output, expected):E2}");
+        Assert.Equal(ArgMax(expected.Take(10)), ArgMax(output.Take(10).Select(v => (double)v)));
+        Assert.Equal(ArgMax(expected.Skip(10)), ArgMax(output.Skip(10).Select(v => (double)v)));
+    }
+
+    [Fact]
+    public void BottleneckNetworkWithGroupsAndDilationMatchesReference()
+    {
+        StateDict weights = TestWeights.WithRandomBatchNorm(TinyBottleneckNet.Parameters, seed: 21);
+        TinyBottleneckNet network = TinyBottleneckNet.FromStateDict(weights);
+        float[] input = TestWeights.Input(TinyBottleneckNet.InputLength, seed: 22);
+        var output = new float[TinyBottleneckNet.OutputLength];
+
+        network.Forward(input, output);
+
+        double[] expected = new ReferenceResNet(weights, bottleneck: true, new[] { 1, 2, 1, 1 }, groups: 4, widthPerGroup: 8, new[] { false, true, true })
+            .Forward(input, 1, TinyBottleneckNet.InputChannels, TinyBottleneckNet.InputHeight, TinyBottleneckNet.InputWidth);
+        Assert.True(TestWeights.RelativeError(output, expected) <= Tolerance, $"relative error {TestWeights.RelativeError(output, expected):E2}");
+        Assert.Equal(ArgMax(expected), ArgMax(output.Select(v => (double)v)));
+    }
+
+    [Fact]
+    public void CreateRandomIsDeterministicAndSeedDependent()
+    {
+        float[] input = TestWeights.Input(TinyBasicNet.InputLength, seed: 1);
+        float[] a = Run(TinyBasicNet.CreateRandom(5), input);
+        float[] b = Run(TinyBasicNet.CreateRandom(5), input);
+        float[] c = Run(TinyBasicNet.CreateRandom(6), input);
+
+        Assert.Equal(a, b);
+        Assert.NotEqual(a, c);
+    }
+
+    [Fact]
+    public void ConcurrentCallsOnOneInstanceMatchSequentialCalls()
+    {
+        TinyBottleneckNet network = TinyBottleneckNet.FromStateDict(TestWeights.WithRandomBatchNorm(TinyBottleneckNet.Parameters, seed: 3));
+        float[][] inputs = Enumerable.Range(0, 8).Select(i => TestWeights.Input(TinyBottleneckNet.InputLength, seed: 100 + i)).ToArray();
+        float[][] sequential = inputs.Select(input => Run(network, input)).ToArray();
+
+        var results = new float[4][][];
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, thread =>
+        {
+            results[thread] = new float[40][];
+            for (int call = 0; call < 40; call++)
+            {
+                results[thread][call] = Run(network, inputs[(thread + call) % inputs.Length]);
+            }
+        });
+
+        for (int thread = 0; thread < 4; thread++)
+        {
+            for (int call = 0; call < 40; call++)
+            {
+                Assert.Equal(sequential[(thread + call) % inputs.Length], results[thread][call]);
+            }
+        }
+    }
+
+    [Fact]
+    public void WrongSpanLengthsNameTheExpectedLength()
+    {
+        TinyBasicNet network = TinyBasicNet.CreateRandom(0);
+
+        var error = Assert.Throws<ArgumentException>(() => network.Forward(new float[TinyBasicNet.InputLength - 1], new float[TinyBasicNet.OutputLength]));
+        Assert.Equal("input", error.ParamName);
+        Assert.Contains($"exactly {TinyBasicNet.InputLength} floats", error.Message);
+
+        error = Assert.Throws<ArgumentException>(() => network.Forward(new float[TinyBasicNet.InputLength], new float[3]));
+        Assert.Equal("output", error.ParamName);
+        Assert.Contains($"exactly {TinyBasicNet.OutputLength} floats", error.Message);
+    }
+
+    [Fact]
+    public void SteadyStateForwardAllocatesNothing()
+    {
+        TinyBasicNet network = TinyBasicNet.CreateRandom(0);
+        float[] input = TestWeights.Input(TinyBasicNet.InputLength, seed: 1);
+        var output = new float[TinyBasicNet.OutputLength];
+        for (int i = 0; i < 200; i++)
+        {
+            network.Forward(input, output);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 5; i++)
+        {
+            network.Forward(input, output);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void GeneratedConstantsDescribeTheNetwork()
+    {
+        Assert.Equal(2 * 3 * 40 * 36, TinyBasicNet.InputLength);
+        Assert.Equal(20, TinyBasicNet.OutputLength);
+        Assert.Equal(TinyBasicNet.ParameterCount, TinyBasicNet.Parameters.Where(p => p.IsParameter).Sum(p => p.ElementCount));
+        Assert.True(TinyBasicNet.ArenaLength > 0);
+    }
+
+    private static float[] Run(TinyBasicNet network, float[] input)
+    {
+        var output = new float[TinyBasicNet.OutputLength];
+        network.Forward(input, output);
+        return output;
+    }
+
+    private static float[] Run(TinyBottleneckNet network, float[] input)
+    {
+        var output = new float[TinyBottleneckNet.OutputLength];
+        network.Forward(input, output);
+        return output;
+    }
+
+    private static int ArgMax(System.Collections.Generic.IEnumerable<double> values) =>
+        values.Select((v, i) => (v, i)).MaxBy(p => p.v).i;
+}

@@ -1,0 +1,206 @@
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using ResNetGen.Planning;
+using Xunit;
+
+namespace ResNetGen.Tests.Planning;
+
+/// <summary>The planner's architecture facts against torchvision 0.14 (goldens written by tools/make_architecture_goldens.py).</summary>
+public sealed class PlannerTests
+{
+    public static TheoryData<string> Configs => new(Architectures.Keys);
+
+    private static readonly Dictionary<string, JsonElement> Architectures =
+        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(Path.Combine("Goldens", "architectures.json")))!;
+
+    internal static ResNetSpec Spec(string name) => name switch
+    {
+        "resnet18" => ResNetSpec.Create(BlockKind.Basic, 2, 2, 2, 2),
+        "resnet34" => ResNetSpec.Create(BlockKind.Basic, 3, 4, 6, 3),
+        "resnet50" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 4, 6, 3),
+        "resnet101" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 4, 23, 3),
+        "resnet152" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 8, 36, 3),
+        "resnext50_32x4d" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 4, 6, 3) with { Groups = 32, WidthPerGroup = 4 },
+        "wide_resnet50_2" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 4, 6, 3) with { WidthPerGroup = 128 },
+        "resnet50_dilated" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 4, 6, 3) with { ReplaceStrideWithDilation = new EquatableArray<bool>(new[] { false, true, true }) },
+        "basic_1111_classes10" => ResNetSpec.Create(BlockKind.Basic, 1, 1, 1, 1) with { NumClasses = 10 },
+        _ => throw new KeyNotFoundException(name),
+    };
+
+    private static NetworkPlan Plan(ResNetSpec spec)
+    {
+        NetworkPlan? plan = Planner.Plan(spec, out PlanError? error);
+        Assert.Null(error);
+        return plan!;
+    }
+
+    [Theory]
+    [InlineData("resnet18", 11_689_512)]
+    [InlineData("resnet34", 21_797_672)]
+    [InlineData("resnet50", 25_557_032)]
+    [InlineData("resnet101", 44_549_160)]
+    [InlineData("resnet152", 60_192_808)]
+    [InlineData("resnext50_32x4d", 25_028_904)]
+    [InlineData("wide_resnet50_2", 68_883_240)]
+    public void ParameterCountMatchesTorchvision(string name, long expected)
+    {
+        Assert.Equal(expected, Plan(Spec(name)).ParameterCount);
+        Assert.Equal(expected, Architectures[name].GetProperty("parameters").GetInt64());
+    }
+
+    [Theory]
+    [InlineData("resnet18", 1_814_073_344)]
+    [InlineData("resnet50", 4_089_184_256)]
+    public void MultiplyAccumulatesAt224(string name, long expected) =>
+        Assert.Equal(expected, Plan(Spec(name)).MultiplyAccumulates);
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void StateDictKeysAndShapesMatchTorchvisionInOrder(string name)
+    {
+        string[] expected = Architectures[name].GetProperty("state_dict").EnumerateArray()
+            .Select(e => e[0].GetString() + " " + Tensor.FormatShape(e[1].EnumerateArray().Select(d => d.GetInt32())))
+            .ToArray();
+
+        NetworkPlan plan = Plan(Spec(name));
+        string[] actual = plan.StateDict.Select(t => t.Name + " " + Tensor.FormatShape(t.Shape)).ToArray();
+
+        Assert.Equal(expected, actual);
+        Assert.Equal(Architectures[name].GetProperty("parameters").GetInt64(), plan.ParameterCount);
+    }
+
+    [Fact]
+    public void ResNet50HasThe320TorchvisionKeys() =>
+        Assert.Equal(320, Plan(Spec("resnet50")).StateDict.Count);
+
+    [Fact]
+    public void ResNet50ShapeWalk()
+    {
+        NetworkPlan plan = Plan(Spec("resnet50"));
+        var convolutions = plan.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>().ToDictionary(c => c.Module);
+
+        Assert.Equal(53, convolutions.Count);
+        Assert.Equal(new FeatureShape(64, 112, 112), convolutions["conv1"].OutputShape);
+        Assert.Equal(new FeatureShape(256, 56, 56), convolutions["layer1.0.conv3"].OutputShape);
+
+        // v1.5: the stride sits on the 3x3 convolution, not the first 1x1.
+        Assert.Equal(1, convolutions["layer2.0.conv1"].Stride);
+        Assert.Equal(2, convolutions["layer2.0.conv2"].Stride);
+        Assert.Equal(2, convolutions["layer2.0.downsample.0"].Stride);
+        Assert.Equal(new FeatureShape(512, 28, 28), convolutions["layer2.0.conv3"].OutputShape);
+        Assert.Equal(new FeatureShape(2048, 7, 7), convolutions["layer4.2.conv3"].OutputShape);
+
+        // Projection shortcuts exactly where torchvision's _make_layer puts them.
+        Assert.Equal(
+            new[] { "layer1.0.downsample.0", "layer2.0.downsample.0", "layer3.0.downsample.0", "layer4.0.downsample.0" },
+            convolutions.Keys.Where(k => k.Contains("downsample")).ToArray());
+    }
+
+    [Fact]
+    public void DilationReplacesStrideAndFirstBlockKeepsPreviousDilation()
+    {
+        NetworkPlan plan = Plan(Spec("resnet50_dilated"));
+        var convolutions = plan.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>().ToDictionary(c => c.Module);
+
+        Assert.Equal((2, 1), (convolutions["layer2.0.conv2"].Stride, convolutions["layer2.0.conv2"].Dilation));
+        Assert.Equal((1, 1), (convolutions["layer3.0.conv2"].Stride, convolutions["layer3.0.conv2"].Dilation));
+        Assert.Equal((1, 2), (convolutions["layer3.1.conv2"].Stride, convolutions["layer3.1.conv2"].Dilation));
+        Assert.Equal((1, 2), (convolutions["layer4.0.conv2"].Stride, convolutions["layer4.0.conv2"].Dilation));
+        Assert.Equal((1, 4), (convolutions["layer4.1.conv2"].Stride, convolutions["layer4.1.conv2"].Dilation));
+        Assert.Equal(convolutions["layer4.1.conv2"].Dilation, convolutions["layer4.1.conv2"].Padding);
+        Assert.Equal(new FeatureShape(2048, 28, 28), convolutions["layer4.2.conv3"].OutputShape);
+
+        // Stride 1 but more channels: layer3 and layer4 still get projection shortcuts, with stride 1.
+        Assert.Equal(1, convolutions["layer3.0.downsample.0"].Stride);
+    }
+
+    [Fact]
+    public void ResNeXtWidthAndGroups()
+    {
+        NetworkPlan plan = Plan(Spec("resnext50_32x4d"));
+        ConvolutionOp conv2 = plan.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>().Single(c => c.Module == "layer1.0.conv2");
+
+        // width = int(64 * 4 / 64) * 32 = 128
+        Assert.Equal(128, conv2.OutputShape.Channels);
+        Assert.Equal(32, conv2.Groups);
+    }
+
+    [Theory]
+    [InlineData(224, 224, 1)]
+    [InlineData(97, 61, 1)]
+    [InlineData(1, 1, 1)]
+    [InlineData(32, 32, 3)]
+    public void OutputSizesFollowTorchFormula(int height, int width, int batch)
+    {
+        NetworkPlan plan = Plan(Spec("resnet50") with { InputHeight = height, InputWidth = width, BatchSize = batch });
+        foreach (PlanOp op in plan.Sections.SelectMany(s => s.Ops))
+        {
+            if (op is ConvolutionOp c)
+            {
+                Assert.Equal(((c.InputShape.Height + (2 * c.Padding) - (c.Dilation * (c.Kernel - 1)) - 1) / c.Stride) + 1, c.OutputShape.Height);
+                Assert.Equal(((c.InputShape.Width + (2 * c.Padding) - (c.Dilation * (c.Kernel - 1)) - 1) / c.Stride) + 1, c.OutputShape.Width);
+            }
+
+            Assert.True(op.OutputShape.Height >= 1 && op.OutputShape.Width >= 1);
+        }
+
+        Assert.Equal(batch * 1000, plan.OutputLength);
+    }
+
+    [Fact]
+    public void EmptyFeatureMapNamesTheFirstLayer()
+    {
+        // Torchvision's geometry keeps every map non-empty for inputs of at least 1x1, so this path is only
+        // reachable from an unvalidated spec; the generator validates sizes first (RNG005).
+        NetworkPlan? plan = Planner.Plan(Spec("resnet18") with { InputHeight = 0 }, out PlanError? error);
+
+        Assert.Null(plan);
+        Assert.Equal(PlanErrorKind.EmptyFeatureMap, error!.Kind);
+        Assert.Equal("conv1", error.Module);
+    }
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void MemoryPlanNeverOverlapsLiveBuffers(string name)
+    {
+        NetworkPlan plan = Plan(Spec(name) with { InputHeight = 64, InputWidth = 48, BatchSize = 2 });
+        PlannedBuffer[] arena = plan.Buffers.Where(b => b.Location == BufferLocation.Arena).ToArray();
+
+        foreach (PlannedBuffer a in arena)
+        {
+            Assert.Equal(0, a.Offset % MemoryPlanner.Alignment);
+            Assert.True(a.Offset + a.Length <= plan.ArenaLength);
+            foreach (PlannedBuffer b in arena.Where(b => b.Id < a.Id))
+            {
+                bool aliveTogether = a.FirstUse <= b.LastUse && b.FirstUse <= a.LastUse;
+                bool overlap = a.Offset < b.Offset + b.Length && b.Offset < a.Offset + a.Length;
+                Assert.False(aliveTogether && overlap, $"buffers {a.Id} and {b.Id} overlap while both are alive");
+            }
+        }
+
+        // No plan can use less than the most memory alive at any one op; greedy-by-size must come close to it.
+        long lowerBound = Enumerable.Range(0, plan.Sections.Sum(s => s.Ops.Count))
+            .Max(op => arena.Where(b => b.FirstUse <= op && op <= b.LastUse).Sum(b => (b.Length + 15) / 16 * 16));
+        Assert.True(plan.ArenaLength <= lowerBound * 1.25, $"arena {plan.ArenaLength}, lower bound {lowerBound}");
+    }
+
+    [Fact]
+    public void EveryOpReadsBuffersWrittenEarlier()
+    {
+        NetworkPlan plan = Plan(Spec("resnet50"));
+        var written = new HashSet<int> { 0 };
+        foreach (PlanOp op in plan.Sections.SelectMany(s => s.Ops))
+        {
+            Assert.Contains(op.Source, written);
+            if (op is ConvolutionOp { Residual: >= 0 } c)
+            {
+                Assert.Contains(c.Residual, written);
+                Assert.Equal(c.OutputShape.Length, plan.Buffer(c.Residual).Length);
+            }
+
+            Assert.True(written.Add(op.Destination));
+        }
+    }
+}
