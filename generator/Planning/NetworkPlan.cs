@@ -88,6 +88,13 @@ namespace ResNetGen.Planning
             OutputShape.Length * (InputShape.Channels / Groups) * Kernel * Kernel;
     }
 
+    /// <summary>Copies the caller's NCHW input into the channels-last (NHWC) layout every other op reads and writes.</summary>
+    internal sealed record ChannelsLastOp(string Module, FeatureShape InputShape, FeatureShape OutputShape, int Source, int Destination)
+        : PlanOp(Module, InputShape, OutputShape, Source, Destination)
+    {
+        public override long MultiplyAccumulates => 0;
+    }
+
     /// <summary>torchvision's stem max pool: 3x3, stride 2, padding 1 (padding never wins the max).</summary>
     internal sealed record MaxPoolOp(string Module, FeatureShape InputShape, FeatureShape OutputShape, int Source, int Destination, int Kernel, int Stride, int Padding)
         : PlanOp(Module, InputShape, OutputShape, Source, Destination)

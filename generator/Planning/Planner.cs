@@ -53,6 +53,12 @@ namespace ResNetGen.Planning
             var input = new FeatureShape(_spec.InputChannels, _spec.InputHeight, _spec.InputWidth);
             int x = NewBuffer(input, "input");
 
+            // The caller passes NCHW, as torch does; the kernels work channels-last (NHWC).
+            int channelsLast = NewBuffer(input, "input");
+            _currentOps.Add(new ChannelsLastOp("input", input, input, x, channelsLast));
+            CloseSection(string.Format(CultureInfo.InvariantCulture, "input: NCHW → NHWC (channels-last, the layout of every feature map below), {0}", input));
+            x = channelsLast;
+
             // Stem: conv1 (7x7, stride 2, padding 3) + bn1 + relu, then maxpool (3x3, stride 2, padding 1).
             FeatureShape stem = ConvolutionShape("conv1", input, StemChannels, 7, 2, 3, 1);
             int stemOut = NewBuffer(stem, "conv1");

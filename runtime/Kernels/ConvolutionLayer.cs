@@ -4,23 +4,23 @@ namespace ResNetGen.Kernels;
 
 /// <summary>
 /// A convolution prepared for inference: batch norm folded into its weights and bias, and the weights packed
-/// into the panel layout <see cref="Convolution"/>'s micro-kernel reads (per group, blocks of
-/// <see cref="Convolution.PanelRows"/> output channels, reduction index major). Immutable, so one layer serves
-/// any number of concurrent calls.
+/// into the layout <see cref="Convolution"/>'s micro-kernel reads: per group, panels of
+/// <see cref="Convolution.ChannelTile"/> output channels, each ordered [ky][kx][input channel][output channel in panel].
+/// Immutable, so one layer serves any number of concurrent calls.
 /// </summary>
 public sealed class ConvolutionLayer
 {
     /// <summary>The <c>eps</c> of torchvision's <c>BatchNorm2d</c>.</summary>
     public const double BatchNormEpsilon = 1e-5;
 
-    private ConvolutionLayer(int outChannels, int inChannelsPerGroup, int kernel, int groups, float[] packedWeights, float[] bias)
+    private ConvolutionLayer(int outChannels, int inChannelsPerGroup, int kernel, int groups, float[] packedWeights, float[] packedBias)
     {
         OutChannels = outChannels;
         InChannelsPerGroup = inChannelsPerGroup;
         Kernel = kernel;
         Groups = groups;
         PackedWeights = packedWeights;
-        Bias = bias;
+        PackedBias = packedBias;
     }
 
     /// <summary>Output channels (all groups).</summary>
@@ -37,15 +37,16 @@ public sealed class ConvolutionLayer
 
     internal int OutChannelsPerGroup => OutChannels / Groups;
 
-    internal int ReductionLength => InChannelsPerGroup * Kernel * Kernel;
+    internal int PanelsPerGroup => (OutChannelsPerGroup + Convolution.ChannelTile - 1) / Convolution.ChannelTile;
 
-    internal int PanelsPerGroup => (OutChannelsPerGroup + Convolution.PanelRows - 1) / Convolution.PanelRows;
+    /// <summary>Floats per panel: Kernel x Kernel x InChannelsPerGroup x ChannelTile.</summary>
+    internal int PanelLength => Kernel * Kernel * InChannelsPerGroup * Convolution.ChannelTile;
 
-    /// <summary>Weights in panel layout: [group][panel][reduction index][row in panel], zero-padded rows.</summary>
+    /// <summary>Weights in panel layout: [group][panel][ky][kx][input channel][channel in panel], zero-padded panels.</summary>
     internal float[] PackedWeights { get; }
 
-    /// <summary>Per output channel: the folded batch norm shift (and the convolution's own bias, if it had one).</summary>
-    internal float[] Bias { get; }
+    /// <summary>The folded batch norm shift per output channel, as [group][panel][channel in panel], zero-padded.</summary>
+    internal float[] PackedBias { get; }
 
     /// <summary>
     /// Reads <c>{convolution}.weight</c> and the batch norm <c>{batchNorm}.weight/.bias/.running_mean/.running_var</c>
@@ -87,32 +88,32 @@ public sealed class ConvolutionLayer
     /// <summary>Packs plain convolution weights (OIHW, already folded) and a bias.</summary>
     internal static ConvolutionLayer Create(ReadOnlySpan<float> weights, float[] bias, int outChannels, int inChannelsPerGroup, int kernel, int groups)
     {
+        const int Tile = Convolution.ChannelTile;
         int perGroup = outChannels / groups;
-        int reduction = inChannelsPerGroup * kernel * kernel;
-        int panels = (perGroup + Convolution.PanelRows - 1) / Convolution.PanelRows;
-        var packed = GC.AllocateArray<float>(groups * panels * reduction * Convolution.PanelRows, pinned: true);
+        int panels = (perGroup + Tile - 1) / Tile;
+        int taps = kernel * kernel;
+        int panelLength = taps * inChannelsPerGroup * Tile;
+        var packed = GC.AllocateArray<float>(groups * panels * panelLength, pinned: true);
+        var packedBias = GC.AllocateArray<float>(groups * panels * Tile, pinned: true);
         for (int g = 0; g < groups; g++)
         {
-            for (int p = 0; p < panels; p++)
+            for (int o = 0; o < perGroup; o++)
             {
-                int panelBase = ((g * panels) + p) * reduction * Convolution.PanelRows;
-                for (int r = 0; r < Convolution.PanelRows; r++)
+                int panel = (g * panels) + (o / Tile);
+                int lane = o % Tile;
+                int channel = (g * perGroup) + o;
+                packedBias[(panel * Tile) + lane] = bias[channel];
+                for (int c = 0; c < inChannelsPerGroup; c++)
                 {
-                    int row = (p * Convolution.PanelRows) + r;
-                    if (row >= perGroup)
+                    for (int t = 0; t < taps; t++)
                     {
-                        continue;
-                    }
-
-                    ReadOnlySpan<float> source = weights.Slice(((g * perGroup) + row) * reduction, reduction);
-                    for (int k = 0; k < reduction; k++)
-                    {
-                        packed[panelBase + (k * Convolution.PanelRows) + r] = source[k];
+                        float value = weights[(((channel * inChannelsPerGroup) + c) * taps) + t];
+                        packed[(panel * panelLength) + (((t * inChannelsPerGroup) + c) * Tile) + lane] = value;
                     }
                 }
             }
         }
 
-        return new ConvolutionLayer(outChannels, inChannelsPerGroup, kernel, groups, packed, bias);
+        return new ConvolutionLayer(outChannels, inChannelsPerGroup, kernel, groups, packed, packedBias);
     }
 }

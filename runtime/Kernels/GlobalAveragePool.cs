@@ -2,30 +2,33 @@ using System;
 
 namespace ResNetGen.Kernels;
 
-/// <summary><c>AdaptiveAvgPool2d((1, 1))</c>: the mean of each channel of each image.</summary>
+/// <summary><c>AdaptiveAvgPool2d((1, 1))</c> on channels-last (NHWC) maps: the mean of each channel of each image.</summary>
 public static class GlobalAveragePool
 {
-    /// <summary>Writes one mean per channel per image.</summary>
+    /// <summary>Writes one mean per channel per image (<c>Batch x Channels</c>).</summary>
     /// <exception cref="ArgumentException">A span is too short for the sizes given.</exception>
     public static void Forward(ReadOnlySpan<float> source, Span<float> destination, int batch, int channels, int height, int width)
     {
-        int plane = height * width;
-        long planes = (long)batch * channels;
-        if (source.Length < planes * plane || destination.Length < planes)
+        int pixels = height * width;
+        long inputLength = (long)batch * pixels * channels;
+        if (source.Length < inputLength || destination.Length < (long)batch * channels)
         {
-            throw new ArgumentException($"The spans are too short: source {source.Length} (needs {planes * plane}), destination {destination.Length} (needs {planes}).");
+            throw new ArgumentException($"The spans are too short: source {source.Length} (needs {inputLength}), destination {destination.Length} (needs {(long)batch * channels}).");
         }
 
-        for (int p = 0; p < planes; p++)
+        for (int n = 0; n < batch; n++)
         {
-            ReadOnlySpan<float> values = source.Slice(p * plane, plane);
-            double sum = 0;
-            foreach (float value in values)
+            ReadOnlySpan<float> image = source.Slice(n * pixels * channels, pixels * channels);
+            for (int c = 0; c < channels; c++)
             {
-                sum += value;
-            }
+                double sum = 0;
+                for (int p = 0; p < pixels; p++)
+                {
+                    sum += image[(p * channels) + c];
+                }
 
-            destination[p] = (float)(sum / plane);
+                destination[(n * channels) + c] = (float)(sum / pixels);
+            }
         }
     }
 }

@@ -2,7 +2,7 @@ using System;
 
 namespace ResNetGen.Kernels;
 
-/// <summary>2-D max pooling over NCHW feature maps; padded positions never take part in the max.</summary>
+/// <summary>2-D max pooling over channels-last (NHWC) feature maps; padded positions never take part in the max.</summary>
 public static class MaxPool
 {
     /// <summary>Pools every channel of every image.</summary>
@@ -11,18 +11,16 @@ public static class MaxPool
         ReadOnlySpan<float> source, Span<float> destination, int batch, int channels, int inHeight, int inWidth,
         int outHeight, int outWidth, int kernel, int stride, int padding)
     {
-        int inPlane = inHeight * inWidth;
-        int outPlane = outHeight * outWidth;
-        long planes = (long)batch * channels;
-        if (source.Length < planes * inPlane || destination.Length < planes * outPlane)
+        long inputLength = (long)batch * inHeight * inWidth * channels;
+        long outputLength = (long)batch * outHeight * outWidth * channels;
+        if (source.Length < inputLength || destination.Length < outputLength)
         {
-            throw new ArgumentException($"The spans are too short: source {source.Length} (needs {planes * inPlane}), destination {destination.Length} (needs {planes * outPlane}).");
+            throw new ArgumentException($"The spans are too short: source {source.Length} (needs {inputLength}), destination {destination.Length} (needs {outputLength}).");
         }
 
-        for (int p = 0; p < planes; p++)
+        for (int n = 0; n < batch; n++)
         {
-            ReadOnlySpan<float> input = source.Slice(p * inPlane, inPlane);
-            Span<float> output = destination.Slice(p * outPlane, outPlane);
+            ReadOnlySpan<float> image = source.Slice(n * inHeight * inWidth * channels, inHeight * inWidth * channels);
             for (int oy = 0; oy < outHeight; oy++)
             {
                 int y0 = (oy * stride) - padding;
@@ -33,17 +31,19 @@ public static class MaxPool
                     int x0 = (ox * stride) - padding;
                     int xStart = Math.Max(x0, 0);
                     int xEnd = Math.Min(x0 + kernel, inWidth);
-                    float max = float.NegativeInfinity;
+                    Span<float> output = destination.Slice((((n * outHeight) + oy) * outWidth + ox) * channels, channels);
+                    output.Fill(float.NegativeInfinity);
                     for (int y = yStart; y < yEnd; y++)
                     {
-                        ReadOnlySpan<float> row = input.Slice(y * inWidth, inWidth);
                         for (int x = xStart; x < xEnd; x++)
                         {
-                            max = MathF.Max(max, row[x]);
+                            ReadOnlySpan<float> pixel = image.Slice(((y * inWidth) + x) * channels, channels);
+                            for (int c = 0; c < channels; c++)
+                            {
+                                output[c] = MathF.Max(output[c], pixel[c]);
+                            }
                         }
                     }
-
-                    output[(oy * outWidth) + ox] = max;
                 }
             }
         }

@@ -7,7 +7,9 @@ namespace ResNetGen.Tests.Kernels;
 
 /// <summary>
 /// The convolution kernel against a float64 reference on shapes that hit every edge: partial tiles in both
-/// directions, odd channel counts, groups, stride, dilation, padding wider than the map, 1x1 maps, batches.
+/// directions (pixels not a multiple of 6, channels not a multiple of 16), odd channel counts, groups, stride,
+/// dilation, padding wider than the map, 1x1 maps, batches whose tiles straddle two images.
+/// Inputs are made NCHW for the reference and converted to the kernels' NHWC.
 /// Tolerance: |y - ref| ≤ 1e-6 · Σ|w·x| + 1e-7, far inside float32 accumulation error bounds (K · 2^-24 · Σ|w·x|),
 /// but large enough that any indexing mistake fails.
 /// </summary>
@@ -30,7 +32,10 @@ public sealed class ConvolutionTests
         { 1, 32, 5, 5, 32, 3, 1, 2, 2, 32 },    // one channel per group, dilated
         { 1, 4, 1, 1, 7, 3, 1, 1, 1, 1 },       // a 1x1 map: every tap but the centre is padding
         { 1, 3, 2, 3, 4, 3, 2, 3, 3, 1 },       // padding larger than the map
-        { 3, 2, 4, 4, 3, 1, 1, 0, 1, 1 },       // 16 pixels exactly, batch 3
+        { 3, 2, 4, 4, 3, 1, 1, 0, 1, 1 },       // 48 pixels over 3 images: tiles cross image boundaries
+        { 1, 64, 7, 7, 48, 3, 1, 1, 1, 1 },     // 49 pixels: the last tile has one pixel
+        { 1, 16, 6, 6, 32, 3, 1, 1, 1, 2 },     // two groups of exactly one channel panel each
+        { 1, 8, 5, 5, 40, 1, 1, 0, 1, 1 },      // 40 channels: two full panels and a half one
     };
 
     [Theory]
@@ -108,9 +113,15 @@ public sealed class ConvolutionTests
         float[] residual = Reference.RandomFloats(random, batch * outChannels * outHeight * outWidth);
         ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, outChannels, inChannels / groups, kernel, groups);
         var geometry = new ConvolutionGeometry(batch, inChannels, height, width, outChannels, outHeight, outWidth, kernel, stride, padding, dilation, groups);
-        var output = new float[residual.Length];
+        var channelsLast = new float[residual.Length];
 
-        Convolution.Forward<TEpilogue>(layer, geometry, input, output, TEpilogue.UsesResidual ? residual : default);
+        Convolution.Forward<TEpilogue>(
+            layer,
+            geometry,
+            Reference.ToChannelsLast(input, batch, inChannels, height, width),
+            channelsLast,
+            TEpilogue.UsesResidual ? Reference.ToChannelsLast(residual, batch, outChannels, outHeight, outWidth) : default);
+        float[] output = Reference.ToChannelsFirst(channelsLast, batch, outChannels, outHeight, outWidth);
 
         (double[] expected, double[] magnitude) = Reference.Convolution(input, batch, inChannels, height, width, weights, bias, outChannels, kernel, stride, padding, dilation, groups);
         for (int i = 0; i < expected.Length; i++)

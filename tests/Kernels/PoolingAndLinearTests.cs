@@ -21,9 +21,10 @@ public sealed class PoolingAndLinearTests
         float[] input = Reference.RandomFloats(random, batch * channels * height * width).Select(v => -1 - Math.Abs(v)).ToArray();
         int outHeight = ((height + 2 - 3) / 2) + 1;
         int outWidth = ((width + 2 - 3) / 2) + 1;
-        var output = new float[batch * channels * outHeight * outWidth];
+        var channelsLast = new float[batch * channels * outHeight * outWidth];
 
-        MaxPool.Forward(input, output, batch, channels, height, width, outHeight, outWidth, kernel: 3, stride: 2, padding: 1);
+        MaxPool.Forward(Reference.ToChannelsLast(input, batch, channels, height, width), channelsLast, batch, channels, height, width, outHeight, outWidth, kernel: 3, stride: 2, padding: 1);
+        float[] output = Reference.ToChannelsFirst(channelsLast, batch, channels, outHeight, outWidth);
 
         double[] expected = Reference.MaxPool(input, batch * channels, height, width, 3, 2, 1);
         Assert.Equal(expected.Select(v => (float)v), output);
@@ -40,7 +41,7 @@ public sealed class PoolingAndLinearTests
         float[] input = Reference.RandomFloats(random, batch * channels * height * width);
         var output = new float[batch * channels];
 
-        GlobalAveragePool.Forward(input, output, batch, channels, height, width);
+        GlobalAveragePool.Forward(Reference.ToChannelsLast(input, batch, channels, height, width), output, batch, channels, height, width);
 
         int plane = height * width;
         for (int p = 0; p < batch * channels; p++)
@@ -48,6 +49,18 @@ public sealed class PoolingAndLinearTests
             double mean = input.Skip(p * plane).Take(plane).Select(v => (double)v).Average();
             Assert.Equal(mean, output[p], 6);
         }
+    }
+
+    [Fact]
+    public void ChannelsLastRoundTrips()
+    {
+        float[] input = Reference.RandomFloats(new Random(4), 2 * 3 * 5 * 7);
+        var output = new float[input.Length];
+
+        Layout.ToChannelsLast(input, output, 2, 3, 5, 7);
+
+        Assert.Equal(Reference.ToChannelsLast(input, 2, 3, 5, 7), output);
+        Assert.Equal(input, Reference.ToChannelsFirst(output, 2, 3, 5, 7));
     }
 
     [Theory]

@@ -96,6 +96,42 @@ internal static class Reference
         return output;
     }
 
+    /// <summary>NCHW → NHWC.</summary>
+    public static float[] ToChannelsLast(float[] nchw, int batch, int channels, int height, int width)
+    {
+        var nhwc = new float[nchw.Length];
+        for (int n = 0; n < batch; n++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                for (int p = 0; p < height * width; p++)
+                {
+                    nhwc[(((n * height * width) + p) * channels) + c] = nchw[(((n * channels) + c) * height * width) + p];
+                }
+            }
+        }
+
+        return nhwc;
+    }
+
+    /// <summary>NHWC → NCHW.</summary>
+    public static float[] ToChannelsFirst(float[] nhwc, int batch, int channels, int height, int width)
+    {
+        var nchw = new float[nhwc.Length];
+        for (int n = 0; n < batch; n++)
+        {
+            for (int c = 0; c < channels; c++)
+            {
+                for (int p = 0; p < height * width; p++)
+                {
+                    nchw[(((n * channels) + c) * height * width) + p] = nhwc[(((n * height * width) + p) * channels) + c];
+                }
+            }
+        }
+
+        return nchw;
+    }
+
     public static float[] RandomFloats(Random random, int count, double scale = 1.0)
     {
         var values = new float[count];

@@ -1,0 +1,186 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace ResNetGen.Kernels;
+
+/// <summary>
+/// A small persistent pool that splits one kernel call across threads. The calling thread works too; the other
+/// workers spin briefly between calls (consecutive layers follow each other within microseconds) and then block,
+/// so an idle network costs no CPU. When a second call arrives while the pool is busy (several threads calling
+/// <c>Forward</c> at once), it runs on its caller alone: concurrent calls then use the cores between them.
+/// </summary>
+public sealed unsafe class WorkerPool : IDisposable
+{
+    private const long SpinMicroseconds = 200;
+
+    private static WorkerPool? s_shared;
+
+    private readonly Thread[] _threads;
+    private readonly ManualResetEventSlim[] _wake;
+    private readonly long _spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
+    private int _busy;
+    private int _generation;
+    private int _pending;
+    private int _next;
+    private int _count;
+    private delegate*<void*, int, void> _body;
+    private void* _context;
+    private volatile bool _disposed;
+
+    /// <summary>Creates a pool that runs work on <paramref name="threads"/> threads, the caller included.</summary>
+    public WorkerPool(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);
+        ThreadCount = threads;
+        _threads = new Thread[threads - 1];
+        _wake = new ManualResetEventSlim[threads - 1];
+        for (int i = 0; i < _threads.Length; i++)
+        {
+            _wake[i] = new ManualResetEventSlim(false, spinCount: 1);
+            int index = i;
+            _threads[i] = new Thread(() => Work(index)) { IsBackground = true, Name = "ResNetGen worker " + (i + 1) };
+            _threads[i].Start();
+        }
+    }
+
+    /// <summary>
+    /// The pool every kernel uses. Its size is <see cref="Environment.ProcessorCount"/> unless set with
+    /// <see cref="SetSharedThreadCount"/> or the environment variable <c>RESNETGEN_THREADS</c>.
+    /// </summary>
+    public static WorkerPool Shared
+    {
+        get
+        {
+            WorkerPool? pool = Volatile.Read(ref s_shared);
+            if (pool is not null)
+            {
+                return pool;
+            }
+
+            var created = new WorkerPool(DefaultThreadCount());
+            pool = Interlocked.CompareExchange(ref s_shared, created, null);
+            if (pool is not null)
+            {
+                created.Dispose();
+                return pool;
+            }
+
+            return created;
+        }
+    }
+
+    /// <summary>Threads that share each kernel call, the caller included.</summary>
+    public int ThreadCount { get; }
+
+    /// <summary>Replaces the shared pool with one of <paramref name="threads"/> threads (1 = run everything on the caller).</summary>
+    public static void SetSharedThreadCount(int threads)
+    {
+        WorkerPool? previous = Interlocked.Exchange(ref s_shared, new WorkerPool(threads));
+        previous?.Dispose();
+    }
+
+    /// <summary>
+    /// Calls <paramref name="body"/>(<paramref name="context"/>, i) for every i in [0, <paramref name="count"/>),
+    /// spread over the pool's threads, and returns when all calls are done.
+    /// </summary>
+    public void Run(delegate*<void*, int, void> body, void* context, int count)
+    {
+        if (count <= 0)
+        {
+            return;
+        }
+
+        if (count == 1 || _threads.Length == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            for (int i = 0; i < count; i++)
+            {
+                body(context, i);
+            }
+
+            return;
+        }
+
+        _body = body;
+        _context = context;
+        _count = count;
+        _next = 0;
+        _pending = _threads.Length;
+        Interlocked.Increment(ref _generation);
+        foreach (ManualResetEventSlim wake in _wake)
+        {
+            wake.Set();
+        }
+
+        Drain();
+        var spinner = default(SpinWait);
+        while (Volatile.Read(ref _pending) != 0)
+        {
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
+
+        _body = null;
+        _context = null;
+        Volatile.Write(ref _busy, 0);
+    }
+
+    /// <summary>Stops the worker threads.</summary>
+    public void Dispose()
+    {
+        _disposed = true;
+        foreach (ManualResetEventSlim wake in _wake)
+        {
+            wake.Set();
+        }
+    }
+
+    private static int DefaultThreadCount() =>
+        int.TryParse(Environment.GetEnvironmentVariable("RESNETGEN_THREADS"), out int threads) && threads >= 1 ? threads : Environment.ProcessorCount;
+
+    private void Drain()
+    {
+        int count = _count;
+        delegate*<void*, int, void> body = _body;
+        void* context = _context;
+        int i;
+        while ((i = Interlocked.Increment(ref _next) - 1) < count)
+        {
+            body(context, i);
+        }
+    }
+
+    private void Work(int index)
+    {
+        int seen = 0;
+        ManualResetEventSlim wake = _wake[index];
+        while (true)
+        {
+            // Spin for a moment: the next layer usually starts within microseconds.
+            long start = Stopwatch.GetTimestamp();
+            while (Volatile.Read(ref _generation) == seen && !_disposed && Stopwatch.GetTimestamp() - start < _spinTicks)
+            {
+                Thread.SpinWait(20);
+            }
+
+            if (Volatile.Read(ref _generation) == seen && !_disposed)
+            {
+                wake.Wait();
+            }
+
+            wake.Reset();
+            if (_disposed)
+            {
+                return;
+            }
+
+            if (Volatile.Read(ref _generation) == seen)
+            {
+                continue;
+            }
+
+            seen = Volatile.Read(ref _generation);
+            Drain();
+            Interlocked.Decrement(ref _pending);
+        }
+    }
+}
