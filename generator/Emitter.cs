@@ -300,17 +300,18 @@ namespace ResNetGen.Generator
                     w.Line("residual: " + (conv.Residual >= 0 ? Span(plan, conv.Residual) : "default") + ");");
                     w.Unindent();
                     break;
-                case ChannelsLastOp:
+                case ChannelsLastOp layout:
                     w.Line(string.Format(
                         CultureInfo.InvariantCulture,
-                        "{0}.Layout.ToChannelsLast(source: {1}, destination: {2}, batch: {3}, channels: {4}, height: {5}, width: {6});",
+                        "{0}.Layout.ToChannelsLast(source: {1}, destination: {2}, batch: {3}, channels: {4}, height: {5}, width: {6}, padding: {7});",
                         Kernels,
                         source,
                         destination,
                         batch,
                         op.InputShape.Channels,
                         op.InputShape.Height,
-                        op.InputShape.Width));
+                        op.InputShape.Width,
+                        layout.Padding));
                     break;
                 case MaxPoolOp pool:
                     w.Line(string.Format(

@@ -88,8 +88,11 @@ namespace ResNetGen.Planning
             OutputShape.Length * (InputShape.Channels / Groups) * Kernel * Kernel;
     }
 
-    /// <summary>Copies the caller's NCHW input into the channels-last (NHWC) layout every other op reads and writes.</summary>
-    internal sealed record ChannelsLastOp(string Module, FeatureShape InputShape, FeatureShape OutputShape, int Source, int Destination)
+    /// <summary>
+    /// Copies the caller's NCHW input into the channels-last (NHWC) layout every other op reads and writes, with a
+    /// zero border of <paramref name="Padding"/> pixels, so that <c>conv1</c> reads it without bounds checks.
+    /// </summary>
+    internal sealed record ChannelsLastOp(string Module, FeatureShape InputShape, FeatureShape OutputShape, int Source, int Destination, int Padding)
         : PlanOp(Module, InputShape, OutputShape, Source, Destination)
     {
         public override long MultiplyAccumulates => 0;

@@ -53,17 +53,19 @@ namespace ResNetGen.Planning
             var input = new FeatureShape(_spec.InputChannels, _spec.InputHeight, _spec.InputWidth);
             int x = NewBuffer(input, "input");
 
-            // The caller passes NCHW, as torch does; the kernels work channels-last (NHWC).
-            int channelsLast = NewBuffer(input, "input");
-            _currentOps.Add(new ChannelsLastOp("input", input, input, x, channelsLast));
-            CloseSection(string.Format(CultureInfo.InvariantCulture, "input: NCHW → NHWC (channels-last, the layout of every feature map below), {0}", input));
-            x = channelsLast;
+            // The caller passes NCHW, as torch does; the kernels work channels-last (NHWC). The conversion also
+            // writes conv1's zero padding, so conv1 itself runs unpadded on a (H + 6) x (W + 6) map.
+            const int StemPadding = 3;
+            var padded = new FeatureShape(input.Channels, input.Height + (2 * StemPadding), input.Width + (2 * StemPadding));
+            int channelsLast = NewBuffer(padded, "input");
+            _currentOps.Add(new ChannelsLastOp("input", input, padded, x, channelsLast, StemPadding));
+            CloseSection(string.Format(CultureInfo.InvariantCulture, "input: NCHW → NHWC (channels-last, the layout of every feature map below), zero border of {0} for conv1, {1} → {2}", StemPadding, input, padded));
 
-            // Stem: conv1 (7x7, stride 2, padding 3) + bn1 + relu, then maxpool (3x3, stride 2, padding 1).
-            FeatureShape stem = ConvolutionShape("conv1", input, StemChannels, 7, 2, 3, 1);
+            // Stem: conv1 (7x7, stride 2, padding 3, here already applied) + bn1 + relu, then maxpool (3x3, stride 2, padding 1).
+            FeatureShape stem = ConvolutionShape("conv1", padded, StemChannels, 7, 2, 0, 1);
             int stemOut = NewBuffer(stem, "conv1");
-            AddConvolution("conv1", "bn1", input, stem, x, stemOut, 7, 2, 3, 1, 1, residual: -1, relu: true);
-            CloseSection(string.Format(CultureInfo.InvariantCulture, "conv1 + bn1 + relu: 7x7 stride 2, {0} → {1}", input, stem));
+            AddConvolution("conv1", "bn1", padded, stem, channelsLast, stemOut, 7, 2, 0, 1, 1, residual: -1, relu: true);
+            CloseSection(string.Format(CultureInfo.InvariantCulture, "conv1 + bn1 + relu: 7x7 stride 2 padding 3, {0} → {1}", input, stem));
 
             FeatureShape pooled = PoolShape("maxpool", stem);
             int pooledOut = NewBuffer(pooled, "maxpool");

@@ -72,136 +72,213 @@ public static unsafe class Convolution
                 PanelsPerGroup = layer.PanelsPerGroup,
                 Pixels = geometry.Batch * geometry.OutHeight * geometry.OutWidth,
                 PanelLength = layer.PanelLength,
+                Panels = geometry.Groups * layer.PanelsPerGroup,
                 Vectorized = KernelSettings.UseAvx2Fma,
             };
+            job.Mode = ChooseMode(geometry);
+            job.Segments = job.Mode switch { WindowMode.Pointwise or WindowMode.PackedPointwise => 1, WindowMode.Rows => geometry.Kernel, _ => geometry.Kernel * geometry.Kernel };
+            job.SegmentLength = layer.InChannelsPerGroup * (job.Mode == WindowMode.Rows ? geometry.Kernel : 1);
 
+            // Packed pointwise tasks cover several panels, so each packed tile of input rows is reused
+            // while that many panels of weights stay in the L2 cache (about 256 KB of them).
+            job.PanelsPerTask = job.Mode == WindowMode.PackedPointwise
+                ? Math.Clamp((256 * 1024) / (layer.PanelLength * sizeof(float)), 1, job.Panels)
+                : 1;
             WorkerPool pool = WorkerPool.Shared;
-            int panels = geometry.Groups * layer.PanelsPerGroup;
+            int panelBlocks = (job.Panels + job.PanelsPerTask - 1) / job.PanelsPerTask;
             int tiles = (job.Pixels + PixelTile - 1) / PixelTile;
-            int chunks = Math.Clamp((pool.ThreadCount * TasksPerThread) / panels, 1, tiles);
+            int chunks = Math.Clamp((pool.ThreadCount * TasksPerThread) / panelBlocks, 1, tiles);
             job.TilesPerChunk = (tiles + chunks - 1) / chunks;
             job.Chunks = (tiles + job.TilesPerChunk - 1) / job.TilesPerChunk;
-            pool.Run(&Execute<TEpilogue>, &job, panels * job.Chunks);
+            pool.Run(&Execute<TEpilogue>, &job, panelBlocks * job.Chunks);
         }
     }
 
-    /// <summary>One task: one panel of 16 output channels over one chunk of pixel tiles.</summary>
+    /// <summary>How a tile finds the input values its six pixels read.</summary>
+    private enum WindowMode
+    {
+        /// <summary>1x1, stride 1, no padding: each pixel reads its own input channels.</summary>
+        Pointwise,
+
+        /// <summary>Like <see cref="Pointwise"/>, but the six rows are first copied apart (wide inputs whose rows alias in L1).</summary>
+        PackedPointwise,
+
+        /// <summary>No padding, no dilation, one group: each kernel row is one contiguous run of kernel x channels values.</summary>
+        Rows,
+
+        /// <summary>Any geometry: one run of channels per tap, zeros for taps in the padding.</summary>
+        Taps,
+    }
+
+    /// <summary>Input rows of at least this many floats are packed: rows 4 KB apart map to the same L1 sets.</summary>
+    private const int PackedRowThreshold = 1024;
+
+    private static WindowMode ChooseMode(in ConvolutionGeometry g)
+    {
+        if (g.Kernel == 1 && g.Stride == 1 && g.Padding == 0)
+        {
+            return g.InChannels >= PackedRowThreshold && g.Groups == 1 ? WindowMode.PackedPointwise : WindowMode.Pointwise;
+        }
+
+        return g.Padding == 0 && g.Dilation == 1 && g.Groups == 1 ? WindowMode.Rows : WindowMode.Taps;
+    }
+
+    [ThreadStatic]
+    private static float[]? t_rows;
+
+    /// <summary>One task: a block of panels of 16 output channels over one chunk of pixel tiles.</summary>
     private static void Execute<TEpilogue>(void* context, int task)
         where TEpilogue : struct, IEpilogue
     {
         ref Job job = ref Unsafe.AsRef<Job>(context);
-        int panel = task / job.Chunks;
+        int firstPanel = task / job.Chunks * job.PanelsPerTask;
+        int lastPanel = Math.Min(firstPanel + job.PanelsPerTask, job.Panels);
         int chunk = task % job.Chunks;
-        int group = panel / job.PanelsPerGroup;
-        int channel = (group * job.OutChannelsPerGroup) + ((panel % job.PanelsPerGroup) * ChannelTile);
-        int channels = Math.Min(ChannelTile, ((group + 1) * job.OutChannelsPerGroup) - channel);
-        float* weights = job.Weights + ((long)panel * job.PanelLength);
-        float* bias = job.Bias + (panel * ChannelTile);
-        float* input = job.Input + (group * job.InChannelsPerGroup);
         int firstTile = chunk * job.TilesPerChunk;
         int lastTile = Math.Min(firstTile + job.TilesPerChunk, (job.Pixels + PixelTile - 1) / PixelTile);
+        Windows windows = default;
+        float* packed = null;
+        float[]? rows = null;
+        if (job.Mode == WindowMode.PackedPointwise)
+        {
+            rows = t_rows;
+            int length = PixelTile * PackedStride(job.InChannels);
+            if (rows is null || rows.Length < length)
+            {
+                rows = t_rows = GC.AllocateArray<float>(length, pinned: true);
+            }
+
+            packed = (float*)Unsafe.AsPointer(ref rows[0]);
+        }
+
         for (int tile = firstTile; tile < lastTile; tile++)
         {
             int pixel = tile * PixelTile;
-            int rows = Math.Min(PixelTile, job.Pixels - pixel);
-            float* output = job.Output + ((long)pixel * job.OutChannels) + channel;
-            float* residual = job.Residual == null ? null : job.Residual + ((long)pixel * job.OutChannels) + channel;
-            if (job.Vectorized)
+            int count = Math.Min(PixelTile, job.Pixels - pixel);
+            if (packed != null)
             {
-                TileAvx2<TEpilogue>(ref job, input, weights, bias, output, residual, pixel, rows, channels);
+                PackRows(ref job, pixel, count, packed);
             }
-            else
+            else if (job.Mode != WindowMode.Pointwise)
             {
-                TileScalar<TEpilogue>(ref job, input, weights, bias, output, residual, pixel, rows, channels);
+                windows.Locate(ref job, pixel, count);
             }
-        }
-    }
 
-    /// <summary>Where output pixel <paramref name="pixel"/>'s window starts: its image's first input element and its top-left tap.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Origin(ref Job job, int pixel, out long image, out int y, out int x)
-    {
-        int plane = job.OutHeight * job.OutWidth;
-        int n = pixel / plane;
-        int rest = pixel - (n * plane);
-        int oy = rest / job.OutWidth;
-        int ox = rest - (oy * job.OutWidth);
-        image = (long)n * job.InHeight * job.InWidth * job.InChannels;
-        y = (oy * job.Stride) - job.Padding;
-        x = (ox * job.Stride) - job.Padding;
-    }
-
-    /// <summary>The input channels tap (<paramref name="dy"/>, <paramref name="dx"/>) of a window reads, or zeros in the padding.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float* Tap(ref Job job, float* input, long image, int y, int x, int dy, int dx)
-    {
-        y += dy;
-        x += dx;
-        return (uint)y < (uint)job.InHeight && (uint)x < (uint)job.InWidth
-            ? input + image + ((((long)y * job.InWidth) + x) * job.InChannels)
-            : job.Zeros;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileAvx2<TEpilogue>(ref Job job, float* input, float* w, float* bias, float* output, float* residual, int pixel, int rows, int channels)
-        where TEpilogue : struct, IEpilogue
-    {
-        // Rows past the last pixel repeat the last pixel; their results are never stored.
-        Origin(ref job, pixel, out long i0, out int y0, out int x0);
-        Origin(ref job, pixel + Math.Min(1, rows - 1), out long i1, out int y1, out int x1);
-        Origin(ref job, pixel + Math.Min(2, rows - 1), out long i2, out int y2, out int x2);
-        Origin(ref job, pixel + Math.Min(3, rows - 1), out long i3, out int y3, out int x3);
-        Origin(ref job, pixel + Math.Min(4, rows - 1), out long i4, out int y4, out int x4);
-        Origin(ref job, pixel + Math.Min(5, rows - 1), out long i5, out int y5, out int x5);
-
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        int kernel = job.Kernel;
-        int dilation = job.Dilation;
-        int inChannels = job.InChannelsPerGroup;
-        for (int ky = 0; ky < kernel; ky++)
-        {
-            int dy = ky * dilation;
-            for (int kx = 0; kx < kernel; kx++)
+            for (int panel = firstPanel; panel < lastPanel; panel++)
             {
-                int dx = kx * dilation;
-                float* a0 = Tap(ref job, input, i0, y0, x0, dy, dx);
-                float* a1 = Tap(ref job, input, i1, y1, x1, dy, dx);
-                float* a2 = Tap(ref job, input, i2, y2, x2, dy, dx);
-                float* a3 = Tap(ref job, input, i3, y3, x3, dy, dx);
-                float* a4 = Tap(ref job, input, i4, y4, x4, dy, dx);
-                float* a5 = Tap(ref job, input, i5, y5, x5, dy, dx);
-                for (int c = 0; c < inChannels; c++)
+                int group = panel / job.PanelsPerGroup;
+                int channel = (group * job.OutChannelsPerGroup) + ((panel % job.PanelsPerGroup) * ChannelTile);
+                var target = new Target
                 {
-                    Vector256<float> b0 = Avx.LoadVector256(w);
-                    Vector256<float> b1 = Avx.LoadVector256(w + 8);
-                    Vector256<float> a = Vector256.Create(a0[c]);
-                    c00 = Fma.MultiplyAdd(a, b0, c00);
-                    c01 = Fma.MultiplyAdd(a, b1, c01);
-                    a = Vector256.Create(a1[c]);
-                    c10 = Fma.MultiplyAdd(a, b0, c10);
-                    c11 = Fma.MultiplyAdd(a, b1, c11);
-                    a = Vector256.Create(a2[c]);
-                    c20 = Fma.MultiplyAdd(a, b0, c20);
-                    c21 = Fma.MultiplyAdd(a, b1, c21);
-                    a = Vector256.Create(a3[c]);
-                    c30 = Fma.MultiplyAdd(a, b0, c30);
-                    c31 = Fma.MultiplyAdd(a, b1, c31);
-                    a = Vector256.Create(a4[c]);
-                    c40 = Fma.MultiplyAdd(a, b0, c40);
-                    c41 = Fma.MultiplyAdd(a, b1, c41);
-                    a = Vector256.Create(a5[c]);
-                    c50 = Fma.MultiplyAdd(a, b0, c50);
-                    c51 = Fma.MultiplyAdd(a, b1, c51);
-                    w += ChannelTile;
+                    Weights = job.Weights + ((long)panel * job.PanelLength),
+                    Bias = job.Bias + (panel * ChannelTile),
+                    Input = packed != null ? packed : job.Input + (group * job.InChannelsPerGroup),
+                    Output = job.Output + ((long)pixel * job.OutChannels) + channel,
+                    Residual = job.Residual == null ? null : job.Residual + ((long)pixel * job.OutChannels) + channel,
+                    Pixel = pixel,
+                    Rows = count,
+                    Channels = Math.Min(ChannelTile, ((group + 1) * job.OutChannelsPerGroup) - channel),
+                };
+                if (job.Vectorized)
+                {
+                    TileAvx2<TEpilogue>(ref job, ref windows, ref target);
+                }
+                else
+                {
+                    TileScalar<TEpilogue>(ref job, ref windows, ref target);
                 }
             }
         }
 
-        if (channels == ChannelTile)
+        GC.KeepAlive(rows);
+    }
+
+    /// <summary>Floats between packed rows: the row plus 16, so consecutive rows never start 4 KB apart.</summary>
+    private static int PackedStride(int channels) => channels + 16;
+
+    /// <summary>Copies the input rows of a tile's pixels into <paramref name="packed"/>, <see cref="PackedStride"/> apart.</summary>
+    private static void PackRows(ref Job job, int pixel, int count, float* packed)
+    {
+        int channels = job.InChannels;
+        int stride = PackedStride(channels);
+        for (int r = 0; r < PixelTile; r++)
         {
-            Vector256<float> bias0 = Avx.LoadVector256(bias);
-            Vector256<float> bias1 = Avx.LoadVector256(bias + 8);
+            float* row = job.Input + ((long)(pixel + Math.Min(r, count - 1)) * channels);
+            new ReadOnlySpan<float>(row, channels).CopyTo(new Span<float>(packed + (r * stride), channels));
+        }
+    }
+
+    /// <summary>The six input pointers of one segment (a kernel tap, a kernel row, or the whole reduction).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* Row(ref Job job, ref Windows windows, ref Target target, int r, int segment)
+    {
+        switch (job.Mode)
+        {
+            case WindowMode.Pointwise:
+                return target.Input + ((long)(target.Pixel + Math.Min(r, target.Rows - 1)) * job.InChannels);
+            case WindowMode.PackedPointwise:
+                return target.Input + (r * PackedStride(job.InChannels));
+            case WindowMode.Rows:
+                return target.Input + windows.Image[r] + ((((long)(windows.Y[r] + segment) * job.InWidth) + windows.X[r]) * job.InChannels);
+            default:
+                int ky = segment / job.Kernel;
+                int y = windows.Y[r] + (ky * job.Dilation);
+                int x = windows.X[r] + ((segment - (ky * job.Kernel)) * job.Dilation);
+                return (uint)y < (uint)job.InHeight && (uint)x < (uint)job.InWidth
+                    ? target.Input + windows.Image[r] + ((((long)y * job.InWidth) + x) * job.InChannels)
+                    : job.Zeros;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileAvx2<TEpilogue>(ref Job job, ref Windows windows, ref Target target)
+        where TEpilogue : struct, IEpilogue
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
+        float* w = target.Weights;
+        int length = job.SegmentLength;
+        for (int segment = 0; segment < job.Segments; segment++)
+        {
+            float* a0 = Row(ref job, ref windows, ref target, 0, segment);
+            float* a1 = Row(ref job, ref windows, ref target, 1, segment);
+            float* a2 = Row(ref job, ref windows, ref target, 2, segment);
+            float* a3 = Row(ref job, ref windows, ref target, 3, segment);
+            float* a4 = Row(ref job, ref windows, ref target, 4, segment);
+            float* a5 = Row(ref job, ref windows, ref target, 5, segment);
+            for (int c = 0; c < length; c++)
+            {
+                Vector256<float> b0 = Avx.LoadVector256(w);
+                Vector256<float> b1 = Avx.LoadVector256(w + 8);
+                Vector256<float> a = Vector256.Create(a0[c]);
+                c00 = Fma.MultiplyAdd(a, b0, c00);
+                c01 = Fma.MultiplyAdd(a, b1, c01);
+                a = Vector256.Create(a1[c]);
+                c10 = Fma.MultiplyAdd(a, b0, c10);
+                c11 = Fma.MultiplyAdd(a, b1, c11);
+                a = Vector256.Create(a2[c]);
+                c20 = Fma.MultiplyAdd(a, b0, c20);
+                c21 = Fma.MultiplyAdd(a, b1, c21);
+                a = Vector256.Create(a3[c]);
+                c30 = Fma.MultiplyAdd(a, b0, c30);
+                c31 = Fma.MultiplyAdd(a, b1, c31);
+                a = Vector256.Create(a4[c]);
+                c40 = Fma.MultiplyAdd(a, b0, c40);
+                c41 = Fma.MultiplyAdd(a, b1, c41);
+                a = Vector256.Create(a5[c]);
+                c50 = Fma.MultiplyAdd(a, b0, c50);
+                c51 = Fma.MultiplyAdd(a, b1, c51);
+                w += ChannelTile;
+            }
+        }
+
+        float* output = target.Output;
+        float* residual = target.Residual;
+        int rows = target.Rows;
+        if (target.Channels == ChannelTile)
+        {
+            Vector256<float> bias0 = Avx.LoadVector256(target.Bias);
+            Vector256<float> bias1 = Avx.LoadVector256(target.Bias + 8);
             int stride = job.OutChannels;
             StoreRow<TEpilogue>(c00 + bias0, c01 + bias1, output, residual);
             if (rows > 1)
@@ -245,7 +322,7 @@ public static unsafe class Convolution
         c41.Store(tile + 72);
         c50.Store(tile + 80);
         c51.Store(tile + 88);
-        StorePartial<TEpilogue>(ref job, tile, bias, output, residual, rows, channels);
+        StorePartial<TEpilogue>(ref job, ref target, tile);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -259,59 +336,49 @@ public static unsafe class Convolution
     }
 
     /// <summary>The portable micro-kernel: the same tile, accumulated one float at a time in the same order, so results are bit-identical.</summary>
-    private static void TileScalar<TEpilogue>(ref Job job, float* input, float* w, float* bias, float* output, float* residual, int pixel, int rows, int channels)
+    private static void TileScalar<TEpilogue>(ref Job job, ref Windows windows, ref Target target)
         where TEpilogue : struct, IEpilogue
     {
         float* tile = stackalloc float[PixelTile * ChannelTile];
         new Span<float>(tile, PixelTile * ChannelTile).Clear();
-        long* images = stackalloc long[PixelTile];
-        int* ys = stackalloc int[PixelTile];
-        int* xs = stackalloc int[PixelTile];
-        float** taps = stackalloc float*[PixelTile];
-        for (int r = 0; r < PixelTile; r++)
+        float** rows = stackalloc float*[PixelTile];
+        float* w = target.Weights;
+        for (int segment = 0; segment < job.Segments; segment++)
         {
-            Origin(ref job, pixel + Math.Min(r, rows - 1), out images[r], out ys[r], out xs[r]);
-        }
+            for (int r = 0; r < PixelTile; r++)
+            {
+                rows[r] = Row(ref job, ref windows, ref target, r, segment);
+            }
 
-        for (int ky = 0; ky < job.Kernel; ky++)
-        {
-            for (int kx = 0; kx < job.Kernel; kx++)
+            for (int c = 0; c < job.SegmentLength; c++)
             {
                 for (int r = 0; r < PixelTile; r++)
                 {
-                    taps[r] = Tap(ref job, input, images[r], ys[r], xs[r], ky * job.Dilation, kx * job.Dilation);
-                }
-
-                for (int c = 0; c < job.InChannelsPerGroup; c++)
-                {
-                    for (int r = 0; r < PixelTile; r++)
+                    float a = rows[r][c];
+                    float* accumulators = tile + (r * ChannelTile);
+                    for (int j = 0; j < ChannelTile; j++)
                     {
-                        float a = taps[r][c];
-                        float* accumulators = tile + (r * ChannelTile);
-                        for (int j = 0; j < ChannelTile; j++)
-                        {
-                            accumulators[j] = MathF.FusedMultiplyAdd(a, w[j], accumulators[j]);
-                        }
+                        accumulators[j] = MathF.FusedMultiplyAdd(a, w[j], accumulators[j]);
                     }
-
-                    w += ChannelTile;
                 }
+
+                w += ChannelTile;
             }
         }
 
-        StorePartial<TEpilogue>(ref job, tile, bias, output, residual, rows, channels);
+        StorePartial<TEpilogue>(ref job, ref target, tile);
     }
 
-    private static void StorePartial<TEpilogue>(ref Job job, float* tile, float* bias, float* output, float* residual, int rows, int channels)
+    private static void StorePartial<TEpilogue>(ref Job job, ref Target target, float* tile)
         where TEpilogue : struct, IEpilogue
     {
-        for (int r = 0; r < rows; r++)
+        for (int r = 0; r < target.Rows; r++)
         {
             long row = (long)r * job.OutChannels;
-            for (int j = 0; j < channels; j++)
+            for (int j = 0; j < target.Channels; j++)
             {
-                float shortcut = TEpilogue.UsesResidual ? residual[row + j] : 0f;
-                output[row + j] = TEpilogue.Apply(tile[(r * ChannelTile) + j] + bias[j], shortcut);
+                float shortcut = TEpilogue.UsesResidual ? target.Residual[row + j] : 0f;
+                target.Output[row + j] = TEpilogue.Apply(tile[(r * ChannelTile) + j] + target.Bias[j], shortcut);
             }
         }
     }
@@ -373,8 +440,61 @@ public static unsafe class Convolution
         public int PanelsPerGroup;
         public int PanelLength;
         public int Pixels;
+        public int Panels;
+        public int PanelsPerTask;
         public int TilesPerChunk;
         public int Chunks;
+        public int Segments;
+        public int SegmentLength;
+        public WindowMode Mode;
         public bool Vectorized;
+    }
+
+    /// <summary>One micro-kernel call: which pixels and channels, where the weights, bias, input and output are.</summary>
+    private struct Target
+    {
+        public float* Weights;
+        public float* Bias;
+        public float* Input;
+        public float* Output;
+        public float* Residual;
+        public int Pixel;
+        public int Rows;
+        public int Channels;
+    }
+
+    /// <summary>
+    /// Where the window of each of a tile's six pixels starts: the image's offset and the top-left tap's (y, x).
+    /// Rows past the last pixel repeat it; their results are never stored.
+    /// </summary>
+    private struct Windows
+    {
+        public fixed long Image[PixelTile];
+        public fixed int Y[PixelTile];
+        public fixed int X[PixelTile];
+
+        public void Locate(ref Job job, int pixel, int count)
+        {
+            int plane = job.OutHeight * job.OutWidth;
+            int n = pixel / plane;
+            int rest = pixel - (n * plane);
+            int oy = rest / job.OutWidth;
+            int ox = rest - (oy * job.OutWidth);
+            for (int r = 0; r < PixelTile; r++)
+            {
+                Image[r] = (long)n * job.InHeight * job.InWidth * job.InChannels;
+                Y[r] = (oy * job.Stride) - job.Padding;
+                X[r] = (ox * job.Stride) - job.Padding;
+                if (r + 1 < count && ++ox == job.OutWidth)
+                {
+                    ox = 0;
+                    if (++oy == job.OutHeight)
+                    {
+                        oy = 0;
+                        n++;
+                    }
+                }
+            }
+        }
     }
 }

@@ -36,6 +36,10 @@ public sealed class ConvolutionTests
         { 1, 64, 7, 7, 48, 3, 1, 1, 1, 1 },     // 49 pixels: the last tile has one pixel
         { 1, 16, 6, 6, 32, 3, 1, 1, 1, 2 },     // two groups of exactly one channel panel each
         { 1, 8, 5, 5, 40, 1, 1, 0, 1, 1 },      // 40 channels: two full panels and a half one
+        { 2, 3, 15, 17, 16, 7, 2, 0, 1, 1 },    // unpadded 7x7 stride 2 (the stem on its pre-padded input): kernel rows read as runs
+        { 1, 4, 9, 9, 8, 3, 1, 0, 1, 1 },       // unpadded 3x3
+        { 1, 1024, 3, 5, 20, 1, 1, 0, 1, 1 },   // wide pointwise input: rows packed apart
+        { 2, 2048, 2, 2, 33, 1, 1, 0, 1, 1 },   // wider still, batch 2, partial panel
     };
 
     [Theory]

@@ -63,6 +63,31 @@ public sealed class PoolingAndLinearTests
         Assert.Equal(input, Reference.ToChannelsFirst(output, 2, 3, 5, 7));
     }
 
+    [Fact]
+    public void ChannelsLastWritesAZeroBorder()
+    {
+        float[] input = Reference.RandomFloats(new Random(5), 2 * 3 * 4 * 5);
+        float[] output = Enumerable.Repeat(float.NaN, 2 * 3 * 8 * 9).ToArray();
+
+        Layout.ToChannelsLast(input, output, 2, 3, 4, 5, padding: 2);
+
+        for (int n = 0; n < 2; n++)
+        {
+            for (int y = 0; y < 8; y++)
+            {
+                for (int x = 0; x < 9; x++)
+                {
+                    for (int c = 0; c < 3; c++)
+                    {
+                        bool inside = y >= 2 && y < 6 && x >= 2 && x < 7;
+                        float expected = inside ? input[(((n * 3) + c) * 20) + ((y - 2) * 5) + (x - 2)] : 0f;
+                        Assert.Equal(expected, output[(((((n * 8) + y) * 9) + x) * 3) + c]);
+                    }
+                }
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1, 2048, 1000)]
     [InlineData(3, 13, 7)]

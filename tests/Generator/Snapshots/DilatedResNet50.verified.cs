@@ -518,14 +518,14 @@ namespace Models
             {
                 global::System.Span<float> arena = rented;
 
-                // input: NCHW → NHWC (channels-last, the layout of every feature map below), 3x96x128
-                global::ResNetGen.Kernels.Layout.ToChannelsLast(source: input, destination: arena.Slice(196608, 36864), batch: 1, channels: 3, height: 96, width: 128);
+                // input: NCHW → NHWC (channels-last, the layout of every feature map below), zero border of 3 for conv1, 3x96x128 → 3x102x134
+                global::ResNetGen.Kernels.Layout.ToChannelsLast(source: input, destination: arena.Slice(196608, 41004), batch: 1, channels: 3, height: 96, width: 128, padding: 3);
 
-                // conv1 + bn1 + relu: 7x7 stride 2, 3x96x128 → 64x48x64
+                // conv1 + bn1 + relu: 7x7 stride 2 padding 3, 3x96x128 → 64x48x64
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 3, inHeight: 96, inWidth: 128, outChannels: 64, outHeight: 48, outWidth: 64, kernel: 7, stride: 2, padding: 3, dilation: 1, groups: 1),
-                    source: arena.Slice(196608, 36864),
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 3, inHeight: 102, inWidth: 134, outChannels: 64, outHeight: 48, outWidth: 64, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(196608, 41004),
                     destination: arena.Slice(0, 196608),
                     residual: default);
 
