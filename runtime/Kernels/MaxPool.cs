@@ -1,9 +1,14 @@
 using System;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ResNetGen.Kernels;
 
-/// <summary>2-D max pooling over channels-last (NHWC) feature maps; padded positions never take part in the max.</summary>
-public static class MaxPool
+/// <summary>
+/// 2-D max pooling over channels-last (NHWC) feature maps, eight channels at a time, rows spread over
+/// <see cref="WorkerPool.Shared"/>. Padded positions never take part in the max; NaN propagates as in torch.
+/// </summary>
+public static unsafe class MaxPool
 {
     /// <summary>Pools every channel of every image.</summary>
     /// <exception cref="ArgumentException">A span is too short for the sizes given.</exception>
@@ -18,34 +23,85 @@ public static class MaxPool
             throw new ArgumentException($"The spans are too short: source {source.Length} (needs {inputLength}), destination {destination.Length} (needs {outputLength}).");
         }
 
-        for (int n = 0; n < batch; n++)
+        fixed (float* input = source)
+        fixed (float* output = destination)
         {
-            ReadOnlySpan<float> image = source.Slice(n * inHeight * inWidth * channels, inHeight * inWidth * channels);
-            for (int oy = 0; oy < outHeight; oy++)
+            var job = new Job
             {
-                int y0 = (oy * stride) - padding;
-                int yStart = Math.Max(y0, 0);
-                int yEnd = Math.Min(y0 + kernel, inHeight);
-                for (int ox = 0; ox < outWidth; ox++)
+                Input = input,
+                Output = output,
+                Channels = channels,
+                InHeight = inHeight,
+                InWidth = inWidth,
+                OutHeight = outHeight,
+                OutWidth = outWidth,
+                Kernel = kernel,
+                Stride = stride,
+                Padding = padding,
+            };
+            WorkerPool.Shared.Run(&Row, &job, batch * outHeight);
+        }
+    }
+
+    /// <summary>One output row of one image.</summary>
+    private static void Row(void* context, int task)
+    {
+        ref Job job = ref Unsafe.AsRef<Job>(context);
+        int n = task / job.OutHeight;
+        int oy = task % job.OutHeight;
+        int channels = job.Channels;
+        float* image = job.Input + ((long)n * job.InHeight * job.InWidth * channels);
+        float* output = job.Output + ((((long)n * job.OutHeight) + oy) * job.OutWidth * channels);
+        int y0 = (oy * job.Stride) - job.Padding;
+        int yStart = Math.Max(y0, 0);
+        int yEnd = Math.Min(y0 + job.Kernel, job.InHeight);
+        for (int ox = 0; ox < job.OutWidth; ox++, output += channels)
+        {
+            int x0 = (ox * job.Stride) - job.Padding;
+            int xStart = Math.Max(x0, 0);
+            int xEnd = Math.Min(x0 + job.Kernel, job.InWidth);
+            int c = 0;
+            for (; c + Vector256<float>.Count <= channels; c += Vector256<float>.Count)
+            {
+                Vector256<float> max = Vector256.Create(float.NegativeInfinity);
+                for (int y = yStart; y < yEnd; y++)
                 {
-                    int x0 = (ox * stride) - padding;
-                    int xStart = Math.Max(x0, 0);
-                    int xEnd = Math.Min(x0 + kernel, inWidth);
-                    Span<float> output = destination.Slice((((n * outHeight) + oy) * outWidth + ox) * channels, channels);
-                    output.Fill(float.NegativeInfinity);
-                    for (int y = yStart; y < yEnd; y++)
+                    for (int x = xStart; x < xEnd; x++)
                     {
-                        for (int x = xStart; x < xEnd; x++)
-                        {
-                            ReadOnlySpan<float> pixel = image.Slice(((y * inWidth) + x) * channels, channels);
-                            for (int c = 0; c < channels; c++)
-                            {
-                                output[c] = MathF.Max(output[c], pixel[c]);
-                            }
-                        }
+                        max = Vector256.Max(max, Vector256.Load(image + ((((long)y * job.InWidth) + x) * channels) + c));
                     }
                 }
+
+                max.Store(output + c);
+            }
+
+            for (; c < channels; c++)
+            {
+                float max = float.NegativeInfinity;
+                for (int y = yStart; y < yEnd; y++)
+                {
+                    for (int x = xStart; x < xEnd; x++)
+                    {
+                        max = MathF.Max(max, image[((((long)y * job.InWidth) + x) * channels) + c]);
+                    }
+                }
+
+                output[c] = max;
             }
         }
+    }
+
+    private struct Job
+    {
+        public float* Input;
+        public float* Output;
+        public int Channels;
+        public int InHeight;
+        public int InWidth;
+        public int OutHeight;
+        public int OutWidth;
+        public int Kernel;
+        public int Stride;
+        public int Padding;
     }
 }

@@ -11,6 +11,8 @@ public sealed class PoolingAndLinearTests
     [Theory]
     [InlineData(1, 4, 112, 112)]
     [InlineData(2, 3, 7, 5)]
+    [InlineData(2, 64, 15, 15)]
+    [InlineData(1, 13, 9, 8)]
     [InlineData(1, 2, 1, 1)]
     [InlineData(1, 1, 2, 3)]
     public void MaxPoolMatchesReferenceAndPaddingNeverWins(int batch, int channels, int height, int width)
