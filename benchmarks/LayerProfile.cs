@@ -32,18 +32,18 @@ internal static class LayerProfile
                 {
                     if (group.Key.Residual)
                     {
-                        Convolution.Forward<BiasResidualRelu>(layer, geometry, input, output, residual);
+                        Convolution.Forward<BiasResidualRelu>(layer, geometry, (ConvolutionAlgorithm)c.Algorithm, input, output, residual);
                     }
                     else
                     {
-                        Convolution.Forward<BiasRelu>(layer, geometry, input, output, default);
+                        Convolution.Forward<BiasRelu>(layer, geometry, (ConvolutionAlgorithm)c.Algorithm, input, output, default);
                     }
                 },
                 15);
             long opMacs = c.MultiplyAccumulates * spec.BatchSize;
             total += ms * group.Count();
             macs += opMacs * group.Count();
-            string shape = $"{c.InputShape}→{c.OutputShape} k{c.Kernel} s{c.Stride} d{c.Dilation} g{c.Groups}{(group.Key.Residual ? " +res" : string.Empty)}";
+            string shape = $"{c.InputShape}→{c.OutputShape} k{c.Kernel} s{c.Stride} d{c.Dilation} g{c.Groups} {c.Algorithm}{(group.Key.Residual ? " +res" : string.Empty)}";
             Console.WriteLine($"{shape,-58} {group.Count(),5} {ms,8:F3} {2.0 * opMacs / ms / 1e6,8:F1}");
         }
 

@@ -295,6 +295,7 @@ namespace ResNetGen.Generator
                         conv.Padding,
                         conv.Dilation,
                         conv.Groups));
+                    w.Line(Kernels + ".ConvolutionAlgorithm." + conv.Algorithm + ",");
                     w.Line("source: " + source + ",");
                     w.Line("destination: " + destination + ",");
                     w.Line("residual: " + (conv.Residual >= 0 ? Span(plan, conv.Residual) : "default") + ");");

@@ -67,7 +67,8 @@ namespace ResNetGen.Planning
 
     /// <summary>
     /// A convolution with its batch norm folded in, and an epilogue that can add a residual and apply ReLU.
-    /// <paramref name="Residual"/> is a buffer id, or -1 when there is no residual add.
+    /// <paramref name="Residual"/> is a buffer id, or -1 when there is no residual add; <paramref name="Algorithm"/>
+    /// is the kernel variant <see cref="KernelSchedule"/> picked for this shape.
     /// </summary>
     internal sealed record ConvolutionOp(
         string Module,
@@ -82,7 +83,8 @@ namespace ResNetGen.Planning
         int Dilation,
         int Groups,
         int Residual,
-        bool Relu) : PlanOp(Module, InputShape, OutputShape, Source, Destination)
+        bool Relu,
+        ConvolutionAlgorithm Algorithm) : PlanOp(Module, InputShape, OutputShape, Source, Destination)
     {
         public override long MultiplyAccumulates =>
             OutputShape.Length * (InputShape.Channels / Groups) * Kernel * Kernel;

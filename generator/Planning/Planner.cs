@@ -199,7 +199,9 @@ namespace ResNetGen.Planning
         {
             FeatureShape shape = ConvolutionShape(module + ".downsample.0", input, outChannels, 1, stride, 0, 1);
             int result = NewBuffer(shape, module + ".downsample.0");
-            _currentOps.Add(new ConvolutionOp(module + ".downsample.0", module + ".downsample.1", input, shape, x, result, 1, stride, 0, 1, 1, -1, false));
+            _currentOps.Add(new ConvolutionOp(
+                module + ".downsample.0", module + ".downsample.1", input, shape, x, result, 1, stride, 0, 1, 1, -1, false,
+                KernelSchedule.Choose(input.Channels, 1, stride, 0, 1, 1)));
             return result;
         }
 
@@ -207,7 +209,9 @@ namespace ResNetGen.Planning
             string module, string batchNorm, FeatureShape input, FeatureShape output, int source, int destination,
             int kernel, int stride, int padding, int dilation, int groups, int residual, bool relu)
         {
-            _currentOps.Add(new ConvolutionOp(module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, relu));
+            _currentOps.Add(new ConvolutionOp(
+                module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, relu,
+                KernelSchedule.Choose(input.Channels, kernel, stride, padding, dilation, groups)));
             AddConvolutionTensors(module, batchNorm, input.Channels, output.Channels, kernel, groups);
         }
 

@@ -32,15 +32,21 @@ public static unsafe class Convolution
     /// <typeparam name="TEpilogue">What is done with each output: <see cref="Bias"/>, <see cref="BiasRelu"/> or <see cref="BiasResidualRelu"/>.</typeparam>
     /// <param name="layer">Prepared weights.</param>
     /// <param name="geometry">Every size of the call.</param>
+    /// <param name="algorithm">How the micro-kernel reads the input; chosen by the generator per layer, and must be <see cref="Supports">supported</see> for the geometry.</param>
     /// <param name="source">Input feature maps, <c>Batch x InHeight x InWidth x InChannels</c>.</param>
     /// <param name="destination">Output feature maps, <c>Batch x OutHeight x OutWidth x OutChannels</c>; must not overlap the source or residual.</param>
     /// <param name="residual">Added before ReLU when <typeparamref name="TEpilogue"/> uses it; same layout as the output. Otherwise ignored.</param>
     /// <exception cref="ArgumentException">The geometry does not match the layer, or a span is too short.</exception>
     public static void Forward<TEpilogue>(
-        ConvolutionLayer layer, in ConvolutionGeometry geometry, ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<float> residual)
+        ConvolutionLayer layer, in ConvolutionGeometry geometry, ConvolutionAlgorithm algorithm, ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<float> residual)
         where TEpilogue : struct, IEpilogue
     {
         Validate<TEpilogue>(layer, geometry, source.Length, destination.Length, residual.Length);
+        if (!Supports(algorithm, geometry))
+        {
+            throw new ArgumentException($"{algorithm} cannot compute a {geometry.Kernel}x{geometry.Kernel} convolution with stride {geometry.Stride}, padding {geometry.Padding}, dilation {geometry.Dilation} and {geometry.Groups} group(s).", nameof(algorithm));
+        }
+
         float[] zeros = Zeros(layer.InChannelsPerGroup);
         fixed (float* input = source)
         fixed (float* output = destination)
@@ -75,13 +81,13 @@ public static unsafe class Convolution
                 Panels = geometry.Groups * layer.PanelsPerGroup,
                 Vectorized = KernelSettings.UseAvx2Fma,
             };
-            job.Mode = ChooseMode(geometry);
-            job.Segments = job.Mode switch { WindowMode.Pointwise or WindowMode.PackedPointwise => 1, WindowMode.Rows => geometry.Kernel, _ => geometry.Kernel * geometry.Kernel };
-            job.SegmentLength = layer.InChannelsPerGroup * (job.Mode == WindowMode.Rows ? geometry.Kernel : 1);
+            job.Mode = algorithm;
+            job.Segments = job.Mode switch { ConvolutionAlgorithm.Pointwise or ConvolutionAlgorithm.PackedPointwise => 1, ConvolutionAlgorithm.Rows => geometry.Kernel, _ => geometry.Kernel * geometry.Kernel };
+            job.SegmentLength = layer.InChannelsPerGroup * (job.Mode == ConvolutionAlgorithm.Rows ? geometry.Kernel : 1);
 
             // Packed pointwise tasks cover several panels, so each packed tile of input rows is reused
             // while that many panels of weights stay in the L2 cache (about 256 KB of them).
-            job.PanelsPerTask = job.Mode == WindowMode.PackedPointwise
+            job.PanelsPerTask = job.Mode == ConvolutionAlgorithm.PackedPointwise
                 ? Math.Clamp((256 * 1024) / (layer.PanelLength * sizeof(float)), 1, job.Panels)
                 : 1;
             WorkerPool pool = WorkerPool.Shared;
@@ -94,34 +100,15 @@ public static unsafe class Convolution
         }
     }
 
-    /// <summary>How a tile finds the input values its six pixels read.</summary>
-    private enum WindowMode
+    /// <summary>True when <paramref name="algorithm"/> computes <paramref name="g"/> correctly.</summary>
+    public static bool Supports(ConvolutionAlgorithm algorithm, in ConvolutionGeometry g) => algorithm switch
     {
-        /// <summary>1x1, stride 1, no padding: each pixel reads its own input channels.</summary>
-        Pointwise,
-
-        /// <summary>Like <see cref="Pointwise"/>, but the six rows are first copied apart (wide inputs whose rows alias in L1).</summary>
-        PackedPointwise,
-
-        /// <summary>No padding, no dilation, one group: each kernel row is one contiguous run of kernel x channels values.</summary>
-        Rows,
-
-        /// <summary>Any geometry: one run of channels per tap, zeros for taps in the padding.</summary>
-        Taps,
-    }
-
-    /// <summary>Input rows of at least this many floats are packed: rows 4 KB apart map to the same L1 sets.</summary>
-    private const int PackedRowThreshold = 1024;
-
-    private static WindowMode ChooseMode(in ConvolutionGeometry g)
-    {
-        if (g.Kernel == 1 && g.Stride == 1 && g.Padding == 0)
-        {
-            return g.InChannels >= PackedRowThreshold && g.Groups == 1 ? WindowMode.PackedPointwise : WindowMode.Pointwise;
-        }
-
-        return g.Padding == 0 && g.Dilation == 1 && g.Groups == 1 ? WindowMode.Rows : WindowMode.Taps;
-    }
+        ConvolutionAlgorithm.Pointwise => g.Kernel == 1 && g.Stride == 1 && g.Padding == 0,
+        ConvolutionAlgorithm.PackedPointwise => g.Kernel == 1 && g.Stride == 1 && g.Padding == 0 && g.Groups == 1,
+        ConvolutionAlgorithm.Rows => g.Padding == 0 && g.Dilation == 1 && g.Groups == 1,
+        ConvolutionAlgorithm.Taps => true,
+        _ => false,
+    };
 
     [ThreadStatic]
     private static float[]? t_rows;
@@ -139,7 +126,7 @@ public static unsafe class Convolution
         Windows windows = default;
         float* packed = null;
         float[]? rows = null;
-        if (job.Mode == WindowMode.PackedPointwise)
+        if (job.Mode == ConvolutionAlgorithm.PackedPointwise)
         {
             rows = t_rows;
             int length = PixelTile * PackedStride(job.InChannels);
@@ -159,7 +146,7 @@ public static unsafe class Convolution
             {
                 PackRows(ref job, pixel, count, packed);
             }
-            else if (job.Mode != WindowMode.Pointwise)
+            else if (job.Mode != ConvolutionAlgorithm.Pointwise)
             {
                 windows.Locate(ref job, pixel, count);
             }
@@ -214,11 +201,11 @@ public static unsafe class Convolution
     {
         switch (job.Mode)
         {
-            case WindowMode.Pointwise:
+            case ConvolutionAlgorithm.Pointwise:
                 return target.Input + ((long)(target.Pixel + Math.Min(r, target.Rows - 1)) * job.InChannels);
-            case WindowMode.PackedPointwise:
+            case ConvolutionAlgorithm.PackedPointwise:
                 return target.Input + (r * PackedStride(job.InChannels));
-            case WindowMode.Rows:
+            case ConvolutionAlgorithm.Rows:
                 return target.Input + windows.Image[r] + ((((long)(windows.Y[r] + segment) * job.InWidth) + windows.X[r]) * job.InChannels);
             default:
                 int ky = segment / job.Kernel;
@@ -446,7 +433,7 @@ public static unsafe class Convolution
         public int Chunks;
         public int Segments;
         public int SegmentLength;
-        public WindowMode Mode;
+        public ConvolutionAlgorithm Mode;
         public bool Vectorized;
     }
 

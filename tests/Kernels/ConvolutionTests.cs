@@ -46,20 +46,52 @@ public sealed class ConvolutionTests
     [MemberData(nameof(Shapes))]
     public void MatchesFloat64Reference(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
     {
-        foreach (bool scalar in new[] { false, true })
+        var geometry = Geometry(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups);
+        ConvolutionAlgorithm[] algorithms = Enum.GetValues<ConvolutionAlgorithm>().Where(a => Convolution.Supports(a, geometry)).ToArray();
+        Assert.Contains(ConvolutionAlgorithm.Taps, algorithms);
+        foreach (ConvolutionAlgorithm algorithm in algorithms)
         {
-            KernelSettings.ForceScalar = scalar;
-            try
+            foreach (bool scalar in new[] { false, true })
             {
-                Check<Bias>(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups, seed: 1);
-                Check<BiasRelu>(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups, seed: 2);
-                Check<BiasResidualRelu>(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups, seed: 3);
-            }
-            finally
-            {
-                KernelSettings.ForceScalar = false;
+                KernelSettings.ForceScalar = scalar;
+                try
+                {
+                    Check<Bias>(geometry, algorithm, seed: 1);
+                    Check<BiasRelu>(geometry, algorithm, seed: 2);
+                    Check<BiasResidualRelu>(geometry, algorithm, seed: 3);
+                }
+                finally
+                {
+                    KernelSettings.ForceScalar = false;
+                }
             }
         }
+    }
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void TheGeneratorsChoiceIsSupported(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    {
+        var choice = (ConvolutionAlgorithm)ResNetGen.Planning.KernelSchedule.Choose(inChannels, kernel, stride, padding, dilation, groups);
+
+        Assert.True(Convolution.Supports(choice, Geometry(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups)));
+    }
+
+    [Fact]
+    public void UnsupportedAlgorithmIsRejected()
+    {
+        ConvolutionLayer layer = ConvolutionLayer.Create(new float[8 * 4 * 9], new float[8], 8, 4, 3, 1);
+        var geometry = new ConvolutionGeometry(1, 4, 4, 4, 8, 4, 4, 3, 1, 1, 1, 1);
+
+        var error = Assert.Throws<ArgumentException>(() => Convolution.Forward<Bias>(layer, geometry, ConvolutionAlgorithm.Pointwise, new float[64], new float[128], default));
+        Assert.Contains("Pointwise cannot compute a 3x3 convolution", error.Message);
+    }
+
+    private static ConvolutionGeometry Geometry(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    {
+        int outHeight = ((height + (2 * padding) - (dilation * (kernel - 1)) - 1) / stride) + 1;
+        int outWidth = ((width + (2 * padding) - (dilation * (kernel - 1)) - 1) / stride) + 1;
+        return new ConvolutionGeometry(batch, inChannels, height, width, outChannels, outHeight, outWidth, kernel, stride, padding, dilation, groups);
     }
 
     [Fact]
@@ -76,11 +108,11 @@ public sealed class ConvolutionTests
         var vector = new float[residual.Length];
         var scalar = new float[residual.Length];
 
-        Convolution.Forward<BiasResidualRelu>(layer, geometry, input, vector, residual);
+        Convolution.Forward<BiasResidualRelu>(layer, geometry, ConvolutionAlgorithm.Taps, input, vector, residual);
         KernelSettings.ForceScalar = true;
         try
         {
-            Convolution.Forward<BiasResidualRelu>(layer, geometry, input, scalar, residual);
+            Convolution.Forward<BiasResidualRelu>(layer, geometry, ConvolutionAlgorithm.Taps, input, scalar, residual);
         }
         finally
         {
@@ -96,32 +128,32 @@ public sealed class ConvolutionTests
         ConvolutionLayer layer = ConvolutionLayer.Create(new float[8 * 4 * 9], new float[8], 8, 4, 3, 1);
         var wrongChannels = new ConvolutionGeometry(1, 5, 4, 4, 8, 4, 4, 3, 1, 1, 1, 1);
 
-        var error = Assert.Throws<ArgumentException>(() => Convolution.Forward<Bias>(layer, wrongChannels, new float[80], new float[128], default));
+        var error = Assert.Throws<ArgumentException>(() => Convolution.Forward<Bias>(layer, wrongChannels, ConvolutionAlgorithm.Taps, new float[80], new float[128], default));
         Assert.Contains("does not match the layer", error.Message);
 
         var geometry = new ConvolutionGeometry(1, 4, 4, 4, 8, 4, 4, 3, 1, 1, 1, 1);
-        error = Assert.Throws<ArgumentException>(() => Convolution.Forward<Bias>(layer, geometry, new float[64], new float[127], default));
+        error = Assert.Throws<ArgumentException>(() => Convolution.Forward<Bias>(layer, geometry, ConvolutionAlgorithm.Taps, new float[64], new float[127], default));
         Assert.Contains("destination 127 (needs 128)", error.Message);
     }
 
-    private static void Check<TEpilogue>(
-        int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups, int seed)
+    private static void Check<TEpilogue>(ConvolutionGeometry geometry, ConvolutionAlgorithm algorithm, int seed)
         where TEpilogue : struct, IEpilogue
     {
         var random = new Random(seed);
-        int outHeight = ((height + (2 * padding) - (dilation * (kernel - 1)) - 1) / stride) + 1;
-        int outWidth = ((width + (2 * padding) - (dilation * (kernel - 1)) - 1) / stride) + 1;
+        (int batch, int inChannels, int height, int width) = (geometry.Batch, geometry.InChannels, geometry.InHeight, geometry.InWidth);
+        (int outChannels, int outHeight, int outWidth) = (geometry.OutChannels, geometry.OutHeight, geometry.OutWidth);
+        (int kernel, int stride, int padding, int dilation, int groups) = (geometry.Kernel, geometry.Stride, geometry.Padding, geometry.Dilation, geometry.Groups);
         float[] input = Reference.RandomFloats(random, batch * inChannels * height * width);
         float[] weights = Reference.RandomFloats(random, outChannels * (inChannels / groups) * kernel * kernel);
         float[] bias = Reference.RandomFloats(random, outChannels);
         float[] residual = Reference.RandomFloats(random, batch * outChannels * outHeight * outWidth);
         ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, outChannels, inChannels / groups, kernel, groups);
-        var geometry = new ConvolutionGeometry(batch, inChannels, height, width, outChannels, outHeight, outWidth, kernel, stride, padding, dilation, groups);
         var channelsLast = new float[residual.Length];
 
         Convolution.Forward<TEpilogue>(
             layer,
             geometry,
+            algorithm,
             Reference.ToChannelsLast(input, batch, inChannels, height, width),
             channelsLast,
             TEpilogue.UsesResidual ? Reference.ToChannelsLast(residual, batch, outChannels, outHeight, outWidth) : default);
@@ -144,7 +176,7 @@ public sealed class ConvolutionTests
             double tolerance = (1e-6 * (magnitude[i] + Math.Abs(residual[i]))) + 1e-7;
             Assert.True(
                 Math.Abs(output[i] - value) <= tolerance,
-                $"{typeof(TEpilogue).Name}, scalar={KernelSettings.ForceScalar}: output {i} is {output[i]}, expected {value} ± {tolerance}");
+                $"{typeof(TEpilogue).Name}, {algorithm}, scalar={KernelSettings.ForceScalar}: output {i} is {output[i]}, expected {value} ± {tolerance}");
         }
     }
 }

@@ -525,6 +525,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 3, inHeight: 102, inWidth: 134, outChannels: 64, outHeight: 48, outWidth: 64, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                     source: arena.Slice(196608, 41004),
                     destination: arena.Slice(0, 196608),
                     residual: default);
@@ -536,24 +537,28 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 24, inWidth: 32, outChannels: 64, outHeight: 24, outWidth: 32, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(196608, 49152),
                     destination: arena.Slice(0, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 24, inWidth: 32, outChannels: 64, outHeight: 24, outWidth: 32, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 49152),
                     destination: arena.Slice(393216, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer1_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 24, inWidth: 32, outChannels: 256, outHeight: 24, outWidth: 32, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(196608, 49152),
                     destination: arena.Slice(0, 196608),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer1_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 24, inWidth: 32, outChannels: 256, outHeight: 24, outWidth: 32, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(393216, 49152),
                     destination: arena.Slice(196608, 196608),
                     residual: arena.Slice(0, 196608));
@@ -562,18 +567,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 24, inWidth: 32, outChannels: 64, outHeight: 24, outWidth: 32, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(196608, 196608),
                     destination: arena.Slice(0, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 24, inWidth: 32, outChannels: 64, outHeight: 24, outWidth: 32, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 49152),
                     destination: arena.Slice(393216, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer1_1_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 24, inWidth: 32, outChannels: 256, outHeight: 24, outWidth: 32, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(393216, 49152),
                     destination: arena.Slice(0, 196608),
                     residual: arena.Slice(196608, 196608));
@@ -582,18 +590,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_2_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 24, inWidth: 32, outChannels: 64, outHeight: 24, outWidth: 32, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(0, 196608),
                     destination: arena.Slice(196608, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_2_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 24, inWidth: 32, outChannels: 64, outHeight: 24, outWidth: 32, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(196608, 49152),
                     destination: arena.Slice(393216, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer1_2_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 24, inWidth: 32, outChannels: 256, outHeight: 24, outWidth: 32, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(393216, 49152),
                     destination: arena.Slice(196608, 196608),
                     residual: arena.Slice(0, 196608));
@@ -602,24 +613,28 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 24, inWidth: 32, outChannels: 128, outHeight: 24, outWidth: 32, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(196608, 196608),
                     destination: arena.Slice(0, 98304),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 24, inWidth: 32, outChannels: 128, outHeight: 12, outWidth: 16, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 98304),
                     destination: arena.Slice(393216, 24576),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer2_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 24, inWidth: 32, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                     source: arena.Slice(196608, 196608),
                     destination: arena.Slice(0, 98304),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer2_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(393216, 24576),
                     destination: arena.Slice(98304, 98304),
                     residual: arena.Slice(0, 98304));
@@ -628,18 +643,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(98304, 98304),
                     destination: arena.Slice(0, 24576),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 24576),
                     destination: arena.Slice(196608, 24576),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer2_1_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(196608, 24576),
                     destination: arena.Slice(0, 98304),
                     residual: arena.Slice(98304, 98304));
@@ -648,18 +666,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_2_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(0, 98304),
                     destination: arena.Slice(98304, 24576),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_2_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(98304, 24576),
                     destination: arena.Slice(196608, 24576),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer2_2_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(196608, 24576),
                     destination: arena.Slice(98304, 98304),
                     residual: arena.Slice(0, 98304));
@@ -668,18 +689,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_3_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(98304, 98304),
                     destination: arena.Slice(0, 24576),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_3_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 24576),
                     destination: arena.Slice(24576, 24576),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer2_3_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(24576, 24576),
                     destination: arena.Slice(196608, 98304),
                     residual: arena.Slice(98304, 98304));
@@ -688,24 +712,28 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(196608, 98304),
                     destination: arena.Slice(0, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 49152),
                     destination: arena.Slice(393216, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer3_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 1024, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(196608, 98304),
                     destination: arena.Slice(0, 196608),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 1024, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(393216, 49152),
                     destination: arena.Slice(196608, 196608),
                     residual: arena.Slice(0, 196608));
@@ -714,18 +742,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(196608, 196608),
                     destination: arena.Slice(0, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 2, dilation: 2, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 49152),
                     destination: arena.Slice(393216, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_1_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 1024, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(393216, 49152),
                     destination: arena.Slice(0, 196608),
                     residual: arena.Slice(196608, 196608));
@@ -734,18 +765,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_2_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 196608),
                     destination: arena.Slice(196608, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_2_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 2, dilation: 2, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(196608, 49152),
                     destination: arena.Slice(393216, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_2_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 1024, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(393216, 49152),
                     destination: arena.Slice(196608, 196608),
                     residual: arena.Slice(0, 196608));
@@ -754,18 +788,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_3_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(196608, 196608),
                     destination: arena.Slice(0, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_3_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 2, dilation: 2, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 49152),
                     destination: arena.Slice(393216, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_3_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 1024, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(393216, 49152),
                     destination: arena.Slice(0, 196608),
                     residual: arena.Slice(196608, 196608));
@@ -774,18 +811,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_4_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 196608),
                     destination: arena.Slice(196608, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_4_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 2, dilation: 2, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(196608, 49152),
                     destination: arena.Slice(393216, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_4_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 1024, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(393216, 49152),
                     destination: arena.Slice(196608, 196608),
                     residual: arena.Slice(0, 196608));
@@ -794,18 +834,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_5_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(196608, 196608),
                     destination: arena.Slice(0, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_5_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 2, dilation: 2, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 49152),
                     destination: arena.Slice(49152, 49152),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_5_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 1024, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(49152, 49152),
                     destination: arena.Slice(393216, 196608),
                     residual: arena.Slice(196608, 196608));
@@ -814,24 +857,28 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(393216, 196608),
                     destination: arena.Slice(0, 98304),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 2, dilation: 2, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 98304),
                     destination: arena.Slice(786432, 98304),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer4_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 12, inWidth: 16, outChannels: 2048, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(393216, 196608),
                     destination: arena.Slice(0, 393216),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 2048, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(786432, 98304),
                     destination: arena.Slice(393216, 393216),
                     residual: arena.Slice(0, 393216));
@@ -840,18 +887,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(393216, 393216),
                     destination: arena.Slice(0, 98304),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 4, dilation: 4, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 98304),
                     destination: arena.Slice(786432, 98304),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_1_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 2048, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(786432, 98304),
                     destination: arena.Slice(0, 393216),
                     residual: arena.Slice(393216, 393216));
@@ -860,18 +910,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_2_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 393216),
                     destination: arena.Slice(393216, 98304),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_2_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 4, dilation: 4, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(393216, 98304),
                     destination: arena.Slice(786432, 98304),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_2_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 2048, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(786432, 98304),
                     destination: arena.Slice(393216, 393216),
                     residual: arena.Slice(0, 393216));

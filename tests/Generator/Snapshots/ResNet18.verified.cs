@@ -261,6 +261,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 3, inHeight: 230, inWidth: 230, outChannels: 64, outHeight: 112, outWidth: 112, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                     source: arena.Slice(802816, 158700),
                     destination: arena.Slice(0, 802816),
                     residual: default);
@@ -272,12 +273,14 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(802816, 200704),
                     destination: arena.Slice(0, 200704),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer1_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 200704),
                     destination: arena.Slice(200704, 200704),
                     residual: arena.Slice(802816, 200704));
@@ -286,12 +289,14 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(200704, 200704),
                     destination: arena.Slice(0, 200704),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer1_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 200704),
                     destination: arena.Slice(401408, 200704),
                     residual: arena.Slice(200704, 200704));
@@ -300,18 +305,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(401408, 200704),
                     destination: arena.Slice(0, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer2_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                     source: arena.Slice(401408, 200704),
                     destination: arena.Slice(100352, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer2_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 100352),
                     destination: arena.Slice(200704, 100352),
                     residual: arena.Slice(100352, 100352));
@@ -320,12 +328,14 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(200704, 100352),
                     destination: arena.Slice(0, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer2_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 100352),
                     destination: arena.Slice(100352, 100352),
                     residual: arena.Slice(200704, 100352));
@@ -334,18 +344,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(100352, 100352),
                     destination: arena.Slice(0, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer3_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                     source: arena.Slice(100352, 100352),
                     destination: arena.Slice(50176, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 50176),
                     destination: arena.Slice(100352, 50176),
                     residual: arena.Slice(50176, 50176));
@@ -354,12 +367,14 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(100352, 50176),
                     destination: arena.Slice(0, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 50176),
                     destination: arena.Slice(50176, 50176),
                     residual: arena.Slice(100352, 50176));
@@ -368,18 +383,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(50176, 50176),
                     destination: arena.Slice(0, 25088),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer4_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                     source: arena.Slice(50176, 50176),
                     destination: arena.Slice(25088, 25088),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 25088),
                     destination: arena.Slice(50176, 25088),
                     residual: arena.Slice(25088, 25088));
@@ -388,12 +406,14 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(50176, 25088),
                     destination: arena.Slice(0, 25088),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 25088),
                     destination: arena.Slice(25088, 25088),
                     residual: arena.Slice(50176, 25088));

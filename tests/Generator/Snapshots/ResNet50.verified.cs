@@ -525,6 +525,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 3, inHeight: 230, inWidth: 230, outChannels: 64, outHeight: 112, outWidth: 112, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                     source: arena.Slice(802816, 158700),
                     destination: arena.Slice(0, 802816),
                     residual: default);
@@ -536,24 +537,28 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(802816, 200704),
                     destination: arena.Slice(0, 200704),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 200704),
                     destination: arena.Slice(1605632, 200704),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer1_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(802816, 200704),
                     destination: arena.Slice(0, 802816),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer1_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(1605632, 200704),
                     destination: arena.Slice(802816, 802816),
                     residual: arena.Slice(0, 802816));
@@ -562,18 +567,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(802816, 802816),
                     destination: arena.Slice(0, 200704),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 200704),
                     destination: arena.Slice(1605632, 200704),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer1_1_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(1605632, 200704),
                     destination: arena.Slice(0, 802816),
                     residual: arena.Slice(802816, 802816));
@@ -582,18 +590,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_2_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(0, 802816),
                     destination: arena.Slice(802816, 200704),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer1_2_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(802816, 200704),
                     destination: arena.Slice(1605632, 200704),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer1_2_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(1605632, 200704),
                     destination: arena.Slice(802816, 802816),
                     residual: arena.Slice(0, 802816));
@@ -602,24 +613,28 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(802816, 802816),
                     destination: arena.Slice(0, 401408),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 401408),
                     destination: arena.Slice(1605632, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer2_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                     source: arena.Slice(802816, 802816),
                     destination: arena.Slice(0, 401408),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer2_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(1605632, 100352),
                     destination: arena.Slice(401408, 401408),
                     residual: arena.Slice(0, 401408));
@@ -628,18 +643,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(401408, 401408),
                     destination: arena.Slice(0, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 100352),
                     destination: arena.Slice(802816, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer2_1_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(802816, 100352),
                     destination: arena.Slice(0, 401408),
                     residual: arena.Slice(401408, 401408));
@@ -648,18 +666,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_2_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(0, 401408),
                     destination: arena.Slice(401408, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_2_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(401408, 100352),
                     destination: arena.Slice(802816, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer2_2_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(802816, 100352),
                     destination: arena.Slice(401408, 401408),
                     residual: arena.Slice(0, 401408));
@@ -668,18 +689,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_3_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(401408, 401408),
                     destination: arena.Slice(0, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_3_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 100352),
                     destination: arena.Slice(802816, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer2_3_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(802816, 100352),
                     destination: arena.Slice(0, 401408),
                     residual: arena.Slice(401408, 401408));
@@ -688,24 +712,28 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(0, 401408),
                     destination: arena.Slice(401408, 200704),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(401408, 200704),
                     destination: arena.Slice(602112, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer3_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                     source: arena.Slice(0, 401408),
                     destination: arena.Slice(401408, 200704),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(602112, 50176),
                     destination: arena.Slice(0, 200704),
                     residual: arena.Slice(401408, 200704));
@@ -714,18 +742,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 200704),
                     destination: arena.Slice(200704, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(200704, 50176),
                     destination: arena.Slice(401408, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_1_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(401408, 50176),
                     destination: arena.Slice(200704, 200704),
                     residual: arena.Slice(0, 200704));
@@ -734,18 +765,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_2_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(200704, 200704),
                     destination: arena.Slice(0, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_2_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 50176),
                     destination: arena.Slice(401408, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_2_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(401408, 50176),
                     destination: arena.Slice(0, 200704),
                     residual: arena.Slice(200704, 200704));
@@ -754,18 +788,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_3_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 200704),
                     destination: arena.Slice(200704, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_3_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(200704, 50176),
                     destination: arena.Slice(401408, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_3_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(401408, 50176),
                     destination: arena.Slice(200704, 200704),
                     residual: arena.Slice(0, 200704));
@@ -774,18 +811,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_4_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(200704, 200704),
                     destination: arena.Slice(0, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_4_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 50176),
                     destination: arena.Slice(401408, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_4_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(401408, 50176),
                     destination: arena.Slice(0, 200704),
                     residual: arena.Slice(200704, 200704));
@@ -794,18 +834,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_5_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 200704),
                     destination: arena.Slice(200704, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_5_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(200704, 50176),
                     destination: arena.Slice(401408, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_5_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(401408, 50176),
                     destination: arena.Slice(200704, 200704),
                     residual: arena.Slice(0, 200704));
@@ -814,24 +857,28 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(200704, 200704),
                     destination: arena.Slice(0, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 100352),
                     destination: arena.Slice(401408, 25088),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer4_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                     source: arena.Slice(200704, 200704),
                     destination: arena.Slice(0, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(401408, 25088),
                     destination: arena.Slice(100352, 100352),
                     residual: arena.Slice(0, 100352));
@@ -840,18 +887,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(100352, 100352),
                     destination: arena.Slice(0, 25088),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(0, 25088),
                     destination: arena.Slice(200704, 25088),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_1_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(200704, 25088),
                     destination: arena.Slice(0, 100352),
                     residual: arena.Slice(100352, 100352));
@@ -860,18 +910,21 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_2_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 100352),
                     destination: arena.Slice(100352, 25088),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_2_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(100352, 25088),
                     destination: arena.Slice(200704, 25088),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_2_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                     source: arena.Slice(200704, 25088),
                     destination: arena.Slice(100352, 100352),
                     residual: arena.Slice(0, 100352));

@@ -1,0 +1,23 @@
+namespace ResNetGen.Kernels;
+
+/// <summary>
+/// How <see cref="Convolution"/>'s micro-kernel finds the input values each output pixel reads. The generator picks
+/// one per layer from the layer's shape and emits it as a literal.
+/// </summary>
+public enum ConvolutionAlgorithm
+{
+    /// <summary>1x1, stride 1, no padding: each pixel reads its own input channels.</summary>
+    Pointwise = 0,
+
+    /// <summary>
+    /// Like <see cref="Pointwise"/>, with each tile's six input rows first copied apart: for wide inputs
+    /// (1024 channels and more) whose rows, 4 KB apart, would compete for the same L1 cache sets.
+    /// </summary>
+    PackedPointwise = 1,
+
+    /// <summary>No padding, no dilation, one group: each kernel row is one contiguous run of kernel x channels values.</summary>
+    Rows = 2,
+
+    /// <summary>Any geometry: one run of channels per kernel tap, zeros for taps in the padding.</summary>
+    Taps = 3,
+}
