@@ -32,11 +32,11 @@ internal static class LayerProfile
                 {
                     if (group.Key.Residual)
                     {
-                        Convolution.Forward<BiasResidualRelu>(layer, geometry, (ConvolutionAlgorithm)c.Algorithm, input, output, residual);
+                        Convolution.Forward<BiasResidualRelu>(layer, geometry, (ResNetGen.Kernels.ConvolutionAlgorithm)c.Algorithm, input, output, residual);
                     }
                     else
                     {
-                        Convolution.Forward<BiasRelu>(layer, geometry, (ConvolutionAlgorithm)c.Algorithm, input, output, default);
+                        Convolution.Forward<BiasRelu>(layer, geometry, (ResNetGen.Kernels.ConvolutionAlgorithm)c.Algorithm, input, output, default);
                     }
                 },
                 15);
