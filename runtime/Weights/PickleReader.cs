@@ -1,0 +1,771 @@
+using System;
+using System.Buffers.Binary;
+using System.Collections.Generic;
+using System.Text;
+
+namespace ResNetGen;
+
+/// <summary>
+/// A restricted unpickler for what a torch <c>state_dict</c> needs (protocols 2 to 5). It builds plain data
+/// (<see cref="PickleDict"/>, <see cref="PickleList"/>, <see cref="PickleTuple"/>, numbers, strings) and the tensor
+/// references that <c>torch._utils._rebuild_tensor_v2</c> describes. It never executes anything from the file:
+/// the only callables are the handful in <see cref="ResolveGlobal"/>, implemented here, and every other global is
+/// refused with an error that names it. Every length is checked against the bytes that remain, and the nesting
+/// depth and memo size are bounded.
+/// </summary>
+internal sealed class PickleReader
+{
+    /// <summary>Deepest MARK nesting accepted; a state_dict pickle uses three.</summary>
+    internal const int MaxMarkDepth = 256;
+
+    /// <summary>Deepest tuple nesting accepted.</summary>
+    internal const int MaxTupleDepth = 64;
+
+    /// <summary>Most memo entries accepted.</summary>
+    internal const int MaxMemoEntries = 1 << 24;
+
+    /// <summary>Most dimensions a tensor may have.</summary>
+    internal const int MaxTensorRank = 16;
+
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly byte[] _data;
+    private readonly string _source;
+    private readonly string _recordName;
+    private readonly Func<PickleTuple, object> _persistentLoad;
+    private readonly Stack<List<object?>> _metastack = new();
+    private readonly Dictionary<long, object?> _memo = new();
+    private List<object?> _stack = new();
+    private int _position;
+    private int _opcodeStart;
+
+    private PickleReader(byte[] data, string source, string recordName, Func<PickleTuple, object> persistentLoad)
+    {
+        _data = data;
+        _source = source;
+        _recordName = recordName;
+        _persistentLoad = persistentLoad;
+    }
+
+    /// <summary>Reads one pickled object.</summary>
+    /// <param name="data">The pickle bytes.</param>
+    /// <param name="source">The file, for messages.</param>
+    /// <param name="recordName">The pickle's name inside the file (e.g. <c>archive/data.pkl</c>), for messages.</param>
+    /// <param name="persistentLoad">Resolves a BINPERSID tuple; may throw <see cref="WeightLoadException"/>.</param>
+    /// <exception cref="WeightLoadException">The pickle is malformed, unsupported or references a refused global.</exception>
+    public static object? Load(byte[] data, string source, string recordName, Func<PickleTuple, object> persistentLoad) =>
+        new PickleReader(data, source, recordName, persistentLoad).Run();
+
+    private object? Run()
+    {
+        while (true)
+        {
+            if (_position >= _data.Length)
+            {
+                throw Malformed("the pickle ends without a STOP opcode (the file is truncated or damaged)");
+            }
+
+            _opcodeStart = _position;
+            byte opcode = _data[_position++];
+            switch (opcode)
+            {
+                case 0x80: // PROTO
+                    byte protocol = ReadByte();
+                    if (protocol > 5)
+                    {
+                        throw Malformed($"pickle protocol {protocol} is not supported (2 to 5 are)");
+                    }
+
+                    break;
+                case 0x95: // FRAME: a hint for buffered readers; the whole pickle is in memory already
+                    ulong frame = BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+                    if (frame > (ulong)(_data.Length - _position))
+                    {
+                        throw Malformed($"a FRAME of {frame} bytes runs past the end of the pickle");
+                    }
+
+                    break;
+                case (byte)'.': // STOP
+                    return Pop();
+                case (byte)'(': // MARK
+                    if (_metastack.Count >= MaxMarkDepth)
+                    {
+                        throw Malformed($"MARKs nest deeper than {MaxMarkDepth}");
+                    }
+
+                    _metastack.Push(_stack);
+                    _stack = new List<object?>();
+                    break;
+                case (byte)'0': // POP
+                    if (_stack.Count > 0)
+                    {
+                        Pop();
+                    }
+                    else
+                    {
+                        PopMark();
+                    }
+
+                    break;
+                case (byte)'1': // POP_MARK
+                    PopMark();
+                    break;
+                case (byte)'2': // DUP
+                    Push(Peek());
+                    break;
+                case (byte)'N': // NONE
+                    Push(null);
+                    break;
+                case 0x88: // NEWTRUE
+                    Push(true);
+                    break;
+                case 0x89: // NEWFALSE
+                    Push(false);
+                    break;
+                case (byte)'J': // BININT
+                    Push((long)BinaryPrimitives.ReadInt32LittleEndian(Take(4)));
+                    break;
+                case (byte)'K': // BININT1
+                    Push((long)ReadByte());
+                    break;
+                case (byte)'M': // BININT2
+                    Push((long)BinaryPrimitives.ReadUInt16LittleEndian(Take(2)));
+                    break;
+                case 0x8a: // LONG1
+                    Push(ReadLong(ReadByte()));
+                    break;
+                case 0x8b: // LONG4
+                    Push(ReadLong(ReadLength(4)));
+                    break;
+                case (byte)'G': // BINFLOAT (big-endian)
+                    Push(BinaryPrimitives.ReadDoubleBigEndian(Take(8)));
+                    break;
+                case (byte)'X': // BINUNICODE
+                    Push(ReadUtf8(ReadLength(4)));
+                    break;
+                case 0x8c: // SHORT_BINUNICODE
+                    Push(ReadUtf8(ReadByte()));
+                    break;
+                case 0x8d: // BINUNICODE8
+                    Push(ReadUtf8(ReadLength(8)));
+                    break;
+                case (byte)'T': // BINSTRING (Python 2 str)
+                    Push(Encoding.Latin1.GetString(Take(ReadLength(4))));
+                    break;
+                case (byte)'U': // SHORT_BINSTRING
+                    Push(Encoding.Latin1.GetString(Take(ReadByte())));
+                    break;
+                case (byte)'C': // SHORT_BINBYTES
+                    Push(Take(ReadByte()).ToArray());
+                    break;
+                case (byte)'B': // BINBYTES
+                    Push(Take(ReadLength(4)).ToArray());
+                    break;
+                case 0x8e: // BINBYTES8
+                    Push(Take(ReadLength(8)).ToArray());
+                    break;
+                case (byte)')': // EMPTY_TUPLE
+                    Push(MakeTuple([]));
+                    break;
+                case 0x85: // TUPLE1
+                    Push(MakeTuple([Pop()]));
+                    break;
+                case 0x86: // TUPLE2
+                {
+                    object? second = Pop();
+                    object? first = Pop();
+                    Push(MakeTuple([first, second]));
+                    break;
+                }
+
+                case 0x87: // TUPLE3
+                {
+                    object? third = Pop();
+                    object? second = Pop();
+                    object? first = Pop();
+                    Push(MakeTuple([first, second, third]));
+                    break;
+                }
+
+                case (byte)'t': // TUPLE
+                    Push(MakeTuple(PopMark().ToArray()));
+                    break;
+                case (byte)']': // EMPTY_LIST
+                    Push(new PickleList());
+                    break;
+                case (byte)'l': // LIST
+                {
+                    var list = new PickleList();
+                    list.Items.AddRange(PopMark());
+                    Push(list);
+                    break;
+                }
+
+                case (byte)'a': // APPEND
+                {
+                    object? item = Pop();
+                    PeekList().Items.Add(item);
+                    break;
+                }
+
+                case (byte)'e': // APPENDS
+                {
+                    List<object?> items = PopMark();
+                    PeekList().Items.AddRange(items);
+                    break;
+                }
+
+                case (byte)'}': // EMPTY_DICT
+                    Push(new PickleDict());
+                    break;
+                case (byte)'d': // DICT
+                {
+                    var dict = new PickleDict();
+                    SetItems(dict, PopMark());
+                    Push(dict);
+                    break;
+                }
+
+                case (byte)'s': // SETITEM
+                {
+                    object? value = Pop();
+                    object? key = Pop();
+                    SetItem(PeekDict(), key, value);
+                    break;
+                }
+
+                case (byte)'u': // SETITEMS
+                {
+                    List<object?> items = PopMark();
+                    SetItems(PeekDict(), items);
+                    break;
+                }
+
+                case (byte)'c': // GLOBAL: "module\nname\n"
+                {
+                    string module = ReadLine();
+                    string name = ReadLine();
+                    Push(ResolveGlobal(module, name));
+                    break;
+                }
+
+                case 0x93: // STACK_GLOBAL
+                {
+                    object? name = Pop();
+                    object? module = Pop();
+                    if (module is not string moduleName || name is not string globalName)
+                    {
+                        throw Malformed("STACK_GLOBAL needs two strings");
+                    }
+
+                    Push(ResolveGlobal(moduleName, globalName));
+                    break;
+                }
+
+                case (byte)'R': // REDUCE
+                {
+                    object? arguments = Pop();
+                    object? callable = Pop();
+                    Push(Call(callable, arguments, "REDUCE"));
+                    break;
+                }
+
+                case 0x81: // NEWOBJ
+                {
+                    object? arguments = Pop();
+                    object? cls = Pop();
+                    Push(New(cls, arguments));
+                    break;
+                }
+
+                case 0x92: // NEWOBJ_EX
+                {
+                    object? keywords = Pop();
+                    object? arguments = Pop();
+                    object? cls = Pop();
+                    if (keywords is not PickleDict { Count: 0 })
+                    {
+                        throw Malformed("NEWOBJ_EX with keyword arguments is not supported");
+                    }
+
+                    Push(New(cls, arguments));
+                    break;
+                }
+
+                case (byte)'b': // BUILD
+                {
+                    object? state = Pop();
+                    object? target = Peek();
+                    if (target is not PickleDict)
+                    {
+                        throw Malformed($"BUILD on {TypeName(target)} is not supported in a state_dict");
+                    }
+
+                    // An OrderedDict's state is its instance __dict__ (a state_dict's `_metadata` with per-module versions),
+                    // which loading does not need.
+                    _ = state;
+                    break;
+                }
+
+                case (byte)'Q': // BINPERSID
+                {
+                    object? pid = Pop();
+                    if (pid is not PickleTuple tuple)
+                    {
+                        throw Malformed($"a persistent id must be a tuple, found {TypeName(pid)}");
+                    }
+
+                    Push(_persistentLoad(tuple));
+                    break;
+                }
+
+                case (byte)'q': // BINPUT
+                    Put(ReadByte());
+                    break;
+                case (byte)'r': // LONG_BINPUT
+                    Put(BinaryPrimitives.ReadUInt32LittleEndian(Take(4)));
+                    break;
+                case 0x94: // MEMOIZE
+                    Put(_memo.Count);
+                    break;
+                case (byte)'h': // BINGET
+                    Get(ReadByte());
+                    break;
+                case (byte)'j': // LONG_BINGET
+                    Get(BinaryPrimitives.ReadUInt32LittleEndian(Take(4)));
+                    break;
+                default:
+                    throw Malformed($"pickle opcode 0x{opcode:x2} ('{(opcode is >= 0x20 and < 0x7f ? (char)opcode : '?')}') is not supported in a state_dict");
+            }
+        }
+    }
+
+    private WeightLoadException Malformed(string problem) =>
+        new(_source, $"{_source}: cannot read the pickle {_recordName}: {problem} (at byte {_opcodeStart}). " +
+                     "The file is damaged or was not written by torch.save(model.state_dict(), path).");
+
+    private static string TypeName(object? value) => value switch
+    {
+        null => "None",
+        bool => "a bool",
+        long => "an int",
+        double => "a float",
+        string => "a str",
+        byte[] => "bytes",
+        PickleTuple => "a tuple",
+        PickleList => "a list",
+        PickleDict => "a dict",
+        PickleGlobal g => g.FullName,
+        StorageReference => "a storage",
+        TensorReference => "a tensor",
+        _ => value.GetType().Name,
+    };
+
+    private byte ReadByte()
+    {
+        if (_position >= _data.Length)
+        {
+            throw Malformed("the pickle ends in the middle of an opcode");
+        }
+
+        return _data[_position++];
+    }
+
+    private ReadOnlySpan<byte> Take(int count)
+    {
+        if (count < 0 || count > _data.Length - _position)
+        {
+            throw Malformed($"a length of {count} bytes runs past the end of the pickle ({_data.Length - _position} remain)");
+        }
+
+        var span = new ReadOnlySpan<byte>(_data, _position, count);
+        _position += count;
+        return span;
+    }
+
+    /// <summary>Reads a 4- or 8-byte little-endian length and checks it against the bytes that remain.</summary>
+    private int ReadLength(int width)
+    {
+        ulong length = width == 4
+            ? BinaryPrimitives.ReadUInt32LittleEndian(Take(4))
+            : BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+        if (length > (ulong)(_data.Length - _position))
+        {
+            throw Malformed($"a length of {length} bytes runs past the end of the pickle ({_data.Length - _position} remain)");
+        }
+
+        return (int)length;
+    }
+
+    private long ReadLong(int byteCount)
+    {
+        if (byteCount > 8)
+        {
+            throw Malformed($"an integer of {byteCount} bytes is too large");
+        }
+
+        ReadOnlySpan<byte> bytes = Take(byteCount);
+        if (byteCount == 0)
+        {
+            return 0;
+        }
+
+        Span<byte> padded = stackalloc byte[8];
+        padded.Fill((bytes[^1] & 0x80) != 0 ? (byte)0xff : (byte)0);
+        bytes.CopyTo(padded);
+        return BinaryPrimitives.ReadInt64LittleEndian(padded);
+    }
+
+    private string ReadUtf8(int byteCount)
+    {
+        ReadOnlySpan<byte> bytes = Take(byteCount);
+        try
+        {
+            return StrictUtf8.GetString(bytes);
+        }
+        catch (ArgumentException)
+        {
+            throw Malformed("a string is not valid UTF-8");
+        }
+    }
+
+    private string ReadLine()
+    {
+        const int MaxLine = 512;
+        int end = Array.IndexOf(_data, (byte)'\n', _position, Math.Min(MaxLine, _data.Length - _position));
+        if (end < 0)
+        {
+            throw Malformed("a GLOBAL's name is not terminated by a newline");
+        }
+
+        string line = Encoding.ASCII.GetString(_data, _position, end - _position);
+        _position = end + 1;
+        return line;
+    }
+
+    private void Push(object? value) => _stack.Add(value);
+
+    private object? Pop()
+    {
+        if (_stack.Count == 0)
+        {
+            throw Malformed("the stack is empty (or only a MARK is left)");
+        }
+
+        object? value = _stack[^1];
+        _stack.RemoveAt(_stack.Count - 1);
+        return value;
+    }
+
+    private object? Peek()
+    {
+        if (_stack.Count == 0)
+        {
+            throw Malformed("the stack is empty (or only a MARK is left)");
+        }
+
+        return _stack[^1];
+    }
+
+    private PickleList PeekList() =>
+        Peek() as PickleList ?? throw Malformed($"APPEND needs a list, found {TypeName(Peek())}");
+
+    private PickleDict PeekDict() =>
+        Peek() as PickleDict ?? throw Malformed($"SETITEM needs a dict, found {TypeName(Peek())}");
+
+    private List<object?> PopMark()
+    {
+        if (_metastack.Count == 0)
+        {
+            throw Malformed("there is no MARK to pop to");
+        }
+
+        List<object?> items = _stack;
+        _stack = _metastack.Pop();
+        return items;
+    }
+
+    private void SetItems(PickleDict dict, List<object?> items)
+    {
+        if (items.Count % 2 != 0)
+        {
+            throw Malformed("SETITEMS needs an even number of items");
+        }
+
+        for (int i = 0; i < items.Count; i += 2)
+        {
+            SetItem(dict, items[i], items[i + 1]);
+        }
+    }
+
+    private void SetItem(PickleDict dict, object? key, object? value)
+    {
+        if (!dict.Set(key, value))
+        {
+            throw Malformed($"{TypeName(key)} cannot be a dict key");
+        }
+    }
+
+    private PickleTuple MakeTuple(object?[] items)
+    {
+        int depth = 1;
+        foreach (object? item in items)
+        {
+            if (item is PickleTuple inner)
+            {
+                depth = Math.Max(depth, inner.Depth + 1);
+            }
+        }
+
+        if (depth > MaxTupleDepth)
+        {
+            throw Malformed($"tuples nest deeper than {MaxTupleDepth}");
+        }
+
+        return new PickleTuple(items, depth);
+    }
+
+    private void Put(long index)
+    {
+        if (_memo.Count >= MaxMemoEntries && !_memo.ContainsKey(index))
+        {
+            throw Malformed($"the memo holds more than {MaxMemoEntries} entries");
+        }
+
+        _memo[index] = Peek();
+    }
+
+    private void Get(long index)
+    {
+        if (!_memo.TryGetValue(index, out object? value))
+        {
+            throw Malformed($"memo entry {index} is read before it is written");
+        }
+
+        Push(value);
+    }
+
+    /// <summary>The allow-list. Everything else is refused before it could be used, with a message naming it.</summary>
+    private PickleGlobal ResolveGlobal(string module, string name)
+    {
+        switch (module, name)
+        {
+            case ("collections", "OrderedDict"):
+                return new PickleGlobal(module, name, PickleGlobalKind.OrderedDict);
+            case ("torch._utils", "_rebuild_tensor_v2"):
+                return new PickleGlobal(module, name, PickleGlobalKind.RebuildTensorV2);
+            case ("torch._utils", "_rebuild_parameter"):
+                return new PickleGlobal(module, name, PickleGlobalKind.RebuildParameter);
+            case ("torch", "FloatStorage"):
+                return new PickleGlobal(module, name, PickleGlobalKind.Storage, WeightDType.Float32);
+            case ("torch", "HalfStorage"):
+                return new PickleGlobal(module, name, PickleGlobalKind.Storage, WeightDType.Float16);
+            case ("torch", "BFloat16Storage"):
+                return new PickleGlobal(module, name, PickleGlobalKind.Storage, WeightDType.BFloat16);
+            case ("torch", "DoubleStorage"):
+                return new PickleGlobal(module, name, PickleGlobalKind.Storage, WeightDType.Float64);
+            case ("torch", "LongStorage"):
+                return new PickleGlobal(module, name, PickleGlobalKind.Storage, WeightDType.Int64);
+            case ("torch", "IntStorage"):
+                return new PickleGlobal(module, name, PickleGlobalKind.Storage, WeightDType.Int32);
+        }
+
+        string fullName = module + "." + name;
+        if (module == "torch" && name.EndsWith("Storage", StringComparison.Ordinal))
+        {
+            throw new WeightLoadException(_source,
+                $"{_source}: holds a tensor stored as {fullName}, which is not supported; weights load from float32, " +
+                "float16, bfloat16 and float64 tensors and int64/int32 buffers. Convert it in PyTorch (e.g. tensor.float()) and save again.");
+        }
+
+        if (LooksLikeModelClass(module, name))
+        {
+            throw new WeightLoadException(_source,
+                $"{_source}: holds a whole pickled model (its pickle references the class '{fullName}'), not a state_dict. " +
+                "Rebuilding it would mean running code named by the file, so it was refused and nothing was executed. " +
+                "Save the weights alone with torch.save(model.state_dict(), path) and load that file.");
+        }
+
+        throw new WeightLoadException(_source,
+            $"{_source}: its pickle references the global '{fullName}', which a state_dict never needs; it was refused and " +
+            "nothing from the file was executed. Only collections.OrderedDict, torch._utils._rebuild_tensor_v2, " +
+            "torch._utils._rebuild_parameter and torch's typed storages (torch.FloatStorage, ...) are allowed. " +
+            "If the file should hold weights, save them with torch.save(model.state_dict(), path).");
+    }
+
+    private static bool LooksLikeModelClass(string module, string name) =>
+        module.StartsWith("torch.nn.modules", StringComparison.Ordinal)
+        || module.StartsWith("torch.nn.parallel", StringComparison.Ordinal)
+        || module.StartsWith("torchvision.", StringComparison.Ordinal)
+        || module.StartsWith("timm.", StringComparison.Ordinal)
+        || (module == "__main__" && name.Length > 0 && char.IsUpper(name[0]));
+
+    private object New(object? cls, object? arguments)
+    {
+        if (cls is PickleGlobal { Kind: PickleGlobalKind.OrderedDict } && arguments is PickleTuple { Items.Length: 0 })
+        {
+            return new PickleDict();
+        }
+
+        throw Malformed($"NEWOBJ of {TypeName(cls)} is not supported in a state_dict");
+    }
+
+    private object Call(object? callable, object? arguments, string opcode)
+    {
+        if (callable is not PickleGlobal global)
+        {
+            throw Malformed($"{opcode} needs a callable, found {TypeName(callable)}");
+        }
+
+        if (arguments is not PickleTuple tuple)
+        {
+            throw Malformed($"{opcode} needs an argument tuple, found {TypeName(arguments)}");
+        }
+
+        object?[] args = tuple.Items;
+        switch (global.Kind)
+        {
+            case PickleGlobalKind.OrderedDict:
+                var dict = new PickleDict();
+                if (args.Length == 1 && args[0] is PickleList pairs)
+                {
+                    foreach (object? pair in pairs.Items)
+                    {
+                        object?[]? kv = pair switch
+                        {
+                            PickleTuple t => t.Items,
+                            PickleList l => l.Items.ToArray(),
+                            _ => null,
+                        };
+                        if (kv is not { Length: 2 })
+                        {
+                            throw Malformed("OrderedDict() needs (key, value) pairs");
+                        }
+
+                        SetItem(dict, kv[0], kv[1]);
+                    }
+                }
+                else if (args.Length != 0)
+                {
+                    throw Malformed("OrderedDict() is called with unsupported arguments");
+                }
+
+                return dict;
+            case PickleGlobalKind.RebuildTensorV2:
+                return RebuildTensor(args);
+            case PickleGlobalKind.RebuildParameter:
+                // _rebuild_parameter(data, requires_grad, backward_hooks): a Parameter is its data for inference.
+                if (args.Length != 3 || args[0] is not TensorReference data)
+                {
+                    throw Malformed("_rebuild_parameter needs (tensor, requires_grad, backward_hooks)");
+                }
+
+                return data;
+            default:
+                throw Malformed($"{global.FullName} cannot be called");
+        }
+    }
+
+    /// <summary>
+    /// <c>_rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])</c>,
+    /// validated so that every element the view addresses lies inside the storage.
+    /// </summary>
+    private TensorReference RebuildTensor(object?[] args)
+    {
+        if (args.Length is not (6 or 7))
+        {
+            throw Malformed($"_rebuild_tensor_v2 needs 6 or 7 arguments, got {args.Length}");
+        }
+
+        if (args[0] is not StorageReference storage)
+        {
+            throw Malformed($"_rebuild_tensor_v2 needs a storage, found {TypeName(args[0])}");
+        }
+
+        if (args[1] is not long offset || offset < 0)
+        {
+            throw Malformed("a tensor's storage offset must be a non-negative int");
+        }
+
+        long[] sizes = ReadIntTuple(args[2], "size");
+        long[] strides = ReadIntTuple(args[3], "stride");
+        if (sizes.Length != strides.Length)
+        {
+            throw Malformed($"a tensor has {sizes.Length} sizes but {strides.Length} strides");
+        }
+
+        if (sizes.Length > MaxTensorRank)
+        {
+            throw Malformed($"a tensor has {sizes.Length} dimensions (at most {MaxTensorRank} are supported)");
+        }
+
+        var shape = new int[sizes.Length];
+        long count = 1;
+        long lastIndex = offset;
+        for (int d = 0; d < sizes.Length; d++)
+        {
+            if (sizes[d] < 0 || sizes[d] > Array.MaxLength)
+            {
+                throw Malformed($"a tensor dimension of {sizes[d]} is out of range");
+            }
+
+            if (strides[d] < 0)
+            {
+                throw Malformed($"a negative stride ({strides[d]}) is not valid");
+            }
+
+            shape[d] = (int)sizes[d];
+            count = Math.Min(count * sizes[d], (long)Array.MaxLength + 1); // cannot overflow: both factors ≤ 2^31
+        }
+
+        if (count > Array.MaxLength)
+        {
+            throw Malformed($"a tensor of shape {Tensor.FormatShape(shape)} has too many elements");
+        }
+
+        if (count > 0)
+        {
+            // The last element addressed: offset + Σ (size − 1) · stride, with overflow treated as out of range.
+            for (int d = 0; d < sizes.Length; d++)
+            {
+                Int128 extent = (Int128)(sizes[d] - 1) * strides[d];
+                Int128 sum = lastIndex + extent;
+                lastIndex = sum >= storage.ElementCount ? long.MaxValue : (long)sum;
+            }
+
+            if (lastIndex >= storage.ElementCount)
+            {
+                throw Malformed(
+                    $"a tensor of shape {Tensor.FormatShape(shape)} (offset {offset}, strides [{string.Join(", ", strides)}]) " +
+                    $"reaches past the end of its storage '{storage.Key}' of {storage.ElementCount} elements");
+            }
+        }
+
+        return new TensorReference(storage, offset, shape, strides, count);
+    }
+
+    private long[] ReadIntTuple(object? value, string what)
+    {
+        object?[]? items = value switch
+        {
+            PickleTuple t => t.Items,
+            PickleList l => l.Items.ToArray(),
+            _ => null,
+        };
+        if (items is null)
+        {
+            throw Malformed($"a tensor's {what} must be a tuple, found {TypeName(value)}");
+        }
+
+        var result = new long[items.Length];
+        for (int i = 0; i < items.Length; i++)
+        {
+            result[i] = items[i] is long l ? l : throw Malformed($"a tensor's {what} must hold ints, found {TypeName(items[i])}");
+        }
+
+        return result;
+    }
+
+    /// <summary>Formats a value's type for messages outside the reader.</summary>
+    internal static string Describe(object? value) => TypeName(value);
+}
