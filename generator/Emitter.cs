@@ -170,11 +170,38 @@ namespace ResNetGen.Generator
             w.Line(GeneratedCode);
             w.Line("public static " + type.Name + " CreateRandom(int seed) => new " + type.Name + "(" + Api + ".StateDict.CreateRandom(Parameters, seed));");
             w.Line();
-            w.Line("/// <summary>Builds the network from tensors already in memory, keyed and shaped as <see cref=\"Parameters\"/>.</summary>");
+            w.Line("/// <summary>Builds the network from tensors already in memory, keyed and shaped exactly as <see cref=\"Parameters\"/>.</summary>");
             w.Line("/// <param name=\"weights\">A torchvision state_dict; batch norm is folded and weights are packed here, once.</param>");
-            w.Line("/// <exception cref=\"global::System.InvalidOperationException\">A tensor is missing or has the wrong shape; the message names it.</exception>");
+            w.Line("/// <exception cref=\"" + Api + ".WeightLoadException\">Keys are missing or unexpected, or shapes differ; the message lists them all.</exception>");
             w.Line(GeneratedCode);
-            w.Line("public static " + type.Name + " FromStateDict(" + Api + ".StateDict weights) => new " + type.Name + "(weights);");
+            w.Line("public static " + type.Name + " FromStateDict(" + Api + ".StateDict weights) => new " + type.Name + "(" + Api + ".StateDictLoader.Bind(weights, Parameters));");
+            w.Line();
+            EmitLoad(w, type, "string path", "path, Parameters, progress", "a <c>.pth</c> file written by <c>torch.save(model.state_dict(), path)</c>, or a <c>.safetensors</c> file");
+            EmitLoad(w, type, "global::System.IO.Stream stream", "stream, Parameters, \"stream\", progress", "the content of a <c>.pth</c> or <c>.safetensors</c> file; the stream is left open");
+        }
+
+        private static void EmitLoad(SourceWriter w, TargetType type, string parameter, string arguments, string what)
+        {
+            string name = parameter.Substring(parameter.LastIndexOf(' ') + 1);
+            string progressType = "global::System.IProgress<" + Api + ".LoadProgress>?";
+            w.Line("/// <summary>");
+            w.Line("/// Loads torchvision weights, strictly like <c>load_state_dict(strict=True)</c>; the format is detected from the content.");
+            w.Line("/// Nothing in the file is executed: only the pickle operations a state_dict needs are understood.");
+            w.Line("/// </summary>");
+            w.Line("/// <param name=\"" + name + "\">" + char.ToUpperInvariant(what[0]) + what.Substring(1) + ".</param>");
+            w.Line("/// <exception cref=\"" + Api + ".WeightLoadException\">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>");
+            w.Line(GeneratedCode);
+            w.Line("public static " + type.Name + " Load(" + parameter + ") => Load(" + name + ", null);");
+            w.Line();
+            w.Line("/// <summary>Loads torchvision weights as <see cref=\"Load(" + parameter.Substring(0, parameter.LastIndexOf(' ')) + ")\"/> does, reporting the bytes read as it goes.</summary>");
+            w.Line("/// <param name=\"" + name + "\">" + char.ToUpperInvariant(what[0]) + what.Substring(1) + ".</param>");
+            w.Line("/// <param name=\"progress\">Receives the bytes of tensor data read so far; may be null.</param>");
+            w.Line("/// <exception cref=\"" + Api + ".WeightLoadException\">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>");
+            w.Line(GeneratedCode);
+            w.Line("public static " + type.Name + " Load(" + parameter + ", " + progressType + " progress) =>");
+            w.Indent();
+            w.Line("new " + type.Name + "(" + Api + ".StateDictLoader.Load(" + arguments + "));");
+            w.Unindent();
             w.Line();
         }
 

@@ -75,6 +75,33 @@ public static class StateDictLoader
         return LoadCore(copy, expected, source, progress);
     }
 
+    /// <summary>
+    /// Checks tensors already in memory as strictly as a file: exactly the keys of <paramref name="expected"/> with
+    /// their shapes (a <c>module.</c> prefix on every key is stripped), and returns them in the expected order.
+    /// </summary>
+    /// <exception cref="WeightLoadException">Keys are missing or unexpected, or shapes differ; the message lists all, naming <see cref="StateDict.Source"/>.</exception>
+    public static StateDict Bind(StateDict weights, IReadOnlyList<StateDictEntry> expected)
+    {
+        ArgumentNullException.ThrowIfNull(weights);
+        StateDictBinder.ValidateExpected(expected, nameof(expected));
+        var found = new List<FoundEntry>(weights.Count);
+        var tensors = new List<Tensor>(weights.Count);
+        foreach (KeyValuePair<string, Tensor> pair in weights)
+        {
+            found.Add(new FoundEntry(pair.Key, pair.Value.Shape.ToArray(), null));
+            tensors.Add(pair.Value);
+        }
+
+        int[] match = StateDictBinder.Match(weights.Source, found, expected, string.Empty);
+        var bound = new StateDict(weights.Source);
+        for (int i = 0; i < expected.Count; i++)
+        {
+            bound.Add(expected[i].Name, tensors[match[i]]);
+        }
+
+        return bound;
+    }
+
     /// <summary>Detects the format and reads; <paramref name="stream"/> is seekable and positioned at 0.</summary>
     private static StateDict LoadCore(Stream stream, IReadOnlyList<StateDictEntry> expected, string source, IProgress<LoadProgress>? progress)
     {

@@ -226,11 +226,45 @@ namespace Models
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         public static ResNet18 CreateRandom(int seed) => new ResNet18(global::ResNetGen.StateDict.CreateRandom(Parameters, seed));
 
-        /// <summary>Builds the network from tensors already in memory, keyed and shaped as <see cref="Parameters"/>.</summary>
+        /// <summary>Builds the network from tensors already in memory, keyed and shaped exactly as <see cref="Parameters"/>.</summary>
         /// <param name="weights">A torchvision state_dict; batch norm is folded and weights are packed here, once.</param>
-        /// <exception cref="global::System.InvalidOperationException">A tensor is missing or has the wrong shape; the message names it.</exception>
+        /// <exception cref="global::ResNetGen.WeightLoadException">Keys are missing or unexpected, or shapes differ; the message lists them all.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
-        public static ResNet18 FromStateDict(global::ResNetGen.StateDict weights) => new ResNet18(weights);
+        public static ResNet18 FromStateDict(global::ResNetGen.StateDict weights) => new ResNet18(global::ResNetGen.StateDictLoader.Bind(weights, Parameters));
+
+        /// <summary>
+        /// Loads torchvision weights, strictly like <c>load_state_dict(strict=True)</c>; the format is detected from the content.
+        /// Nothing in the file is executed: only the pickle operations a state_dict needs are understood.
+        /// </summary>
+        /// <param name="path">A <c>.pth</c> file written by <c>torch.save(model.state_dict(), path)</c>, or a <c>.safetensors</c> file.</param>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+        public static ResNet18 Load(string path) => Load(path, null);
+
+        /// <summary>Loads torchvision weights as <see cref="Load(string)"/> does, reporting the bytes read as it goes.</summary>
+        /// <param name="path">A <c>.pth</c> file written by <c>torch.save(model.state_dict(), path)</c>, or a <c>.safetensors</c> file.</param>
+        /// <param name="progress">Receives the bytes of tensor data read so far; may be null.</param>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+        public static ResNet18 Load(string path, global::System.IProgress<global::ResNetGen.LoadProgress>? progress) =>
+            new ResNet18(global::ResNetGen.StateDictLoader.Load(path, Parameters, progress));
+
+        /// <summary>
+        /// Loads torchvision weights, strictly like <c>load_state_dict(strict=True)</c>; the format is detected from the content.
+        /// Nothing in the file is executed: only the pickle operations a state_dict needs are understood.
+        /// </summary>
+        /// <param name="stream">The content of a <c>.pth</c> or <c>.safetensors</c> file; the stream is left open.</param>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+        public static ResNet18 Load(global::System.IO.Stream stream) => Load(stream, null);
+
+        /// <summary>Loads torchvision weights as <see cref="Load(global::System.IO.Stream)"/> does, reporting the bytes read as it goes.</summary>
+        /// <param name="stream">The content of a <c>.pth</c> or <c>.safetensors</c> file; the stream is left open.</param>
+        /// <param name="progress">Receives the bytes of tensor data read so far; may be null.</param>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+        public static ResNet18 Load(global::System.IO.Stream stream, global::System.IProgress<global::ResNetGen.LoadProgress>? progress) =>
+            new ResNet18(global::ResNetGen.StateDictLoader.Load(stream, Parameters, "stream", progress));
 
         /// <summary>
         /// Runs the network on <see cref="BatchSize"/> images: <paramref name="input"/> holds
