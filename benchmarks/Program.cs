@@ -17,6 +17,12 @@ if (args.Length > 0 && args[0] == "compare")
     return ResNetGen.Benchmarks.PeerComparison.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30);
 }
 
+if (args.Length > 0 && args[0] == "steps")
+{
+    ResNetGen.Benchmarks.StepProfile.Run(args.Length > 1 ? args[1] : "resnet50-224-b1", 20);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "peak")
 {
     Console.WriteLine($"FMA peak: {FmaPeak.Measure(1):F1} GFLOP/s on 1 thread, {FmaPeak.Measure(Environment.ProcessorCount):F1} on {Environment.ProcessorCount}");

@@ -108,6 +108,29 @@ public sealed class DynamicResNet
         }
     }
 
+    /// <summary>The fused steps' names (the torchvision module each runs), for <see cref="ForwardProfiled"/>.</summary>
+    internal string[] StepNames => _plan.Sections.SelectMany(s => s.Ops).Select(op => op.Module + " " + op.GetType().Name.Replace("Op", string.Empty, StringComparison.Ordinal)).ToArray();
+
+    /// <summary>A fused forward pass that adds each step's elapsed Stopwatch ticks to <paramref name="ticks"/>.</summary>
+    internal void ForwardProfiled(ReadOnlySpan<float> input, Span<float> output, long[] ticks)
+    {
+        float[] arena = _arenas!.Rent();
+        try
+        {
+            var context = new StepContext(input, output, arena);
+            for (int i = 0; i < _steps!.Length; i++)
+            {
+                long start = System.Diagnostics.Stopwatch.GetTimestamp();
+                _steps[i].Run(ref context);
+                ticks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+            }
+        }
+        finally
+        {
+            _arenas.Return(arena);
+        }
+    }
+
     private static NetworkPlan Plan(ResNetAttribute architecture)
     {
         ArgumentNullException.ThrowIfNull(architecture);
