@@ -4,11 +4,22 @@ using ResNetGen.Benchmarks;
 
 if (args.Length > 0 && args[0] == "quick")
 {
-    var r50 = ResNet50.CreateRandom(0);
-    float[] input = new float[ResNet50.InputLength];
-    float[] output = new float[ResNet50.OutputLength];
-    double ms = Quick.MedianMilliseconds(() => r50.Forward(input, output), 20);
-    Console.WriteLine($"resnet50 224 b1: {ms:F1} ms, {2.0 * ResNet50.MultiplyAccumulates / ms / 1e6:F1} GFLOP/s");
+    // A fast development check: median wall time and process CPU time per call, for one workload.
+    Workload workload = Workload.All[args.Length > 1 ? args[1] : "resnet50-224-b1"];
+    Action<float[], float[]> forward = workload.CreateGenerated(0);
+    float[] input = new float[workload.InputLength];
+    float[] output = new float[workload.OutputLength];
+    double ms = Quick.MedianMilliseconds(() => forward(input, output), 20);
+    var process = System.Diagnostics.Process.GetCurrentProcess();
+    TimeSpan before = process.TotalProcessorTime;
+    for (int i = 0; i < 20; i++)
+    {
+        forward(input, output);
+    }
+
+    process.Refresh();
+    double cpu = (process.TotalProcessorTime - before).TotalMilliseconds / 20;
+    Console.WriteLine($"{workload.Name}: {ms:F2} ms, {2.0 * workload.MultiplyAccumulates * workload.BatchSize / ms / 1e6:F1} GFLOP/s; process CPU {cpu:F2} ms per call");
     return 0;
 }
 
