@@ -26,6 +26,7 @@ public sealed unsafe class WorkerPool : IDisposable
     private int _count;
     private delegate*<void*, int, void> _body;
     private void* _context;
+    /// <summary>Set by <see cref="Dispose"/> only after it holds <see cref="_busy"/>, so no call can be waiting on a worker that stops.</summary>
     private volatile bool _disposed;
 
     /// <summary>Creates a pool that runs work on <paramref name="threads"/> threads, the caller included.</summary>
@@ -124,9 +125,19 @@ public sealed unsafe class WorkerPool : IDisposable
         Volatile.Write(ref _busy, 0);
     }
 
-    /// <summary>Stops the worker threads.</summary>
+    /// <summary>
+    /// Stops the worker threads once no call is running on them. Calls that arrive afterwards (for example from a
+    /// <c>Forward</c> that fetched this pool just before <see cref="SetSharedThreadCount"/> replaced it) run on their caller.
+    /// </summary>
     public void Dispose()
     {
+        // Claim the pool for good: waits for a call in flight to finish, and makes every later call run inline.
+        var spinner = default(SpinWait);
+        while (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            spinner.SpinOnce();
+        }
+
         _disposed = true;
         foreach (ManualResetEventSlim wake in _wake)
         {

@@ -83,6 +83,37 @@ public sealed class WholeNetworkTests
     }
 
     [Fact]
+    public void ResizingTheSharedPoolDuringCallsNeitherHangsNorChangesResults()
+    {
+        TinyBottleneckNet network = TinyBottleneckNet.CreateRandom(4);
+        float[] input = TestWeights.Input(TinyBottleneckNet.InputLength, seed: 5);
+        float[] expected = Run(network, input);
+        bool stop = false;
+        var mismatches = new int[3];
+        System.Threading.Thread[] callers = Enumerable.Range(0, 3).Select(index => new System.Threading.Thread(() =>
+        {
+            while (!System.Threading.Volatile.Read(ref stop))
+            {
+                mismatches[index] += Run(network, input).AsSpan().SequenceEqual(expected) ? 0 : 1;
+            }
+        })).ToArray();
+        foreach (System.Threading.Thread caller in callers)
+        {
+            caller.Start();
+        }
+
+        for (int i = 0; i < 20; i++)
+        {
+            ResNetGen.Kernels.WorkerPool.SetSharedThreadCount(1 + (i % 3));
+        }
+
+        ResNetGen.Kernels.WorkerPool.SetSharedThreadCount(Environment.ProcessorCount);
+        System.Threading.Volatile.Write(ref stop, true);
+        Assert.All(callers, caller => Assert.True(caller.Join(TimeSpan.FromSeconds(60)), "a Forward call hung while the pool was replaced"));
+        Assert.Equal(new int[3], mismatches);
+    }
+
+    [Fact]
     public void WrongSpanLengthsNameTheExpectedLength()
     {
         TinyBasicNet network = TinyBasicNet.CreateRandom(0);
