@@ -67,6 +67,9 @@ public interface IImageNetClassifier<TSelf> : IImageNetClassifier
 
     /// <summary>torchvision's initialisation with a fixed seed.</summary>
     static abstract TSelf CreateRandom(int seed);
+
+    /// <summary>Every state_dict key with its shape, in torchvision's order.</summary>
+    static abstract IReadOnlyList<StateDictEntry> Parameters { get; }
 }
 
 /// <summary>One network the sample can run.</summary>
@@ -75,12 +78,14 @@ public interface IImageNetClassifier<TSelf> : IImageNetClassifier
 /// <param name="MultiplyAccumulates">The generated <c>MultiplyAccumulates</c> per image.</param>
 /// <param name="Load">The generated <c>Load(path, progress)</c>.</param>
 /// <param name="CreateRandom">The generated <c>CreateRandom(seed)</c>.</param>
+/// <param name="Parameters">The generated <c>Parameters</c>: the state_dict keys and shapes the network needs.</param>
 internal sealed record ModelInfo(
     string Name,
     long ParameterCount,
     long MultiplyAccumulates,
     Func<string, IProgress<LoadProgress>?, IImageNetClassifier> Load,
-    Func<int, IImageNetClassifier> CreateRandom);
+    Func<int, IImageNetClassifier> CreateRandom,
+    IReadOnlyList<StateDictEntry> Parameters);
 
 /// <summary>The networks of this file by their torchvision names.</summary>
 internal static class ModelCatalog
@@ -109,5 +114,36 @@ internal static class ModelCatalog
 
     private static ModelInfo Describe<T>(string name, long parameters, long multiplyAccumulates)
         where T : IImageNetClassifier<T> =>
-        new(name, parameters, multiplyAccumulates, (path, progress) => T.Load(path, progress), seed => T.CreateRandom(seed));
+        new(name, parameters, multiplyAccumulates, (path, progress) => T.Load(path, progress), seed => T.CreateRandom(seed), T.Parameters);
+
+    /// <summary>
+    /// The other networks whose state_dict keys and shapes <paramref name="path"/> matches exactly. Cheap for the networks
+    /// that do not match: the loader compares the keys before it reads any tensor data.
+    /// </summary>
+    public static IEnumerable<ModelInfo> Fitting(string path, ModelInfo except)
+    {
+        foreach (ModelInfo model in All)
+        {
+            if (model == except)
+            {
+                continue;
+            }
+
+            bool fits;
+            try
+            {
+                _ = StateDictLoader.Load(path, model.Parameters);
+                fits = true;
+            }
+            catch (Exception e) when (e is WeightLoadException or System.IO.IOException or UnauthorizedAccessException)
+            {
+                fits = false;
+            }
+
+            if (fits)
+            {
+                yield return model;
+            }
+        }
+    }
 }

@@ -215,11 +215,20 @@ internal sealed class SampleApp
             _error.WriteLine($"  ... {more} more line(s); --json lists every key");
         }
 
+        string? fitting = keys && _options.Weights is not null
+            ? ModelCatalog.Fitting(_options.Weights, model).FirstOrDefault()?.Name
+            : null;
+        if (fitting is not null)
+        {
+            _error.WriteLine($"  The file fits --model {fitting}.");
+        }
+
         if (_json is not null)
         {
             _json.Error = new JsonError
             {
                 Message = first + summary,
+                FitsModel = fitting,
                 Details = e.Message,
                 MissingKeys = e.MissingKeys,
                 UnexpectedKeys = e.UnexpectedKeys,

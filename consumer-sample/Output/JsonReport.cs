@@ -136,6 +136,9 @@ internal sealed class JsonError
 
     /// <summary>Keys whose shapes differ, as "name: expected [..], found [..]".</summary>
     public IReadOnlyList<string>? ShapeMismatches { get; init; }
+
+    /// <summary>Another --model whose keys and shapes the weights file matches, if one does.</summary>
+    public string? FitsModel { get; init; }
 }
 
 /// <summary>Source-generated serialisation (no reflection, so it works trimmed and NativeAOT-compiled).</summary>

@@ -99,6 +99,7 @@ public sealed class SampleCommandTests : IDisposable
         Assert.Contains("another --model than resnet34", lines[0]);
         Assert.Contains(lines, line => line.Contains("layer1.2.conv1.weight")); // resnet34 has three blocks in layer1, resnet18 two
         Assert.All(lines.Skip(1), line => Assert.StartsWith("  ", line));
+        Assert.Equal("  The file fits --model resnet18.", lines[^1]);
         Assert.DoesNotContain("rank", output);
     }
 
@@ -117,6 +118,7 @@ public sealed class SampleCommandTests : IDisposable
         int mismatched = failure.GetProperty("shapeMismatches").GetArrayLength();
         Assert.True(missing > 100, $"{missing} missing keys");
         Assert.True(unexpected + mismatched > 0);
+        Assert.Equal("resnet18", failure.GetProperty("fitsModel").GetString());
     }
 
     [Fact]
