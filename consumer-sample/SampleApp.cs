@@ -310,48 +310,38 @@ internal sealed class SampleApp
     private int RunFiles(ImageClassifier classifier, List<ImageInput> inputs)
     {
         classifier.WarmUp();
-        int classified = 0;
-        int failed = 0;
-        double forwardTotal = 0;
+        var results = new List<ImageResult>(inputs.Count);
+        bool liveBar = Interactive && inputs.Count > 1;
         var timer = Stopwatch.StartNew();
 
         void Report(ImageResult result)
         {
-            if (result.Succeeded)
+            results.Add(result);
+            if (!result.Succeeded && !liveBar)
             {
-                classified++;
-                forwardTotal += result.ForwardMilliseconds;
-            }
-            else
-            {
-                failed++;
                 _error.WriteLine($"error: {result.Name}: {result.Error}");
-            }
-
-            if (_json is not null)
-            {
-                _json.Add(result);
-            }
-            else if (result.Succeeded)
-            {
-                _report.Image(result);
             }
         }
 
-        if (Interactive && inputs.Count > 1)
+        if (liveBar)
         {
+            // Nothing else is written while the bar is live: the errors and the table follow it.
             _console.Progress()
                 .AutoClear(true)
                 .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(context =>
                 {
-                    ProgressTask task = context.AddTask("Classifying", maxValue: inputs.Count);
+                    ProgressTask task = context.AddTask($"Classifying {inputs.Count} images", maxValue: inputs.Count);
                     classifier.ClassifyAll(inputs, _options.Batch, result =>
                     {
                         Report(result);
                         task.Increment(1);
                     });
                 });
+            foreach (ImageResult failed in results.Where(r => !r.Succeeded))
+            {
+                _error.WriteLine($"error: {failed.Name}: {failed.Error}");
+            }
         }
         else
         {
@@ -359,19 +349,31 @@ internal sealed class SampleApp
         }
 
         double seconds = timer.Elapsed.TotalSeconds;
+        int classified = results.Count(r => r.Succeeded);
+        int failures = results.Count - classified;
         double perSecond = classified / Math.Max(seconds, 1e-9);
         if (_json is not null)
         {
-            _json.Summary = new JsonSummary { Classified = classified, Failed = failed, Seconds = seconds, ImagesPerSecond = perSecond };
+            results.ForEach(_json.Add);
+            _json.Summary = new JsonSummary { Classified = classified, Failed = failures, Seconds = seconds, ImagesPerSecond = perSecond };
             _json.WriteTo(_out);
         }
-        else if (inputs.Count > 1)
+        else if (inputs.Count == 1)
         {
+            if (results[0].Succeeded)
+            {
+                _report.Image(results[0]);
+            }
+        }
+        else
+        {
+            _report.Folder(results);
+            double meanForward = results.Where(r => r.Succeeded).Select(r => r.ForwardMilliseconds).DefaultIfEmpty(0).Average();
             _report.Line(string.Create(CultureInfo.InvariantCulture,
-                $"Classified {classified} of {inputs.Count} image(s) in {seconds:F2} s: {perSecond:F1} images/s, mean forward {forwardTotal / Math.Max(classified, 1):F1} ms{(failed > 0 ? $"; {failed} failed (see the errors above)" : "")}."));
+                $"Classified {classified} of {inputs.Count} image(s) in {seconds:F2} s: {perSecond:F1} images/s, mean forward {meanForward:F1} ms{(failures > 0 ? $"; {failures} could not be read (see the errors)" : "")}."));
         }
 
-        return failed > 0 ? ExitCodes.ImageErrors : ExitCodes.Success;
+        return failures > 0 ? ExitCodes.ImageErrors : ExitCodes.Success;
     }
 
     private int Fail(int exitCode, string message)

@@ -44,6 +44,47 @@ internal sealed class ConsoleReport
         _console.Write(table);
     }
 
+    /// <summary>
+    /// One table for a folder: the top-K rows of every image (name, size and forward time on its first row), and a row
+    /// saying why for each image that could not be classified.
+    /// </summary>
+    public void Folder(System.Collections.Generic.IEnumerable<ImageResult> results)
+    {
+        var table = new Table()
+            .Border(TableBorder.Rounded)
+            .AddColumn("image")
+            .AddColumn(new TableColumn("size").RightAligned())
+            .AddColumn(new TableColumn("forward").RightAligned())
+            .AddColumn(new TableColumn("rank").RightAligned())
+            .AddColumn(new TableColumn("class").RightAligned())
+            .AddColumn("label")
+            .AddColumn(new TableColumn("probability").RightAligned());
+        foreach (ImageResult result in results)
+        {
+            string name = Markup.Escape(System.IO.Path.GetFileName(result.Name));
+            if (!result.Succeeded)
+            {
+                table.AddRow(name, "", "", "", "", $"[red]not classified:[/] {Markup.Escape(result.Error!)}", "");
+                continue;
+            }
+
+            foreach (Prediction p in result.Top)
+            {
+                bool first = p.Rank == 1;
+                table.AddRow(
+                    first ? name : "",
+                    first ? $"{result.Width}x{result.Height}" : "",
+                    first ? string.Create(CultureInfo.InvariantCulture, $"{result.ForwardMilliseconds:F1} ms") : "",
+                    p.Rank.ToString(CultureInfo.InvariantCulture),
+                    p.ClassIndex.ToString(CultureInfo.InvariantCulture),
+                    Markup.Escape(p.Label),
+                    string.Create(CultureInfo.InvariantCulture, $"{p.Probability * 100:F2} %"));
+            }
+        }
+
+        _console.Write(table);
+    }
+
     /// <summary>A blank line.</summary>
     public void Blank() => _console.WriteLine();
 

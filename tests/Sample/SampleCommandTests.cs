@@ -143,6 +143,7 @@ public sealed class SampleCommandTests : IDisposable
         Assert.Contains(errors, line => line.Contains("empty.ppm: the file is empty"));
         Assert.Contains("a-good.pgm", output);
         Assert.Contains("z-good.png", output);
+        Assert.Equal(4, output.Split('\n').Count(line => line.Contains("not classified:")));
         Assert.Contains("Classified 2 of 6 image(s)", output);
         Assert.Contains("images/s", output);
     }
