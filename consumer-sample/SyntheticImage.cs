@@ -1,37 +1,39 @@
 using System;
+using ResNetGen.Sample.Imaging;
 
 namespace ResNetGen.Sample;
 
-/// <summary>A deterministic test image, so the sample runs with nothing downloaded.</summary>
+/// <summary>A deterministic built-in picture, so the sample runs with nothing downloaded.</summary>
 internal static class SyntheticImage
 {
-    private static readonly float[] Mean = { 0.485f, 0.456f, 0.406f };
-    private static readonly float[] Std = { 0.229f, 0.224f, 0.225f };
+    /// <summary>Width of the built-in picture.</summary>
+    public const int Width = 320;
+
+    /// <summary>Height of the built-in picture.</summary>
+    public const int Height = 240;
 
     /// <summary>
-    /// Smooth colour gradients with a bright disc in the middle, as RGB in [0, 1], then normalised with the
-    /// ImageNet mean and standard deviation (torchvision's eval transform). Layout CHW.
+    /// Smooth colour gradients with a bright disc in the middle, as 8-bit RGB: it goes through the same ImageNet
+    /// preprocessing as a photo would.
     /// </summary>
-    public static float[] Create(int channels, int height, int width)
+    public static RgbImage Create()
     {
-        var image = new float[channels * height * width];
-        for (int c = 0; c < channels; c++)
+        var pixels = new byte[Width * Height * 3];
+        for (int y = 0; y < Height; y++)
         {
-            for (int y = 0; y < height; y++)
+            for (int x = 0; x < Width; x++)
             {
-                for (int x = 0; x < width; x++)
+                double u = (double)x / Width;
+                double v = (double)y / Height;
+                double r = Math.Sqrt(((u - 0.5) * (u - 0.5)) + ((v - 0.5) * (v - 0.5)));
+                for (int c = 0; c < 3; c++)
                 {
-                    double u = (double)x / width;
-                    double v = (double)y / height;
-                    double r = Math.Sqrt(((u - 0.5) * (u - 0.5)) + ((v - 0.5) * (v - 0.5)));
-                    double value = r < 0.25
-                        ? 0.9
-                        : (c % 3) switch { 0 => u, 1 => v, _ => 0.5 + (0.5 * Math.Sin(8 * (u + v))) };
-                    image[(((c * height) + y) * width) + x] = (float)((value - Mean[c % 3]) / Std[c % 3]);
+                    double value = r < 0.25 ? 0.9 : c switch { 0 => u, 1 => v, _ => 0.5 + (0.5 * Math.Sin(8 * (u + v))) };
+                    pixels[(((y * Width) + x) * 3) + c] = (byte)Math.Round(value * 255);
                 }
             }
         }
 
-        return image;
+        return new RgbImage(Width, Height, pixels, "RGB, generated");
     }
 }

@@ -1,0 +1,395 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using ResNetGen.Kernels;
+using ResNetGen.Sample.Imaging;
+using ResNetGen.Sample.Output;
+using Spectre.Console;
+
+namespace ResNetGen.Sample;
+
+/// <summary>The exit codes of the sample.</summary>
+internal static class ExitCodes
+{
+    /// <summary>Every image was classified.</summary>
+    public const int Success = 0;
+
+    /// <summary>At least one image could not be read or decoded; the others were classified.</summary>
+    public const int ImageErrors = 1;
+
+    /// <summary>Bad command line: an invalid option, a missing --image path, or a folder without images.</summary>
+    public const int UsageError = 2;
+
+    /// <summary>The weights could not be loaded: missing, damaged, or for another architecture.</summary>
+    public const int WeightsError = 3;
+}
+
+/// <summary>What the command line asked for.</summary>
+/// <param name="Model">A name from <see cref="ModelCatalog"/>.</param>
+/// <param name="Weights">A .pth or .safetensors file, or null for random weights.</param>
+/// <param name="Image">An image file or a folder of images, or null for the built-in picture.</param>
+/// <param name="Top">How many classes to list per image.</param>
+/// <param name="Threads">Threads per Forward call, or null for every core.</param>
+/// <param name="Batch">Images in flight at once.</param>
+/// <param name="Json">Print one JSON document instead of tables.</param>
+internal sealed record SampleOptions(string Model, string? Weights, string? Image, int Top, int? Threads, int Batch, bool Json);
+
+/// <summary>Runs the sample for parsed options, writing to the given streams (the tests run it in-process).</summary>
+internal sealed class SampleApp
+{
+    private const int RandomSeed = 0;
+    private const int RepeatRuns = 5;
+
+    private readonly SampleOptions _options;
+    private readonly TextWriter _out;
+    private readonly TextWriter _error;
+    private readonly IAnsiConsole _console;
+    private readonly ConsoleReport _report;
+    private readonly JsonReport? _json;
+
+    /// <summary>Prepares a run of <paramref name="options"/>.</summary>
+    public SampleApp(SampleOptions options, TextWriter output, TextWriter error)
+    {
+        _options = options;
+        _out = output;
+        _error = error;
+        // Colours, live progress bars and the terminal's width only on a terminal; redirected output is plain text
+        // whose lines are not wrapped.
+        bool terminal = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        _console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = terminal ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+            Interactive = terminal ? InteractionSupport.Detect : InteractionSupport.No,
+        });
+        if (!terminal)
+        {
+            _console.Profile.Width = 240;
+        }
+
+        _report = new ConsoleReport(_console);
+        if (options.Json)
+        {
+            _json = new JsonReport
+            {
+                Model = options.Model,
+                Weights = options.Weights,
+                RandomWeights = options.Weights is null,
+                Threads = options.Threads ?? WorkerPool.Shared.ThreadCount,
+                Batch = options.Batch,
+            };
+        }
+    }
+
+    private bool Interactive => _json is null && _console.Profile.Capabilities.Interactive;
+
+    /// <summary>Classifies, reports, and returns one of <see cref="ExitCodes"/>.</summary>
+    public int Run()
+    {
+        ModelInfo? model = ModelCatalog.Find(_options.Model);
+        if (model is null)
+        {
+            return Fail(ExitCodes.UsageError, $"unknown --model '{_options.Model}'; one of: {string.Join(", ", ModelCatalog.Names)}");
+        }
+
+        if (_options.Threads is int threads)
+        {
+            WorkerPool.SetSharedThreadCount(threads);
+        }
+
+        if (!TryListInputs(out List<ImageInput> inputs, out string? inputDescription, out string? inputError))
+        {
+            return Fail(ExitCodes.UsageError, inputError!);
+        }
+
+        if (_json is null)
+        {
+            _report.Line($"ResNetGen sample: torchvision {model.Name}, 3x224x224 input, {WorkerPool.Shared.ThreadCount} thread(s) per Forward, batch {_options.Batch}");
+            _report.Line(string.Create(CultureInfo.InvariantCulture,
+                $"         {model.ParameterCount:N0} parameters, {model.MultiplyAccumulates / 1e9:F2} G multiply-accumulates per image"));
+        }
+
+        IImageNetClassifier? network = CreateNetwork(model, out int weightsExit);
+        if (network is null)
+        {
+            return weightsExit;
+        }
+
+        if (_json is null)
+        {
+            _report.Field("Images:", inputDescription!);
+            _report.Field("", "each: resize shorter side to 256 (PIL bilinear, antialiased), center crop 224, normalise (ImageNet mean/std)");
+            _report.Blank();
+        }
+
+        var classifier = new ImageClassifier(network, _options.Top);
+        return _options.Image is null ? RunBuiltIn(classifier, inputs[0]) : RunFiles(classifier, inputs);
+    }
+
+    private IImageNetClassifier? CreateNetwork(ModelInfo model, out int exitCode)
+    {
+        exitCode = ExitCodes.Success;
+        var timer = Stopwatch.StartNew();
+        if (_options.Weights is null)
+        {
+            IImageNetClassifier random = model.CreateRandom(RandomSeed);
+            if (_json is null)
+            {
+                _report.Field("Weights:", $"RANDOM ({model.Name} CreateRandom({RandomSeed}), torchvision's initialisation, built in {timer.Elapsed.TotalMilliseconds:F0} ms):");
+                _report.Field("", "the classes below are not a real prediction; pass --weights FILE for real ones");
+            }
+
+            return random;
+        }
+
+        try
+        {
+            IImageNetClassifier loaded = LoadWithProgress(model, _options.Weights);
+            if (_json is null)
+            {
+                _report.Field("Weights:", $"{_options.Weights} ({ConsoleReport.Megabytes(new FileInfo(_options.Weights).Length)}), loaded in {timer.Elapsed.TotalMilliseconds:F0} ms");
+            }
+
+            return loaded;
+        }
+        catch (WeightLoadException e)
+        {
+            exitCode = ExitCodes.WeightsError;
+            WeightsFailed(model, e);
+            return null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            exitCode = Fail(ExitCodes.WeightsError, $"cannot read the weights {_options.Weights}: {e.Message}");
+            return null;
+        }
+    }
+
+    private IImageNetClassifier LoadWithProgress(ModelInfo model, string path)
+    {
+        if (!Interactive)
+        {
+            return model.Load(path, null);
+        }
+
+        IImageNetClassifier? network = null;
+        _console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask($"Loading {Path.GetFileName(path)}", maxValue: 1);
+                network = model.Load(path, new ActionProgress<LoadProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.TotalBytes);
+                    task.Value = p.BytesRead;
+                }));
+            });
+        return network!;
+    }
+
+    private void WeightsFailed(ModelInfo model, WeightLoadException e)
+    {
+        string[] lines = e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        bool keys = e.MissingKeys.Count + e.UnexpectedKeys.Count + e.ShapeMismatches.Count > 0;
+        string first = lines[0].TrimEnd('.');
+        string summary = keys
+            ? $": {e.MissingKeys.Count} key(s) missing, {e.ShapeMismatches.Count} of another shape, {e.UnexpectedKeys.Count} unexpected; is the file for another --model than {model.Name}?"
+            : "";
+        _error.WriteLine($"error: {first}{summary}");
+
+        // The library's message lists every key that disagrees; the first few say enough on a terminal, JSON has them all.
+        const int Shown = 12;
+        foreach (string line in e.Message.Split('\n').Skip(1).Take(Shown))
+        {
+            _error.WriteLine($"  {line.TrimEnd()}");
+        }
+
+        int more = e.Message.Split('\n').Length - 1 - Shown;
+        if (more > 0)
+        {
+            _error.WriteLine($"  ... {more} more line(s); --json lists every key");
+        }
+
+        string? fitting = keys && _options.Weights is not null
+            ? ModelCatalog.Fitting(_options.Weights, model).FirstOrDefault()?.Name
+            : null;
+        if (fitting is not null)
+        {
+            _error.WriteLine($"  The file fits --model {fitting}.");
+        }
+
+        if (_json is not null)
+        {
+            _json.Error = new JsonError
+            {
+                Message = first + summary,
+                FitsModel = fitting,
+                Details = e.Message,
+                MissingKeys = e.MissingKeys,
+                UnexpectedKeys = e.UnexpectedKeys,
+                ShapeMismatches = [.. e.ShapeMismatches.Select(m => m.ToString())],
+            };
+            _json.WriteTo(_out);
+        }
+    }
+
+    private bool TryListInputs(out List<ImageInput> inputs, out string? description, out string? error)
+    {
+        inputs = [];
+        description = null;
+        error = null;
+        string? path = _options.Image;
+        if (path is null)
+        {
+            inputs.Add(new ImageInput("built-in test pattern", null, SyntheticImage.Create()));
+            description = $"built-in test pattern ({SyntheticImage.Width}x{SyntheticImage.Height}, deterministic; pass --image FILE or FOLDER for real ones)";
+            return true;
+        }
+
+        if (File.Exists(path))
+        {
+            inputs.Add(new ImageInput(path, path, null));
+            description = path;
+            return true;
+        }
+
+        if (!Directory.Exists(path))
+        {
+            error = $"--image {path}: no such file or folder";
+            return false;
+        }
+
+        try
+        {
+            inputs = [.. Directory.EnumerateFiles(path)
+                .Where(f => ImageDecoder.Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                .Order(StringComparer.Ordinal)
+                .Select(f => new ImageInput(f, f, null))];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            error = $"--image {path}: cannot list the folder: {e.Message}";
+            return false;
+        }
+
+        if (inputs.Count == 0)
+        {
+            error = $"--image {path}: the folder has no images ({string.Join(", ", ImageDecoder.Extensions.Select(x => "*" + x))})";
+            return false;
+        }
+
+        description = $"{path}: {inputs.Count} image(s)";
+        return true;
+    }
+
+    private int RunBuiltIn(ImageClassifier classifier, ImageInput input)
+    {
+        // The first call pays one-time costs (JIT, worker threads); the median of the next calls is the steady state.
+        ImageResult first = classifier.Classify(input, new float[Preprocessing.OutputLength], new float[1000]);
+        double[] times = classifier.Repeat(input, RepeatRuns);
+        Array.Sort(times);
+        if (_json is not null)
+        {
+            _json.Add(first with { ForwardMilliseconds = times[RepeatRuns / 2] });
+            _json.Summary = new JsonSummary { Classified = 1, Failed = 0, Seconds = times.Sum() / 1e3, ImagesPerSecond = 1e3 / times[RepeatRuns / 2] };
+            _json.WriteTo(_out);
+            return ExitCodes.Success;
+        }
+
+        _report.Image(first);
+        _report.Line(string.Create(CultureInfo.InvariantCulture,
+            $"Latency: first call {first.ForwardMilliseconds:F1} ms, median of {RepeatRuns} further calls {times[RepeatRuns / 2]:F1} ms."));
+        return ExitCodes.Success;
+    }
+
+    private int RunFiles(ImageClassifier classifier, List<ImageInput> inputs)
+    {
+        classifier.WarmUp();
+        var results = new List<ImageResult>(inputs.Count);
+        bool liveBar = Interactive && inputs.Count > 1;
+        var timer = Stopwatch.StartNew();
+
+        void Report(ImageResult result)
+        {
+            results.Add(result);
+            if (!result.Succeeded && !liveBar)
+            {
+                _error.WriteLine($"error: {result.Name}: {result.Error}");
+            }
+        }
+
+        if (liveBar)
+        {
+            // Nothing else is written while the bar is live: the errors and the table follow it.
+            _console.Progress()
+                .AutoClear(true)
+                .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(context =>
+                {
+                    ProgressTask task = context.AddTask($"Classifying {inputs.Count} images", maxValue: inputs.Count);
+                    classifier.ClassifyAll(inputs, _options.Batch, result =>
+                    {
+                        Report(result);
+                        task.Increment(1);
+                    });
+                });
+            foreach (ImageResult failed in results.Where(r => !r.Succeeded))
+            {
+                _error.WriteLine($"error: {failed.Name}: {failed.Error}");
+            }
+        }
+        else
+        {
+            classifier.ClassifyAll(inputs, _options.Batch, Report);
+        }
+
+        double seconds = timer.Elapsed.TotalSeconds;
+        int classified = results.Count(r => r.Succeeded);
+        int failures = results.Count - classified;
+        double perSecond = classified / Math.Max(seconds, 1e-9);
+        if (_json is not null)
+        {
+            results.ForEach(_json.Add);
+            _json.Summary = new JsonSummary { Classified = classified, Failed = failures, Seconds = seconds, ImagesPerSecond = perSecond };
+            _json.WriteTo(_out);
+        }
+        else if (inputs.Count == 1)
+        {
+            if (results[0].Succeeded)
+            {
+                _report.Image(results[0]);
+            }
+        }
+        else
+        {
+            _report.Folder(results);
+            double meanForward = results.Where(r => r.Succeeded).Select(r => r.ForwardMilliseconds).DefaultIfEmpty(0).Average();
+            _report.Line(string.Create(CultureInfo.InvariantCulture,
+                $"Classified {classified} of {inputs.Count} image(s) in {seconds:F2} s: {perSecond:F1} images/s, mean forward {meanForward:F1} ms{(failures > 0 ? $"; {failures} could not be read (see the errors)" : "")}."));
+        }
+
+        return failures > 0 ? ExitCodes.ImageErrors : ExitCodes.Success;
+    }
+
+    private int Fail(int exitCode, string message)
+    {
+        _error.WriteLine($"error: {message}");
+        if (_json is not null)
+        {
+            _json.Error = new JsonError { Message = message };
+            _json.WriteTo(_out);
+        }
+
+        return exitCode;
+    }
+
+    private sealed class ActionProgress<T>(Action<T> handler) : IProgress<T>
+    {
+        public void Report(T value) => handler(value);
+    }
+}
