@@ -569,6 +569,7 @@ internal sealed class PickleReader
 
     private void SetItem(PickleDict dict, object? key, object? value)
     {
+        Reserve(0); // SETITEMS and OrderedDict(pairs) add many items in one opcode
         // Hashing a key and comparing it with an equal one visit all of it: charge that first. A tuple that shares
         // sub-tuples through the memo can stand for 2^60 elements and is refused here, before it is walked.
         Charge(2 * key switch
