@@ -68,6 +68,29 @@ public sealed class HostileCorpusTests
         }
     }
 
+    /// <summary>A user's path: a generated network's <c>Load</c>, from a path and from a stream, refuses as the loader does.</summary>
+    [Theory]
+    [InlineData("globals-os-system.pth")]
+    [InlineData("globals-torch-load.pth")]
+    [InlineData("exhaustion-tuple-dag-key.pth")]
+    [InlineData("zip-bomb-deflated-pickle-16mb.pth")]
+    [InlineData("outside-symlink-record.pth")]
+    [InlineData("lengths-safetensors-header-length-ulong-max.safetensors")]
+    public void A_generated_network_refuses_it_too(string file)
+    {
+        Corpus corpus = Manifest.Value;
+        string path = corpus.PathOf(file);
+        string? marker = corpus.Cases.Single(c => c.File == file).Marker;
+
+        var fromPath = Assert.Throws<WeightLoadException>(() => ConcurrentNet.Load(path));
+        using var stream = File.OpenRead(path);
+        var fromStream = Assert.Throws<WeightLoadException>(() => ConcurrentNet.Load(stream));
+
+        Assert.StartsWith(path + ":", fromPath.Message);
+        Assert.StartsWith("stream:", fromStream.Message);
+        Assert.False(marker is not null && File.Exists(marker));
+    }
+
     /// <summary>The figures for the README: every case again, by category, with the largest allocation and time.</summary>
     [Fact]
     public void Summary()
