@@ -14,6 +14,8 @@ Logits are written as strings: "NaN", "Infinity", "-Infinity", or the shortest d
 float32. The tests require the same NaN/Inf pattern as torch and the finite logits within the parity tolerance.
 
 Run:  /usr/bin/python3 tools/make_numeric_goldens.py [OUT_FILE]
+      /usr/bin/python3 tools/make_numeric_goldens.py --check [GOLDEN]   (re-runs torch and compares: same NaN/Inf
+                                                                         pattern, finite logits within 1e-5)
 """
 import json
 import math
@@ -28,7 +30,9 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import make_parity_goldens as parity  # noqa: E402  (the formula, shared so the two cannot drift apart)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "..", "tests", "Goldens", "numeric", "nonfinite.json")
+CHECK = "--check" in sys.argv
+ARGS = [a for a in sys.argv[1:] if a != "--check"]
+OUT = ARGS[0] if ARGS else os.path.join(HERE, "..", "tests", "Goldens", "numeric", "nonfinite.json")
 
 SPEC = {"batch": 7, "channels": 3, "height": 32, "width": 32}
 CHANGES = [
@@ -80,6 +84,8 @@ def main():
         "scaling": "x[image] = float32(float64(x[image]) * scale)",
         "logits": [[text(v) for v in row] for row in logits],
     }
+    if CHECK:
+        return check(golden)
     os.makedirs(os.path.dirname(os.path.abspath(OUT)), exist_ok=True)
     with open(OUT, "w") as f:
         f.write(parity.to_json(golden) + "\n")
@@ -92,5 +98,23 @@ def main():
     print(f"wrote {os.path.normpath(OUT)}")
 
 
+def check(fresh):
+    """Compares a fresh run with the committed golden: identical fingerprints and NaN/Inf pattern, finite values close."""
+    with open(OUT) as f:
+        committed = json.load(f)
+    assert committed["fingerprint"] == fresh["fingerprint"], "the weights differ"
+    assert committed["input_fingerprint"] == fresh["input_fingerprint"], "the input differs"
+    worst = 0.0
+    for old_row, new_row in zip(committed["logits"], fresh["logits"]):
+        for old, new in zip(old_row, new_row):
+            special = {"NaN", "Infinity", "-Infinity"}
+            assert (old in special or new in special) is False or old == new, f"{old} != {new}"
+            if old not in special:
+                worst = max(worst, abs(float(old) - float(new)) / max(1.0, abs(float(old))))
+    assert worst <= 1e-5, f"finite logits differ by {worst:.2e}"
+    print(f"{os.path.normpath(OUT)}: torch gives the same NaN/Inf pattern, finite logits within {worst:.1e}")
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
