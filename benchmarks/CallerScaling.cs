@@ -108,8 +108,8 @@ internal sealed class CallerCrew : IDisposable
     }
 
     /// <summary>
-    /// <c>dotnet run -c Release --project benchmarks -- callers [network...]</c>: calls per second from 1 and 2 callers,
-    /// interleaved round by round so that both see the same machine, and their ratio per round.
+    /// <c>dotnet run -c Release --project benchmarks -- callers [network...]</c>: calls per second from 1, 2 and 8 callers,
+    /// interleaved round by round so that all see the same machine, and the ratios to one caller per round.
     /// </summary>
     public static void Report(string[] networks)
     {
@@ -119,23 +119,29 @@ internal sealed class CallerCrew : IDisposable
             Workload workload = Workload.All[name];
             using var one = new CallerCrew(workload, 1);
             using var two = new CallerCrew(workload, 2);
+            using var eight = new CallerCrew(workload, 8);
             // Enough calls for about half a second per measurement.
             long probe = Stopwatch.GetTimestamp();
             one.Run(2);
-            int calls = Math.Max(4, (int)(0.5 / Stopwatch.GetElapsedTime(probe).TotalSeconds * 2) / 2 * 2);
+            int calls = Math.Max(8, (int)(0.5 / Stopwatch.GetElapsedTime(probe).TotalSeconds * 2) / 8 * 8);
             var ratios = new double[Rounds];
+            var ratios8 = new double[Rounds];
             var onePerSecond = new double[Rounds];
             var twoPerSecond = new double[Rounds];
+            var eightPerSecond = new double[Rounds];
             for (int round = 0; round < Rounds; round++)
             {
                 onePerSecond[round] = CallsPerSecond(one, calls);
                 twoPerSecond[round] = CallsPerSecond(two, calls);
+                eightPerSecond[round] = CallsPerSecond(eight, calls);
                 ratios[round] = twoPerSecond[round] / onePerSecond[round];
+                ratios8[round] = eightPerSecond[round] / onePerSecond[round];
             }
 
             Console.WriteLine(
-                $"{name}: 1 caller {Median(onePerSecond):F1} calls/s, 2 callers {Median(twoPerSecond):F1} calls/s, " +
-                $"ratio median {Median(ratios):F2} (rounds: {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}), {calls} calls per measurement");
+                $"{name}: calls/s with 1, 2, 8 callers {Median(onePerSecond):F1}, {Median(twoPerSecond):F1}, {Median(eightPerSecond):F1}; " +
+                $"2/1 median {Median(ratios):F2} (rounds: {Format(ratios)}); 8/1 median {Median(ratios8):F2} (rounds: {Format(ratios8)}); " +
+                $"{calls} calls per measurement");
         }
     }
 
@@ -147,4 +153,6 @@ internal sealed class CallerCrew : IDisposable
     }
 
     private static double Median(double[] values) => values.Order().ElementAt(values.Length / 2);
+
+    private static string Format(double[] ratios) => string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)));
 }
