@@ -40,6 +40,12 @@ if (args.Length > 0 && args[0] == "peak")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "callers")
+{
+    CallerCrew.Report(args[1..]);
+    return;
+}
+
 if (args.Length > 0 && args[0] == "layers")
 {
     ResNetGen.Benchmarks.LayerProfile.Run(ResNetGen.Planning.ResNetSpec.Create(ResNetGen.Planning.BlockKind.Bottleneck, 3, 4, 6, 3));

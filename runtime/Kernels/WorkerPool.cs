@@ -8,7 +8,10 @@ namespace ResNetGen.Kernels;
 /// A small persistent pool that splits one kernel call across threads. The calling thread works too; the other
 /// workers spin briefly between calls (consecutive layers follow each other within microseconds) and then block,
 /// so an idle network costs no CPU. When a second call arrives while the pool is busy (several threads calling
-/// <c>Forward</c> at once), it runs on its caller alone: concurrent calls then use the cores between them.
+/// <c>Forward</c> at once), it runs on its caller alone: concurrent calls then use the cores between them. A call that
+/// finds another call in progress does not take the pool either, even if the pool is free at that moment: the cores are
+/// already busy with the other callers, and waking the workers as well would put more threads than cores to work, each
+/// layer then waiting for a worker the scheduler has not run yet.
 /// </summary>
 public sealed unsafe class WorkerPool : IDisposable
 {
@@ -20,6 +23,7 @@ public sealed unsafe class WorkerPool : IDisposable
     private readonly ManualResetEventSlim[] _wake;
     private readonly long _spinTicks = Stopwatch.Frequency * SpinMicroseconds / 1_000_000;
     private int _busy;
+    private int _callers;
     private int _generation;
     private int _pending;
     private int _next;
@@ -92,16 +96,30 @@ public sealed unsafe class WorkerPool : IDisposable
             return;
         }
 
-        if (count == 1 || _threads.Length == 0 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        // Callers inside Run right now, this one included: with others at work, this call runs on its own thread.
+        bool alone = Interlocked.Increment(ref _callers) == 1;
+        try
         {
-            for (int i = 0; i < count; i++)
+            if (count == 1 || _threads.Length == 0 || !alone || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
             {
-                body(context, i);
+                for (int i = 0; i < count; i++)
+                {
+                    body(context, i);
+                }
+
+                return;
             }
 
-            return;
+            RunOnPool(body, context, count);
         }
+        finally
+        {
+            Interlocked.Decrement(ref _callers);
+        }
+    }
 
+    private void RunOnPool(delegate*<void*, int, void> body, void* context, int count)
+    {
         _body = body;
         _context = context;
         _count = count;

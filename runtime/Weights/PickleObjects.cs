@@ -5,24 +5,85 @@ using System.Linq;
 namespace ResNetGen;
 
 /// <summary>A Python tuple read from a pickle.</summary>
+/// <remarks>
+/// Tuples are immutable, so what dict keys need is computed once: whether the tuple can be hashed, how many elements
+/// its tree holds when shared sub-tuples are counted every time they occur (<see cref="TreeSize"/>, saturating), and
+/// its hash. A pickle can share one tuple many times through the memo, so a tuple of depth 60 may stand for 2^60
+/// elements; nothing here walks that tree, and the reader refuses such a tuple as a dict key before comparing it.
+/// </remarks>
 internal sealed class PickleTuple
 {
+    /// <summary>Where <see cref="TreeSize"/> stops counting.</summary>
+    public const long TreeSizeCap = 1L << 60;
+
+    private int? _hash;
+
     public PickleTuple(object?[] items, int depth)
     {
         Items = items;
         Depth = depth;
+        long size = 1;
+        bool hashable = true;
+        foreach (object? item in items)
+        {
+            switch (item)
+            {
+                case PickleTuple inner:
+                    size = Math.Min(size + inner.TreeSize, TreeSizeCap);
+                    hashable &= inner.IsHashable;
+                    break;
+                case PickleList or PickleDict:
+                    size = Math.Min(size + 1, TreeSizeCap);
+                    hashable = false;
+                    break;
+                default:
+                    size = Math.Min(size + 1, TreeSizeCap);
+                    break;
+            }
+        }
+
+        TreeSize = size;
+        IsHashable = hashable;
     }
 
     public object?[] Items { get; }
 
     /// <summary>How many tuples deep this tuple nests (1 when no item is a tuple); bounded by the reader.</summary>
     public int Depth { get; }
+
+    /// <summary>This tuple and every element below it, shared ones counted at each occurrence, up to <see cref="TreeSizeCap"/>.</summary>
+    public long TreeSize { get; }
+
+    /// <summary>False when a list or dict occurs anywhere inside (Python raises TypeError: unhashable type).</summary>
+    public bool IsHashable { get; }
+
+    /// <summary>The hash of a hashable tuple, computed from its items' hashes once.</summary>
+    public int Hash => _hash ??= ComputeHash();
+
+    private int ComputeHash()
+    {
+        var hash = new HashCode();
+        foreach (object? item in Items)
+        {
+            hash.Add(PickleKeyComparer.Instance.GetHashCode(PickleKeyComparer.Normalize(item)));
+        }
+
+        return hash.ToHashCode();
+    }
 }
 
 /// <summary>A Python list read from a pickle.</summary>
 internal sealed class PickleList
 {
     public List<object?> Items { get; } = new();
+}
+
+/// <summary>What <see cref="PickleDict.Add"/> did.</summary>
+internal enum DictSetResult
+{
+    Added,
+    Duplicate,
+    Unhashable,
 }
 
 /// <summary>A Python dict (or <c>collections.OrderedDict</c>) read from a pickle, in insertion order.</summary>
@@ -35,27 +96,24 @@ internal sealed class PickleDict
 
     public int Count => _items.Count;
 
-    /// <summary>Sets <paramref name="key"/> as Python does: a new key goes last, an existing key keeps its place.</summary>
-    /// <returns>False when the key is not hashable (a list or dict).</returns>
-    public bool Set(object? key, object? value)
+    /// <summary>Adds <paramref name="key"/> last, unless it is already present or cannot be a key.</summary>
+    /// <returns><see cref="DictSetResult.Added"/>; <see cref="DictSetResult.Duplicate"/> when an equal key is present
+    /// (the dict is unchanged); <see cref="DictSetResult.Unhashable"/> for a list, a dict or a tuple holding one.</returns>
+    public DictSetResult Add(object? key, object? value)
     {
         if (!PickleKeyComparer.IsHashable(key))
         {
-            return false;
+            return DictSetResult.Unhashable;
         }
 
         object normalized = PickleKeyComparer.Normalize(key);
-        if (_index.TryGetValue(normalized, out int at))
+        if (!_index.TryAdd(normalized, _items.Count))
         {
-            _items[at] = new KeyValuePair<object?, object?>(_items[at].Key, value);
-        }
-        else
-        {
-            _index.Add(normalized, _items.Count);
-            _items.Add(new KeyValuePair<object?, object?>(key, value));
+            return DictSetResult.Duplicate;
         }
 
-        return true;
+        _items.Add(new KeyValuePair<object?, object?>(key, value));
+        return DictSetResult.Added;
     }
 
     public bool TryGetValue(string key, out object? value)
@@ -73,7 +131,8 @@ internal sealed class PickleDict
 
 /// <summary>
 /// Python's key equality for the values a pickle can hold: numbers by value (<c>True == 1 == 1.0</c>), strings and
-/// bytes by content, tuples item by item (their depth is bounded), everything else by identity.
+/// bytes by content, tuples item by item, everything else by identity. Hashes are randomized per process (as .NET's
+/// string hashes are), so a file cannot be crafted to make every key collide.
 /// </summary>
 internal sealed class PickleKeyComparer : IEqualityComparer<object>
 {
@@ -83,7 +142,7 @@ internal sealed class PickleKeyComparer : IEqualityComparer<object>
     public static bool IsHashable(object? key) => key switch
     {
         PickleList or PickleDict => false,
-        PickleTuple tuple => tuple.Items.All(IsHashable),
+        PickleTuple tuple => tuple.IsHashable,
         _ => true,
     };
 
@@ -105,7 +164,8 @@ internal sealed class PickleKeyComparer : IEqualityComparer<object>
             (double a, double b) => a.Equals(b),
             (string a, string b) => string.Equals(a, b, StringComparison.Ordinal),
             (byte[] a, byte[] b) => a.AsSpan().SequenceEqual(b),
-            (PickleTuple a, PickleTuple b) => a.Items.Length == b.Items.Length && a.Items.Zip(b.Items).All(p => Equals(p.First, p.Second)),
+            (PickleTuple a, PickleTuple b) => ReferenceEquals(a, b)
+                || (a.Items.Length == b.Items.Length && a.Hash == b.Hash && a.Items.Zip(b.Items).All(p => Equals(p.First, p.Second))),
             _ => ReferenceEquals(x, y),
         };
     }
@@ -116,9 +176,12 @@ internal sealed class PickleKeyComparer : IEqualityComparer<object>
         switch (obj)
         {
             case long l:
-                return l.GetHashCode();
+                // long.GetHashCode folds the halves together (x ^ y), which a file could use to make every key collide;
+                // HashCode mixes both halves with a per-process seed.
+                return HashCode.Combine((int)l, (int)(l >> 32));
             case double d:
-                return d.GetHashCode();
+                long bits = double.IsNaN(d) ? 0 : BitConverter.DoubleToInt64Bits(d);
+                return HashCode.Combine((int)bits, (int)(bits >> 32), 1);
             case string s:
                 return StringComparer.Ordinal.GetHashCode(s);
             case byte[] bytes:
@@ -126,13 +189,7 @@ internal sealed class PickleKeyComparer : IEqualityComparer<object>
                 bytesHash.AddBytes(bytes);
                 return bytesHash.ToHashCode();
             case PickleTuple tuple:
-                var hash = new HashCode();
-                foreach (object? item in tuple.Items)
-                {
-                    hash.Add(GetHashCode(Normalize(item)));
-                }
-
-                return hash.ToHashCode();
+                return tuple.Hash;
             default:
                 return System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj);
         }

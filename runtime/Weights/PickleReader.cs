@@ -13,6 +13,14 @@ namespace ResNetGen;
 /// refused with an error that names it. Every length is checked against the bytes that remain, and the nesting
 /// depth and memo size are bounded.
 /// </summary>
+/// <remarks>
+/// A hostile pickle can also try to exhaust memory or time with valid opcodes: a few bytes can build an object per
+/// byte, share one tuple so that it stands for 2^60 elements, or make the same long key be hashed millions of times.
+/// So the reader measures what it allocates (<see cref="GC.GetAllocatedBytesForCurrentThread"/>) against a budget, and
+/// counts its work (one unit per opcode, plus the length of every dict key it hashes and every collection it copies)
+/// against <see cref="MaxWork"/>. Reading a torchvision resnet152 checkpoint with its optimizer state (a 161 KB pickle)
+/// allocates about 4 MB and takes well under a million units.
+/// </remarks>
 internal sealed class PickleReader
 {
     /// <summary>Deepest MARK nesting accepted; a state_dict pickle uses three.</summary>
@@ -27,24 +35,35 @@ internal sealed class PickleReader
     /// <summary>Most dimensions a tensor may have.</summary>
     internal const int MaxTensorRank = 16;
 
+    /// <summary>Most units of work (opcodes, key characters hashed, elements copied) one pickle may take.</summary>
+    internal const long MaxWork = 64L << 20;
+
+    /// <summary>Longest global name, storage key or dict key quoted in a message.</summary>
+    private const int QuoteLength = 120;
+
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly byte[] _data;
     private readonly string _source;
     private readonly string _recordName;
     private readonly Func<PickleTuple, object> _persistentLoad;
+    private readonly long _maxAllocatedBytes;
+    private readonly long _allocatedAtStart;
     private readonly Stack<List<object?>> _metastack = new();
     private readonly Dictionary<long, object?> _memo = new();
     private List<object?> _stack = new();
     private int _position;
     private int _opcodeStart;
+    private long _work;
 
-    private PickleReader(byte[] data, string source, string recordName, Func<PickleTuple, object> persistentLoad)
+    private PickleReader(byte[] data, string source, string recordName, Func<PickleTuple, object> persistentLoad, long maxAllocatedBytes)
     {
         _data = data;
         _source = source;
         _recordName = recordName;
         _persistentLoad = persistentLoad;
+        _maxAllocatedBytes = maxAllocatedBytes;
+        _allocatedAtStart = GC.GetAllocatedBytesForCurrentThread();
     }
 
     /// <summary>Reads one pickled object.</summary>
@@ -52,9 +71,11 @@ internal sealed class PickleReader
     /// <param name="source">The file, for messages.</param>
     /// <param name="recordName">The pickle's name inside the file (e.g. <c>archive/data.pkl</c>), for messages.</param>
     /// <param name="persistentLoad">Resolves a BINPERSID tuple; may throw <see cref="WeightLoadException"/>.</param>
-    /// <exception cref="WeightLoadException">The pickle is malformed, unsupported or references a refused global.</exception>
-    public static object? Load(byte[] data, string source, string recordName, Func<PickleTuple, object> persistentLoad) =>
-        new PickleReader(data, source, recordName, persistentLoad).Run();
+    /// <param name="maxAllocatedBytes">Most managed memory the reader may allocate on this thread while reading.</param>
+    /// <exception cref="WeightLoadException">The pickle is malformed, unsupported, references a refused global, or would
+    /// take more memory or work than its budget.</exception>
+    public static object? Load(byte[] data, string source, string recordName, Func<PickleTuple, object> persistentLoad, long maxAllocatedBytes) =>
+        new PickleReader(data, source, recordName, persistentLoad, maxAllocatedBytes).Run();
 
     private object? Run()
     {
@@ -66,6 +87,8 @@ internal sealed class PickleReader
             }
 
             _opcodeStart = _position;
+            Charge(1);
+            Reserve(0);
             byte opcode = _data[_position++];
             switch (opcode)
             {
@@ -150,19 +173,19 @@ internal sealed class PickleReader
                     Push(ReadUtf8(ReadLength(8)));
                     break;
                 case (byte)'T': // BINSTRING (Python 2 str)
-                    Push(Encoding.Latin1.GetString(Take(ReadLength(4))));
+                    Push(ReadLatin1(ReadLength(4)));
                     break;
                 case (byte)'U': // SHORT_BINSTRING
-                    Push(Encoding.Latin1.GetString(Take(ReadByte())));
+                    Push(ReadLatin1(ReadByte()));
                     break;
                 case (byte)'C': // SHORT_BINBYTES
-                    Push(Take(ReadByte()).ToArray());
+                    Push(ReadBytes(ReadByte()));
                     break;
                 case (byte)'B': // BINBYTES
-                    Push(Take(ReadLength(4)).ToArray());
+                    Push(ReadBytes(ReadLength(4)));
                     break;
                 case 0x8e: // BINBYTES8
-                    Push(Take(ReadLength(8)).ToArray());
+                    Push(ReadBytes(ReadLength(8)));
                     break;
                 case (byte)')': // EMPTY_TUPLE
                     Push(MakeTuple([]));
@@ -188,8 +211,13 @@ internal sealed class PickleReader
                 }
 
                 case (byte)'t': // TUPLE
-                    Push(MakeTuple(PopMark().ToArray()));
+                {
+                    List<object?> items = PopMark();
+                    Reserve(8L * items.Count);
+                    Push(MakeTuple(items.ToArray()));
                     break;
+                }
+
                 case (byte)']': // EMPTY_LIST
                     Push(new PickleList());
                     break;
@@ -340,6 +368,32 @@ internal sealed class PickleReader
         }
     }
 
+    /// <summary>Counts <paramref name="units"/> of work and stops the read when the pickle has taken too much.</summary>
+    private void Charge(long units)
+    {
+        _work += units;
+        if (_work > MaxWork)
+        {
+            throw Malformed($"reading it takes more than {MaxWork:N0} steps (keys hashed and items copied included), far more than a " +
+                            "state_dict needs; the pickle is built to exhaust the reader");
+        }
+    }
+
+    /// <summary>Checks, before <paramref name="bytes"/> more are allocated, that the reader stays within its memory budget.</summary>
+    private void Reserve(long bytes)
+    {
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - _allocatedAtStart;
+        if (allocated + bytes > _maxAllocatedBytes)
+        {
+            throw Malformed($"it builds more than {_maxAllocatedBytes:N0} bytes of objects, far more than a state_dict needs; " +
+                            "the pickle is built to exhaust memory");
+        }
+    }
+
+    /// <summary>A value from the file, shortened for a message.</summary>
+    internal static string Quote(string value) =>
+        value.Length <= QuoteLength ? value : value.Substring(0, QuoteLength) + $"... ({value.Length:N0} characters)";
+
     private WeightLoadException Malformed(string problem) =>
         new(_source, $"{_source}: cannot read the pickle {_recordName}: {problem} (at byte {_opcodeStart}). " +
                      "The file is damaged or was not written by torch.save(model.state_dict(), path).");
@@ -416,9 +470,24 @@ internal sealed class PickleReader
         return BinaryPrimitives.ReadInt64LittleEndian(padded);
     }
 
+    private byte[] ReadBytes(int byteCount)
+    {
+        ReadOnlySpan<byte> bytes = Take(byteCount);
+        Reserve(byteCount + 32L);
+        return bytes.ToArray();
+    }
+
+    private string ReadLatin1(int byteCount)
+    {
+        ReadOnlySpan<byte> bytes = Take(byteCount);
+        Reserve((2L * byteCount) + 32);
+        return Encoding.Latin1.GetString(bytes);
+    }
+
     private string ReadUtf8(int byteCount)
     {
         ReadOnlySpan<byte> bytes = Take(byteCount);
+        Reserve((2L * byteCount) + 32);
         try
         {
             return StrictUtf8.GetString(bytes);
@@ -500,11 +569,34 @@ internal sealed class PickleReader
 
     private void SetItem(PickleDict dict, object? key, object? value)
     {
-        if (!dict.Set(key, value))
+        Reserve(0); // SETITEMS and OrderedDict(pairs) add many items in one opcode
+        // Hashing a key and comparing it with an equal one visit all of it: charge that first. A tuple that shares
+        // sub-tuples through the memo can stand for 2^60 elements and is refused here, before it is walked.
+        Charge(2 * key switch
         {
-            throw Malformed($"{TypeName(key)} cannot be a dict key");
+            string s => s.Length,
+            byte[] b => b.Length,
+            PickleTuple t => t.TreeSize,
+            _ => 1,
+        });
+        switch (dict.Add(key, value))
+        {
+            case DictSetResult.Unhashable:
+                throw Malformed($"{TypeName(key)} cannot be a dict key");
+            case DictSetResult.Duplicate:
+                throw Malformed($"one dict sets the key {DescribeKey(key)} twice; torch.save never writes that, and which value " +
+                                "would count depends on the reader, so the file was refused");
         }
     }
+
+    private static string DescribeKey(object? key) => key switch
+    {
+        string s => $"'{Quote(s)}'",
+        bool b => b ? "True" : "False",
+        long l => l.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+        _ => TypeName(key),
+    };
 
     private PickleTuple MakeTuple(object?[] items)
     {
@@ -570,7 +662,7 @@ internal sealed class PickleReader
                 return new PickleGlobal(module, name, PickleGlobalKind.Storage, WeightDType.Int32);
         }
 
-        string fullName = module + "." + name;
+        string fullName = Quote(module + "." + name);
         if (module == "torch" && name.EndsWith("Storage", StringComparison.Ordinal))
         {
             throw new WeightLoadException(_source,
@@ -629,15 +721,16 @@ internal sealed class PickleReader
                 var dict = new PickleDict();
                 if (args.Length == 1 && args[0] is PickleList pairs)
                 {
+                    Charge(pairs.Items.Count);
                     foreach (object? pair in pairs.Items)
                     {
-                        object?[]? kv = pair switch
+                        IReadOnlyList<object?>? kv = pair switch
                         {
                             PickleTuple t => t.Items,
-                            PickleList l => l.Items.ToArray(),
+                            PickleList l => l.Items,
                             _ => null,
                         };
-                        if (kv is not { Length: 2 })
+                        if (kv is not { Count: 2 })
                         {
                             throw Malformed("OrderedDict() needs (key, value) pairs");
                         }
@@ -746,10 +839,10 @@ internal sealed class PickleReader
 
     private long[] ReadIntTuple(object? value, string what)
     {
-        object?[]? items = value switch
+        IReadOnlyList<object?>? items = value switch
         {
             PickleTuple t => t.Items,
-            PickleList l => l.Items.ToArray(),
+            PickleList l => l.Items,
             _ => null,
         };
         if (items is null)
@@ -757,8 +850,13 @@ internal sealed class PickleReader
             throw Malformed($"a tensor's {what} must be a tuple, found {TypeName(value)}");
         }
 
-        var result = new long[items.Length];
-        for (int i = 0; i < items.Length; i++)
+        if (items.Count > MaxTensorRank)
+        {
+            throw Malformed($"a tensor has {items.Count} dimensions (at most {MaxTensorRank} are supported)");
+        }
+
+        var result = new long[items.Count];
+        for (int i = 0; i < items.Count; i++)
         {
             result[i] = items[i] is long l ? l : throw Malformed($"a tensor's {what} must hold ints, found {TypeName(items[i])}");
         }

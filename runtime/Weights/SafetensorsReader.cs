@@ -40,6 +40,16 @@ internal static class SafetensorsReader
             throw new WeightLoadException(source, $"{source}: the safetensors header of {headerLength} bytes is larger than the {MaxHeaderBytes} allowed.");
         }
 
+        // A header is about 100 bytes per tensor, and parsing JSON costs up to 15 bytes of memory per byte: refuse a
+        // header far larger than this network's tensors could need before reading it.
+        long maxHeader = LoadLimits.MaxSafetensorsHeaderBytes(expected.Count);
+        if (headerLength > (ulong)maxHeader)
+        {
+            throw new WeightLoadException(source,
+                $"{source}: the safetensors header of {headerLength:N0} bytes is far larger than {expected.Count} tensors need " +
+                $"(at most {maxHeader:N0} bytes are read); the file is damaged or built to exhaust memory.");
+        }
+
         var header = new byte[headerLength];
         LoadIO.ReadExactly(stream, header, tracker: null, source, "the safetensors header");
         long dataStart = 8 + (long)headerLength;

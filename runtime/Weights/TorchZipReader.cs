@@ -1,4 +1,5 @@
 using System;
+using System.Buffers.Binary;
 using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
@@ -23,6 +24,7 @@ internal static class TorchZipReader
 
     public static StateDict Read(Stream stream, string source, IReadOnlyList<StateDictEntry> expected, IProgress<LoadProgress>? progress)
     {
+        CheckDirectorySize(stream, source, expected.Count);
         using ZipArchive archive = Zip(source, "its zip directory", () => new ZipArchive(stream, ZipArchiveMode.Read, leaveOpen: true));
         Dictionary<string, ZipArchiveEntry> entries = Zip(source, "its zip directory", () => IndexEntries(archive, source));
         string prefix = FindArchivePrefix(entries, source);
@@ -36,6 +38,8 @@ internal static class TorchZipReader
             throw new WeightLoadException(source, $"{source}: {pickleName} is {pickleLength} bytes, more than the {MaxPickleBytes} a state_dict needs.");
         }
 
+        CheckExpansion(pickleLength, stream.Length, source);
+
         byte[] pickle = new byte[pickleLength];
         Zip(source, pickleName, () =>
         {
@@ -45,7 +49,8 @@ internal static class TorchZipReader
         });
 
         var storages = new Dictionary<string, StorageReference>(StringComparer.Ordinal);
-        object? root = PickleReader.Load(pickle, source, pickleName, pid => PersistentLoad(pid, storages, source, pickleName));
+        object? root = PickleReader.Load(
+            pickle, source, pickleName, pid => PersistentLoad(pid, storages, source, pickleName), LoadLimits.MaxPickleAllocatedBytes(expected.Count));
         (PickleDict dict, string location) = FindStateDict(root, source);
 
         var found = new List<FoundEntry>(dict.Count);
@@ -79,7 +84,7 @@ internal static class TorchZipReader
             wanted[e] = tensors[match[e]]!;
         }
 
-        float[][] data = Materialize(wanted, expected, entries, prefix, stream.Length, source, progress);
+        float[][] data = Materialize(wanted, expected, entries, prefix, stream.Length, pickleLength, source, progress);
         var result = new StateDict(source);
         for (int e = 0; e < expected.Count; e++)
         {
@@ -119,11 +124,116 @@ internal static class TorchZipReader
         return length;
     }
 
+    /// <summary>
+    /// Reads the end-of-central-directory record (and its zip64 twin) as <see cref="ZipArchive"/> will find it, and refuses
+    /// a directory with more records or bytes than a torch archive could need before <see cref="ZipArchive"/> parses it.
+    /// Anything unreadable here is left for <see cref="ZipArchive"/> to report.
+    /// </summary>
+    private static void CheckDirectorySize(Stream stream, string source, int expectedEntries)
+    {
+        const int EndRecordLength = 22;
+        long length = stream.Length;
+        if (length < EndRecordLength)
+        {
+            return;
+        }
+
+        int tailLength = (int)Math.Min(length, EndRecordLength + ushort.MaxValue + 20);
+        byte[] tail = new byte[tailLength];
+        stream.Position = length - tailLength;
+        stream.ReadExactly(tail);
+        stream.Position = 0;
+
+        // ZipArchive searches backwards from the last place a whole record fits.
+        int at = tail.AsSpan(0, tailLength - EndRecordLength + 4).LastIndexOf("PK\x05\x06"u8);
+        if (at < 0)
+        {
+            return;
+        }
+
+        // ZipArchive takes the zip64 record's figures when there is one, and writers put 0xFFFF or 0xFFFFFFFF in the
+        // classic record to say so; a file could also put small figures there and huge ones in the zip64 record.
+        ReadOnlySpan<byte> end = tail.AsSpan(at);
+        ulong classicCount = BinaryPrimitives.ReadUInt16LittleEndian(end.Slice(10));
+        ulong classicSize = BinaryPrimitives.ReadUInt32LittleEndian(end.Slice(12));
+        bool saturated = classicCount == ushort.MaxValue || classicSize == uint.MaxValue;
+        (ulong count, ulong size) = saturated ? (0UL, 0UL) : (classicCount, classicSize);
+        bool zip64Found = false;
+        if (at >= 20 && tail.AsSpan(at - 20).StartsWith("PK\x06\x07"u8))
+        {
+            ulong zip64At = BinaryPrimitives.ReadUInt64LittleEndian(tail.AsSpan(at - 20 + 8));
+            if (zip64At <= (ulong)(length - 56))
+            {
+                Span<byte> zip64 = stackalloc byte[56];
+                stream.Position = (long)zip64At;
+                stream.ReadExactly(zip64);
+                stream.Position = 0;
+                if (zip64.StartsWith("PK\x06\x06"u8))
+                {
+                    zip64Found = true;
+                    count = Math.Max(count, BinaryPrimitives.ReadUInt64LittleEndian(zip64.Slice(32)));
+                    size = Math.Max(size, BinaryPrimitives.ReadUInt64LittleEndian(zip64.Slice(40)));
+                }
+            }
+        }
+
+        if (saturated && !zip64Found)
+        {
+            (count, size) = (classicCount, classicSize);
+        }
+
+        long maxCount = LoadLimits.MaxZipEntries(expectedEntries);
+        long maxSize = LoadLimits.MaxCentralDirectoryBytes(expectedEntries);
+        if (count > (ulong)maxCount || size > (ulong)maxSize)
+        {
+            throw new WeightLoadException(source,
+                $"{source}: its zip directory claims {count:N0} records in {size:N0} bytes, more than a torch archive for {expectedEntries} tensors " +
+                $"could need (at most {maxCount:N0} records and {maxSize:N0} bytes are read); the file is damaged or built to exhaust memory.");
+        }
+    }
+
+    /// <summary>
+    /// Refuses records whose uncompressed bytes would add up to more than <see cref="LoadLimits.MaxRecordBytes"/>: torch.save
+    /// stores every record uncompressed, so only a zip bomb's deflated records can expand beyond the file itself.
+    /// </summary>
+    private static void CheckExpansion(long bytes, long streamLength, string source)
+    {
+        long max = LoadLimits.MaxRecordBytes(streamLength);
+        if (bytes > max)
+        {
+            throw new WeightLoadException(source,
+                $"{source}: its zip records would expand to {bytes:N0} bytes, more than twice the file's {streamLength:N0} bytes " +
+                "(torch.save stores them uncompressed); the file is damaged or a zip bomb.");
+        }
+    }
+
+    /// <summary>True for a record name that leaves the archive: a <c>..</c> component, an absolute path or a drive letter.</summary>
+    private static bool LeavesArchive(string name) =>
+        name.Length == 0
+        || name[0] is '/' or '\\'
+        || (name.Length >= 2 && name[1] == ':' && char.IsAsciiLetter(name[0]))
+        || name.Split('/', '\\').Any(part => part == "..");
+
     private static Dictionary<string, ZipArchiveEntry> IndexEntries(ZipArchive archive, string source)
     {
         var entries = new Dictionary<string, ZipArchiveEntry>(StringComparer.Ordinal);
         foreach (ZipArchiveEntry entry in archive.Entries)
         {
+            if (LeavesArchive(entry.FullName))
+            {
+                throw new WeightLoadException(source,
+                    $"{source}: the zip record '{PickleReader.Quote(entry.FullName)}' names a path outside the archive; torch.save never writes " +
+                    "such names, so the file was refused (nothing is ever read from outside the file).");
+            }
+
+            // Unix file type in the high half of the external attributes: 0xA000 is a symbolic link.
+            if ((((uint)entry.ExternalAttributes >> 16) & 0xF000) == 0xA000)
+            {
+                throw new WeightLoadException(source,
+                    $"{source}: the zip record '{PickleReader.Quote(entry.FullName)}' is a symbolic link; torch.save never writes links, " +
+                    "so the file was refused (nothing is ever read from outside the file).");
+            }
+
             if (!entries.TryAdd(entry.FullName, entry))
             {
                 throw new WeightLoadException(source, $"{source}: the zip archive holds the record '{entry.FullName}' twice; the file is damaged.");
@@ -215,6 +325,13 @@ internal static class TorchZipReader
                 $"{source}: cannot read the pickle {pickleName}: a storage's persistent id is malformed. The file is damaged.");
         }
 
+        if (!IsPlainStorageKey(key))
+        {
+            throw new WeightLoadException(source,
+                $"{source}: cannot read the pickle {pickleName}: a storage's persistent id names the record '{PickleReader.Quote(key)}', " +
+                "which is not a plain name inside the archive's data/ folder (torch.save writes 0, 1, 2, ...); the file was refused.");
+        }
+
         if (storages.TryGetValue(key, out StorageReference? existing))
         {
             if (existing.DType != type.StorageType || existing.ElementCount != count)
@@ -230,6 +347,12 @@ internal static class TorchZipReader
         storages.Add(key, storage);
         return storage;
     }
+
+    /// <summary>A storage key torch.save could have written: 1 to 64 letters, digits, '_', '-' or '.', and not "." or "..".</summary>
+    private static bool IsPlainStorageKey(string key) =>
+        key.Length is > 0 and <= 64
+        && key is not ("." or "..")
+        && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');
 
     /// <summary>The top-level dict, or the dict nested under a checkpoint key such as <c>"state_dict"</c>.</summary>
     private static (PickleDict Dict, string Location) FindStateDict(object? root, string source)
@@ -276,6 +399,7 @@ internal static class TorchZipReader
         Dictionary<string, ZipArchiveEntry> entries,
         string prefix,
         long streamLength,
+        long pickleLength,
         string source,
         IProgress<LoadProgress>? progress)
     {
@@ -316,6 +440,7 @@ internal static class TorchZipReader
 
             records.Add(storage, entry);
             total += storage.ByteCount;
+            CheckExpansion(pickleLength + total, streamLength, source);
         }
 
         var tracker = new ProgressTracker(progress, total);

@@ -1,0 +1,199 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Reflection;
+using System.Threading;
+using ResNetGen.Tests.Networks;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ResNetGen.Tests.Reliability;
+
+/// <summary>
+/// <c>Forward</c> from many threads at once: on one instance the results are bit-identical to sequential calls and
+/// come back within a time bound; across many instances each arena pool holds at most one arena per concurrent
+/// caller, however long the calls go on, and steady-state calls allocate nothing.
+/// </summary>
+public sealed class ConcurrencyTests
+{
+    private const int Threads = 8;
+    private const int CallsPerThread = 100;
+    private const int DistinctInputs = 16;
+
+    /// <summary>The whole concurrent run must finish within this (it takes about a second).</summary>
+    private static readonly TimeSpan TimeBound = TimeSpan.FromSeconds(120);
+
+    private readonly ITestOutputHelper _output;
+
+    public ConcurrencyTests(ITestOutputHelper output) => _output = output;
+
+    [Fact]
+    public void Eight_threads_of_100_calls_on_one_instance_match_sequential_calls_bit_for_bit()
+    {
+        ConcurrentNet net = ConcurrentNet.FromStateDict(TestWeights.WithRandomBatchNorm(ConcurrentNet.Parameters, seed: 8));
+        float[][] inputs = Enumerable.Range(0, DistinctInputs).Select(i => TestWeights.Input(ConcurrentNet.InputLength, seed: 100 + i)).ToArray();
+        var clock = Stopwatch.StartNew();
+        int[][] expected = inputs.Select(input => Bits(Run(net, input))).ToArray();
+        TimeSpan sequential = clock.Elapsed;
+
+        int mismatches = 0;
+        string? firstMismatch = null;
+        clock.Restart();
+        RunOnThreads(Threads, thread =>
+        {
+            var output = new float[ConcurrentNet.OutputLength];
+            for (int call = 0; call < CallsPerThread; call++)
+            {
+                int which = ((thread * CallsPerThread) + call) % DistinctInputs;
+                net.Forward(inputs[which], output);
+                if (!Bits(output).AsSpan().SequenceEqual(expected[which]))
+                {
+                    Interlocked.Increment(ref mismatches);
+                    Interlocked.CompareExchange(ref firstMismatch, $"thread {thread}, call {call}, input {which}", null);
+                }
+            }
+        });
+        TimeSpan concurrent = clock.Elapsed;
+
+        _output.WriteLine($"{DistinctInputs} sequential calls: {sequential.TotalMilliseconds:F0} ms; " +
+                          $"{Threads} threads x {CallsPerThread} calls: {concurrent.TotalMilliseconds:F0} ms; arenas created: {ArenaPoolOf(net).Created}");
+        Assert.True(mismatches == 0, $"{mismatches} of {Threads * CallsPerThread} concurrent results differ from the sequential ones (first: {firstMismatch}).");
+        Assert.InRange(ArenaPoolOf(net).Created, 1, Threads);
+    }
+
+    [Fact]
+    public void Many_instances_called_at_once_keep_their_arena_pools_bounded_and_stop_allocating()
+    {
+        const int Instances = 6;
+        const int Rounds = 5;
+        const int CallsPerRound = 30;
+        StateDict weights = TestWeights.WithRandomBatchNorm(ConcurrentNet.Parameters, seed: 9);
+        ConcurrentNet[] nets = Enumerable.Range(0, Instances).Select(_ => ConcurrentNet.FromStateDict(weights)).ToArray();
+        float[] input = TestWeights.Input(ConcurrentNet.InputLength, seed: 10);
+        float[] expected = Run(nets[0], input);
+        var created = new List<int[]>();
+        var allocated = new long[Rounds];
+        int wrong = 0;
+
+        for (int round = 0; round < Rounds; round++)
+        {
+            int r = round;
+            RunOnThreads(Threads, thread =>
+            {
+                var random = new Random((r * 1000) + thread);
+                var output = new float[ConcurrentNet.OutputLength];
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int call = 0; call < CallsPerRound; call++)
+                {
+                    nets[random.Next(Instances)].Forward(input, output);
+                    if (!output.AsSpan().SequenceEqual(expected))
+                    {
+                        Interlocked.Increment(ref wrong);
+                    }
+                }
+
+                Interlocked.Add(ref allocated[r], GC.GetAllocatedBytesForCurrentThread() - before);
+            });
+            created.Add(nets.Select(n => ArenaPoolOf(n).Created).ToArray());
+        }
+
+        for (int round = 0; round < Rounds; round++)
+        {
+            _output.WriteLine($"round {round + 1}: arenas per instance [{string.Join(", ", created[round])}], {allocated[round]:N0} bytes allocated by the calls");
+        }
+
+        Assert.Equal(0, wrong);
+        Assert.All(created[^1], count => Assert.InRange(count, 1, Threads));
+        // Every byte allocated after the first round is an arena the pool had to add for a new peak of concurrency.
+        long arenaBytes = ConcurrentNet.ArenaLength * sizeof(float);
+        for (int round = 1; round < Rounds; round++)
+        {
+            long newArenas = created[round].Sum() - created[round - 1].Sum();
+            Assert.True(allocated[round] <= (newArenas * (arenaBytes + 64)) + 4096,
+                $"round {round + 1} allocated {allocated[round]:N0} bytes but created only {newArenas} arenas of {arenaBytes:N0} bytes");
+        }
+    }
+
+    [Fact]
+    public void A_call_with_wrong_lengths_fails_alone_while_others_run()
+    {
+        ConcurrentNet net = ConcurrentNet.CreateRandom(11);
+        float[] input = TestWeights.Input(ConcurrentNet.InputLength, seed: 12);
+        float[] expected = Run(net, input);
+        int wrong = 0;
+        int argumentErrors = 0;
+
+        RunOnThreads(4, thread =>
+        {
+            var output = new float[ConcurrentNet.OutputLength];
+            for (int call = 0; call < 50; call++)
+            {
+                if (thread == 0)
+                {
+                    Assert.Throws<ArgumentException>(() => net.Forward(input.AsSpan(1), output));
+                    Interlocked.Increment(ref argumentErrors);
+                    continue;
+                }
+
+                net.Forward(input, output);
+                if (!output.AsSpan().SequenceEqual(expected))
+                {
+                    Interlocked.Increment(ref wrong);
+                }
+            }
+        });
+
+        Assert.Equal(0, wrong);
+        Assert.Equal(50, argumentErrors);
+        Assert.Equal(expected, Run(net, input));
+    }
+
+    /// <summary>Runs <paramref name="body"/>(thread index) on <paramref name="count"/> threads released together, within <see cref="TimeBound"/>.</summary>
+    private static void RunOnThreads(int count, Action<int> body)
+    {
+        using var start = new Barrier(count);
+        Exception? failure = null;
+        var threads = Enumerable.Range(0, count).Select(t => new Thread(() =>
+        {
+            try
+            {
+                start.SignalAndWait();
+                body(t);
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"caller {t}",
+        }).ToList();
+        threads.ForEach(t => t.Start());
+        var clock = Stopwatch.StartNew();
+        foreach (Thread thread in threads)
+        {
+            TimeSpan left = TimeBound - clock.Elapsed;
+            Assert.True(left > TimeSpan.Zero && thread.Join(left), $"the concurrent calls did not finish within {TimeBound.TotalSeconds} s.");
+        }
+
+        if (failure is not null)
+        {
+            throw new InvalidOperationException("A caller thread failed.", failure);
+        }
+    }
+
+    private static float[] Run(ConcurrentNet net, float[] input)
+    {
+        var output = new float[ConcurrentNet.OutputLength];
+        net.Forward(input, output);
+        return output;
+    }
+
+    private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
+
+    /// <summary>The generated class's private arena pool (the generator names it <c>_arenas</c>).</summary>
+    internal static ArenaPool ArenaPoolOf(object network) =>
+        (ArenaPool)network.GetType().GetField("_arenas", BindingFlags.Instance | BindingFlags.NonPublic)!.GetValue(network)!;
+}
