@@ -15,38 +15,72 @@ namespace ResNetGen.Generator
     /// </summary>
     internal static class Parser
     {
+        /// <summary>
+        /// Reads the attribute without planning the network: this runs again for every annotated class whenever the
+        /// compilation changes (on every keystroke in an IDE), so it only reads the declaration and the arguments.
+        /// The planner runs in a later step, cached on the <see cref="ResNetModel"/> this returns.
+        /// </summary>
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            var diagnostics = new List<DiagnosticInfo>();
             if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0)
             {
-                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+                return ParseResult.Nothing;
             }
 
             AttributeData attribute = context.Attributes[0];
             LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation())
                 ?? LocationInfo.From(type.Locations.IsEmpty ? null : type.Locations[0]);
 
-            void Report(DiagnosticDescriptor descriptor, params object[] arguments)
-            {
-                var texts = new string[arguments.Length];
-                for (int i = 0; i < arguments.Length; i++)
-                {
-                    texts[i] = System.Convert.ToString(arguments[i], CultureInfo.InvariantCulture) ?? string.Empty;
-                }
-
-                diagnostics.Add(new DiagnosticInfo(descriptor, location, new EquatableArray<string>(texts)));
-            }
+            var diagnostics = new List<DiagnosticInfo>();
+            void Report(DiagnosticDescriptor descriptor, params object[] arguments) => diagnostics.Add(Info(descriptor, location, arguments));
 
             TargetType? target = ReadTarget(context, type, Report);
             ResNetSpec? spec = ReadSpec(attribute, Report);
-            if (spec is not null)
+            ResNetModel? model = spec is null ? null : new ResNetModel(target, spec);
+            return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), location);
+        }
+
+        /// <summary>
+        /// Every diagnostic for one attribute: those found while reading it, and the planner's, if it could not plan the
+        /// network (an empty feature map, a buffer larger than a span, a dilated basic block), reported at the attribute.
+        /// </summary>
+        public static IEnumerable<DiagnosticInfo> Diagnostics(ParseResult parsed, ImmutableArray<PlannedNetwork> failures)
+        {
+            foreach (DiagnosticInfo diagnostic in parsed.Diagnostics)
             {
-                CheckPlan(spec, Report);
+                yield return diagnostic;
             }
 
-            ResNetModel? model = diagnostics.Count == 0 && target is not null && spec is not null ? new ResNetModel(target, spec) : null;
-            return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+            if (parsed.Model is null)
+            {
+                yield break;
+            }
+
+            foreach (PlannedNetwork failure in failures)
+            {
+                if (failure.Error is { } error && failure.Model.Equals(parsed.Model))
+                {
+                    ResNetSpec spec = failure.Model.Spec;
+                    yield return error.Kind switch
+                    {
+                        PlanErrorKind.EmptyFeatureMap => Info(DiagnosticDescriptors.InputTooSmall, parsed.Location, spec.InputHeight, spec.InputWidth, error.Module, error.Detail),
+                        PlanErrorKind.TooLarge => Info(DiagnosticDescriptors.NetworkTooLarge, parsed.Location, error.Detail),
+                        _ => Info(DiagnosticDescriptors.BasicBlockDilation, parsed.Location, error.Module, error.Detail),
+                    };
+                    yield break;
+                }
+            }
+        }
+
+        private static DiagnosticInfo Info(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments)
+        {
+            var texts = new string[arguments.Length];
+            for (int i = 0; i < arguments.Length; i++)
+            {
+                texts[i] = System.Convert.ToString(arguments[i], CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+
+            return new DiagnosticInfo(descriptor, location, new EquatableArray<string>(texts));
         }
 
         private static TargetType? ReadTarget(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, System.Action<DiagnosticDescriptor, object[]> report)
@@ -206,24 +240,6 @@ namespace ResNetGen.Generator
                 values["Groups"],
                 values["WidthPerGroup"],
                 new EquatableArray<bool>(dilation));
-        }
-
-        /// <summary>Runs the planner to find what only the full shape walk can reveal (empty maps, oversized buffers, dilated basic blocks).</summary>
-        private static void CheckPlan(ResNetSpec spec, System.Action<DiagnosticDescriptor, object[]> report)
-        {
-            Planner.Plan(spec, out PlanError? error);
-            switch (error?.Kind)
-            {
-                case PlanErrorKind.EmptyFeatureMap:
-                    report(DiagnosticDescriptors.InputTooSmall, new object[] { spec.InputHeight, spec.InputWidth, error.Module, error.Detail });
-                    break;
-                case PlanErrorKind.TooLarge:
-                    report(DiagnosticDescriptors.NetworkTooLarge, new object[] { error.Detail });
-                    break;
-                case PlanErrorKind.BasicBlockDilation:
-                    report(DiagnosticDescriptors.BasicBlockDilation, new object[] { error.Module, error.Detail });
-                    break;
-            }
         }
 
         private static bool HasErrors(TypedConstant constant)

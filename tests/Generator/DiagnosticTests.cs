@@ -114,6 +114,19 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
+    public void PlannerProblemsAreReportedWithDeclarationProblems()
+    {
+        const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2, ReplaceStrideWithDilation = new[] { false, false, true })";
+        const string source = "using ResNetGen;\n[" + attribute + "]\npublic class Net { }\n";
+
+        GeneratorOutcome outcome = GeneratorHarness.Run(source);
+
+        Assert.Equal(new[] { "RNG001", "RNG009" }, outcome.GeneratorDiagnostics.Select(d => d.Id).OrderBy(id => id).ToArray());
+        Assert.All(outcome.GeneratorDiagnostics, d => AssertOnAttribute(source, attribute, d));
+        Assert.Empty(outcome.Sources);
+    }
+
+    [Fact]
     public void MalformedArgumentsAreLeftToTheCompiler()
     {
         const string source = "using ResNetGen;\n[ResNet(Block.Basic, 2, 2, \"two\", 2)]\npublic partial class Net { }\n";
