@@ -62,6 +62,11 @@ namespace ResNetGen.Generator
             "[ResNet] needs a non-static class",
             "[ResNet] applies to a non-static class, but '{0}' is {1}");
 
+        public static readonly DiagnosticDescriptor UnknownBlock = Create(
+            "RNG012",
+            "Block must be Block.Basic or Block.Bottleneck",
+            "(Block){0} is not a block type; use Block.Basic or Block.Bottleneck");
+
         private static DiagnosticDescriptor Create(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

@@ -22,8 +22,9 @@ namespace ResNetGen.Generator
         /// </summary>
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0)
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0 || IsRepeated(type, context.Attributes[0]))
             {
+                // A repeated [ResNet] on partial declarations is the compiler's CS0579; generating once per declaration would clash.
                 return ParseResult.Nothing;
             }
 
@@ -81,6 +82,20 @@ namespace ResNetGen.Generator
             }
 
             return new DiagnosticInfo(descriptor, location, new EquatableArray<string>(texts));
+        }
+
+        private static bool IsRepeated(INamedTypeSymbol type, AttributeData attribute)
+        {
+            int count = 0;
+            foreach (AttributeData other in type.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(other.AttributeClass, attribute.AttributeClass))
+                {
+                    count++;
+                }
+            }
+
+            return count > 1;
         }
 
         private static TargetType? ReadTarget(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, System.Action<DiagnosticDescriptor, object[]> report)
@@ -218,13 +233,18 @@ namespace ResNetGen.Generator
             }
 
             var kind = (BlockKind)block;
-            if (kind == BlockKind.Basic && (values["Groups"] != 1 || values["WidthPerGroup"] != 64))
+            if (kind != BlockKind.Basic && kind != BlockKind.Bottleneck)
+            {
+                report(DiagnosticDescriptors.UnknownBlock, new object[] { block });
+                valid = false;
+            }
+            else if (kind == BlockKind.Basic && (values["Groups"] != 1 || values["WidthPerGroup"] != 64))
             {
                 report(DiagnosticDescriptors.BasicBlockGroups, new object[] { values["Groups"], values["WidthPerGroup"] });
                 valid = false;
             }
 
-            if (!valid || (kind != BlockKind.Basic && kind != BlockKind.Bottleneck))
+            if (!valid)
             {
                 return null;
             }

@@ -21,6 +21,7 @@ public sealed class DiagnosticTests
     [InlineData("RNG008", "ResNet(Block.Basic, 2, 2, 2, 2, Groups = 32)", "Groups is 32 and WidthPerGroup is 64")]
     [InlineData("RNG008", "ResNet(Block.Basic, 2, 2, 2, 2, WidthPerGroup = 128)", "Groups is 1 and WidthPerGroup is 128")]
     [InlineData("RNG009", "ResNet(Block.Basic, 2, 2, 2, 2, ReplaceStrideWithDilation = new[] { false, true, false })", "'layer3.1' would get dilation 2")]
+    [InlineData("RNG012", "ResNet((Block)7, 3, 4, 6, 3)", "(Block)7 is not a block type")]
     [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 50000, InputWidth = 50000)", "the input needs 7,500,000,000 floats")]
     [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 2000, InputWidth = 2000, BatchSize = 64)", "the output of 'conv1' needs")]
     public void InvalidAttributeIsReportedOnTheAttribute(string id, string attribute, params string[] messageParts)
@@ -124,6 +125,24 @@ public sealed class DiagnosticTests
         Assert.Equal(new[] { "RNG001", "RNG009" }, outcome.GeneratorDiagnostics.Select(d => d.Id).OrderBy(id => id).ToArray());
         Assert.All(outcome.GeneratorDiagnostics, d => AssertOnAttribute(source, attribute, d));
         Assert.Empty(outcome.Sources);
+    }
+
+    [Fact]
+    public void RepeatedAttributeOnPartialDeclarationsIsLeftToTheCompiler()
+    {
+        const string source = """
+            using ResNetGen;
+            [ResNet(Block.Basic, 2, 2, 2, 2)]
+            public partial class Net { }
+            [ResNet(Block.Bottleneck, 3, 4, 6, 3)]
+            public partial class Net { }
+            """;
+
+        GeneratorOutcome outcome = GeneratorHarness.Run(source);
+
+        Assert.Empty(outcome.GeneratorDiagnostics);
+        Assert.Empty(outcome.Sources);
+        Assert.Contains(outcome.CompilationDiagnostics, d => d.Id == "CS0579");
     }
 
     [Fact]
