@@ -18,4 +18,25 @@ if (args.Length > 0 && args[0] == "layers")
     return;
 }
 
+if (args.Length > 0 && args[0] == "generator")
+{
+    // A quick Stopwatch run of GeneratorDriverBenchmarks' scenarios, for development; the figures to quote come from BenchmarkDotNet.
+    int runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200;
+    foreach (string input in new[] { "resnet152", "20 classes" })
+    {
+        var setup = ResNetGen.Benchmarks.GeneratorSetup.Create(input);
+        int length = setup.Check();
+        var driver = setup.NewDriver().RunGenerators(setup.Compilation);
+        int edits = 0;
+        Console.WriteLine($"{input} ({length:N0} characters generated):");
+        Console.WriteLine($"  cold:                   {Quick.MedianMilliseconds(() => setup.NewDriver().RunGenerators(setup.Compilation), runs):F3} ms");
+        Console.WriteLine($"  cold, fresh compilation: {Quick.MedianMilliseconds(() => setup.NewDriver().RunGenerators(setup.Compilation.Clone()), runs):F3} ms");
+        Console.WriteLine($"  unrelated edit:         {Quick.MedianMilliseconds(() => driver = driver.RunGenerators(setup.UnrelatedEdit(edits++)), runs):F3} ms");
+        Console.WriteLine($"  edit one network:       {Quick.MedianMilliseconds(() => driver = driver.RunGenerators(setup.NetworkEdit(edits++)), runs):F3} ms");
+        Console.WriteLine($"  attribute binding floor: {Quick.MedianMilliseconds(() => setup.BindAttributes(edits++), runs):F3} ms");
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ResNet50).Assembly).Run(args);
