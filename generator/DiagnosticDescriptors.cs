@@ -67,6 +67,11 @@ namespace ResNetGen.Generator
             "Block must be Block.Basic or Block.Bottleneck",
             "(Block){0} is not a block type; use Block.Basic or Block.Bottleneck");
 
+        public static readonly DiagnosticDescriptor StageDepthTooLarge = Create(
+            "RNG013",
+            "Stage depth is too large to unroll",
+            "Stage layer{0} has depth {1}; every block is unrolled into the generated code, so a stage can have at most {2} (resnet152's deepest has 36)");
+
         private static DiagnosticDescriptor Create(string id, string title, string message) =>
             new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
     }

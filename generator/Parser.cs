@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Numerics;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -15,6 +16,12 @@ namespace ResNetGen.Generator
     /// </summary>
     internal static class Parser
     {
+        /// <summary>
+        /// The most blocks a stage may have. Every block is unrolled into the generated source (resnet152's 50 blocks are
+        /// about 240 KB of it), so a mistyped depth would otherwise make the compiler plan and emit without end.
+        /// </summary>
+        public const int MaxStageDepth = 1000;
+
         /// <summary>
         /// Reads the attribute without planning the network: this runs again for every annotated class whenever the
         /// compilation changes (on every keystroke in an IDE), so it only reads the declaration and the arguments.
@@ -215,6 +222,11 @@ namespace ResNetGen.Generator
                     report(DiagnosticDescriptors.StageDepthTooSmall, new object[] { i + 1, layers[i] });
                     valid = false;
                 }
+                else if (layers[i] > MaxStageDepth)
+                {
+                    report(DiagnosticDescriptors.StageDepthTooLarge, new object[] { i + 1, layers[i], MaxStageDepth });
+                    valid = false;
+                }
             }
 
             foreach (KeyValuePair<string, int> option in values)
@@ -222,6 +234,17 @@ namespace ResNetGen.Generator
                 if (option.Value < 1)
                 {
                     report(DiagnosticDescriptors.OptionTooSmall, new object[] { option.Key, option.Value });
+                    valid = false;
+                }
+            }
+
+            if (values["BatchSize"] >= 1 && values["InputChannels"] >= 1 && values["InputHeight"] >= 1 && values["InputWidth"] >= 1)
+            {
+                // Checked before planning: the planner's shape arithmetic is in int, and an input this large cannot be a span anyway.
+                BigInteger inputLength = new BigInteger(values["BatchSize"]) * values["InputChannels"] * values["InputHeight"] * values["InputWidth"];
+                if (inputLength > int.MaxValue)
+                {
+                    report(DiagnosticDescriptors.NetworkTooLarge, new object[] { "the input needs " + inputLength.ToString("N0", CultureInfo.InvariantCulture) + " floats" });
                     valid = false;
                 }
             }

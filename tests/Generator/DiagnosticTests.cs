@@ -11,6 +11,7 @@ public sealed class DiagnosticTests
     [InlineData("RNG003", "ResNet(Block.Bottleneck, 3, 4, 6)", "exactly four stage depths", "3 were given")]
     [InlineData("RNG003", "ResNet(Block.Basic)", "exactly four stage depths", "0 were given")]
     [InlineData("RNG004", "ResNet(Block.Bottleneck, 3, 0, 6, 3)", "layer2 has depth 0")]
+    [InlineData("RNG013", "ResNet(Block.Bottleneck, 3, 4, 1001, 3)", "layer3 has depth 1001", "at most 1000")]
     [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, NumClasses = 0)", "NumClasses is 0")]
     [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, BatchSize = -2)", "BatchSize is -2")]
     [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputChannels = 0)", "InputChannels is 0")]
@@ -23,6 +24,7 @@ public sealed class DiagnosticTests
     [InlineData("RNG009", "ResNet(Block.Basic, 2, 2, 2, 2, ReplaceStrideWithDilation = new[] { false, true, false })", "'layer3.1' would get dilation 2")]
     [InlineData("RNG012", "ResNet((Block)7, 3, 4, 6, 3)", "(Block)7 is not a block type")]
     [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 50000, InputWidth = 50000)", "the input needs 7,500,000,000 floats")]
+    [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputWidth = int.MaxValue)", "the input needs 1,443,109,010,784 floats")]
     [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 2000, InputWidth = 2000, BatchSize = 64)", "the output of 'conv1' needs")]
     public void InvalidAttributeIsReportedOnTheAttribute(string id, string attribute, params string[] messageParts)
     {
