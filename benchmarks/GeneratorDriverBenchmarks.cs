@@ -113,16 +113,19 @@ public sealed class GeneratorSetup
             _ => throw new ArgumentException("Unknown input: " + input, nameof(input)),
         };
 
-        // Two versions of each edited file, alternated, so that every run sees a change against the driver's last state.
+        // Each edited file in the version the compilation starts with, then two more that edits alternate between, so that
+        // every edit makes a new compilation (with no semantic state yet, as after a keystroke) that differs from the last.
         SyntaxTree[] networkTrees =
         {
             CSharpSyntaxTree.ParseText(networks, ParseOptions, "Networks.cs"),
             CSharpSyntaxTree.ParseText(networks.Replace("3, 8, 36, 3", "3, 8, 35, 3"), ParseOptions, "Networks.cs"),
+            CSharpSyntaxTree.ParseText(networks, ParseOptions, "Networks.cs"),
         };
         SyntaxTree[] unrelatedTrees =
         {
             CSharpSyntaxTree.ParseText(Unrelated("x"), ParseOptions, "Program.cs"),
             CSharpSyntaxTree.ParseText(Unrelated("y"), ParseOptions, "Program.cs"),
+            CSharpSyntaxTree.ParseText(Unrelated("z"), ParseOptions, "Program.cs"),
         };
 
         CSharpCompilation compilation = CSharpCompilation.Create(
@@ -136,11 +139,11 @@ public sealed class GeneratorSetup
     public GeneratorDriver NewDriver() =>
         CSharpGeneratorDriver.Create(new[] { new ResNetGenerator().AsSourceGenerator() }, parseOptions: ParseOptions);
 
-    /// <summary>The compilation with the unrelated file in one of its two versions.</summary>
-    public Compilation UnrelatedEdit(int edit) => Compilation.ReplaceSyntaxTree(_unrelated[0], _unrelated[(edit + 1) % 2]);
+    /// <summary>A new compilation in which the unrelated file has changed (a field renamed) since the previous edit.</summary>
+    public Compilation UnrelatedEdit(int edit) => Compilation.ReplaceSyntaxTree(_unrelated[0], _unrelated[1 + (edit % 2)]);
 
-    /// <summary>The compilation with resnet152's third stage one block shorter, or not.</summary>
-    public Compilation NetworkEdit(int edit) => Compilation.ReplaceSyntaxTree(_networks[0], _networks[(edit + 1) % 2]);
+    /// <summary>A new compilation in which resnet152's third stage has one block less, or again as many, than at the previous edit.</summary>
+    public Compilation NetworkEdit(int edit) => Compilation.ReplaceSyntaxTree(_networks[0], _networks[1 + (edit % 2)]);
 
     /// <summary>Binds the attributes of every annotated class in a new compilation (after an unrelated edit), as the driver must.</summary>
     public int BindAttributes(int edit)

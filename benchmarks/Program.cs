@@ -21,7 +21,8 @@ if (args.Length > 0 && args[0] == "layers")
 if (args.Length > 0 && args[0] == "generator")
 {
     // A quick Stopwatch run of GeneratorDriverBenchmarks' scenarios, for development; the figures to quote come from BenchmarkDotNet.
-    int runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200;
+    // Roslyn is large: with much fewer than 1000 runs the medians still include tier-0 JIT code and come out several times higher.
+    int runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000;
     foreach (string input in new[] { "resnet152", "20 classes" })
     {
         var setup = ResNetGen.Benchmarks.GeneratorSetup.Create(input);
