@@ -52,5 +52,27 @@ if (args.Length > 0 && args[0] == "layers")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "generator")
+{
+    // A quick Stopwatch run of GeneratorDriverBenchmarks' scenarios, for development; the figures to quote come from BenchmarkDotNet.
+    // Roslyn is large: with much fewer than 1000 runs the medians still include tier-0 JIT code and come out several times higher.
+    int runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1000;
+    foreach (string input in new[] { "resnet152", "20 classes" })
+    {
+        var setup = ResNetGen.Benchmarks.GeneratorSetup.Create(input);
+        int length = setup.Check();
+        var driver = setup.NewDriver().RunGenerators(setup.Compilation);
+        int edits = 0;
+        Console.WriteLine($"{input} ({length:N0} characters generated):");
+        Console.WriteLine($"  cold:                   {Quick.MedianMilliseconds(() => setup.NewDriver().RunGenerators(setup.Compilation), runs):F3} ms");
+        Console.WriteLine($"  cold, fresh compilation: {Quick.MedianMilliseconds(() => setup.NewDriver().RunGenerators(setup.Compilation.Clone()), runs):F3} ms");
+        Console.WriteLine($"  unrelated edit:         {Quick.MedianMilliseconds(() => driver = driver.RunGenerators(setup.UnrelatedEdit(edits++)), runs):F3} ms");
+        Console.WriteLine($"  edit one network:       {Quick.MedianMilliseconds(() => driver = driver.RunGenerators(setup.NetworkEdit(edits++)), runs):F3} ms");
+        Console.WriteLine($"  attribute binding floor: {Quick.MedianMilliseconds(() => setup.BindAttributes(edits++), runs):F3} ms");
+    }
+
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ResNet50).Assembly).Run(args);
 return 0;

@@ -5,6 +5,14 @@ namespace ResNetGen.Generator
     /// <summary>Every diagnostic the generator reports. All are errors: an invalid network is never emitted.</summary>
     internal static class DiagnosticDescriptors
     {
+        /// <summary>
+        /// Where every diagnostic is explained: the README's diagnostics table, which has one anchor per ID
+        /// (<c>README.md#rng001</c>). The README is at the root of the repository and of the NuGet package; the repository
+        /// has no public address yet, so the links are relative to that root rather than to an invented URL. When it gets
+        /// one, this is the only line to change (for example to "https://github.com/OWNER/ResNetGen/blob/main/README.md").
+        /// </summary>
+        public const string HelpLinkBase = "README.md";
+
         private const string Category = "ResNetGen";
 
         public static readonly DiagnosticDescriptor TypeNotPartial = Create(
@@ -62,7 +70,20 @@ namespace ResNetGen.Generator
             "[ResNet] needs a non-static class",
             "[ResNet] applies to a non-static class, but '{0}' is {1}");
 
+        public static readonly DiagnosticDescriptor UnknownBlock = Create(
+            "RNG012",
+            "Block must be Block.Basic or Block.Bottleneck",
+            "(Block){0} is not a block type; use Block.Basic or Block.Bottleneck");
+
+        public static readonly DiagnosticDescriptor StageDepthTooLarge = Create(
+            "RNG013",
+            "Stage depth is too large to unroll",
+            "Stage layer{0} has depth {1}; every block is unrolled into the generated code, so a stage can have at most {2} (resnet152's deepest has 36)");
+
+        /// <summary>The help link of one diagnostic: its row of the README's diagnostics table.</summary>
+        public static string HelpLink(string id) => HelpLinkBase + "#" + id.ToLowerInvariant();
+
         private static DiagnosticDescriptor Create(string id, string title, string message) =>
-            new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+            new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLink(id));
     }
 }

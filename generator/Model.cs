@@ -14,8 +14,22 @@ namespace ResNetGen.Generator
             (Namespace is null ? string.Empty : Namespace + ".") + string.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name + ".")) + Name;
     }
 
-    /// <summary>Everything the emitter needs for one annotated class. Equatable, so unchanged classes are not re-emitted.</summary>
-    internal sealed record ResNetModel(TargetType Type, ResNetSpec Spec);
+    /// <summary>
+    /// One annotated class and the network it declares: what the planner needs (<see cref="Spec"/>) and where the code goes
+    /// (<see cref="Type"/>, null when the declaration itself is invalid, so the network is still checked but never emitted).
+    /// Equatable, so unchanged classes are neither re-planned nor re-emitted.
+    /// </summary>
+    internal sealed record ResNetModel(TargetType? Type, ResNetSpec Spec);
+
+    /// <summary>The planner's answer for one model: the plan to emit, or the reason there is none.</summary>
+    internal sealed record PlannedNetwork(ResNetModel Model, NetworkPlan? Plan, PlanError? Error)
+    {
+        public static PlannedNetwork Create(ResNetModel model)
+        {
+            NetworkPlan? plan = Planner.Plan(model.Spec, out PlanError? error);
+            return new PlannedNetwork(model, plan, error);
+        }
+    }
 
     /// <summary>A <see cref="Location"/> reduced to equatable values, so it can travel through the incremental pipeline.</summary>
     internal sealed record LocationInfo(string FilePath, TextSpan TextSpan, LinePositionSpan LineSpan)
@@ -33,6 +47,13 @@ namespace ResNetGen.Generator
             Diagnostic.Create(Descriptor, Location?.ToLocation(), System.Linq.Enumerable.ToArray<object>(Arguments));
     }
 
-    /// <summary>The result of reading one [ResNet] attribute: a model to emit, or the reasons there is none.</summary>
-    internal sealed record ParseResult(ResNetModel? Model, EquatableArray<DiagnosticInfo> Diagnostics);
+    /// <summary>
+    /// The result of reading one [ResNet] attribute, without planning (this step re-runs whenever the compilation changes,
+    /// so it stays cheap): the model when the attribute's arguments are valid, the problems found so far, and the
+    /// attribute's location, where problems the planner finds later are reported.
+    /// </summary>
+    internal sealed record ParseResult(ResNetModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? Location)
+    {
+        public static ParseResult Nothing { get; } = new(null, EquatableArray<DiagnosticInfo>.Empty, null);
+    }
 }

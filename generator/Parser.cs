@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
+using System.Numerics;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -15,38 +16,93 @@ namespace ResNetGen.Generator
     /// </summary>
     internal static class Parser
     {
+        /// <summary>
+        /// The most blocks a stage may have. Every block is unrolled into the generated source (resnet152's 50 blocks are
+        /// about 240 KB of it), so a mistyped depth would otherwise make the compiler plan and emit without end.
+        /// </summary>
+        public const int MaxStageDepth = 1000;
+
+        /// <summary>
+        /// Reads the attribute without planning the network: this runs again for every annotated class whenever the
+        /// compilation changes (on every keystroke in an IDE), so it only reads the declaration and the arguments.
+        /// The planner runs in a later step, cached on the <see cref="ResNetModel"/> this returns.
+        /// </summary>
         public static ParseResult Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
         {
-            var diagnostics = new List<DiagnosticInfo>();
-            if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0)
+            if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0 || IsRepeated(type, context.Attributes[0]))
             {
-                return new ParseResult(null, EquatableArray<DiagnosticInfo>.Empty);
+                // A repeated [ResNet] on partial declarations is the compiler's CS0579; generating once per declaration would clash.
+                return ParseResult.Nothing;
             }
 
             AttributeData attribute = context.Attributes[0];
             LocationInfo? location = LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation())
                 ?? LocationInfo.From(type.Locations.IsEmpty ? null : type.Locations[0]);
 
-            void Report(DiagnosticDescriptor descriptor, params object[] arguments)
-            {
-                var texts = new string[arguments.Length];
-                for (int i = 0; i < arguments.Length; i++)
-                {
-                    texts[i] = System.Convert.ToString(arguments[i], CultureInfo.InvariantCulture) ?? string.Empty;
-                }
-
-                diagnostics.Add(new DiagnosticInfo(descriptor, location, new EquatableArray<string>(texts)));
-            }
+            var diagnostics = new List<DiagnosticInfo>();
+            void Report(DiagnosticDescriptor descriptor, params object[] arguments) => diagnostics.Add(Info(descriptor, location, arguments));
 
             TargetType? target = ReadTarget(context, type, Report);
             ResNetSpec? spec = ReadSpec(attribute, Report);
-            if (spec is not null)
+            ResNetModel? model = spec is null ? null : new ResNetModel(target, spec);
+            return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), location);
+        }
+
+        /// <summary>
+        /// Every diagnostic for one attribute: those found while reading it, and the planner's, if it could not plan the
+        /// network (an empty feature map, a buffer larger than a span, a dilated basic block), reported at the attribute.
+        /// </summary>
+        public static IEnumerable<DiagnosticInfo> Diagnostics(ParseResult parsed, ImmutableArray<PlannedNetwork> failures)
+        {
+            foreach (DiagnosticInfo diagnostic in parsed.Diagnostics)
             {
-                CheckPlan(spec, Report);
+                yield return diagnostic;
             }
 
-            ResNetModel? model = diagnostics.Count == 0 && target is not null && spec is not null ? new ResNetModel(target, spec) : null;
-            return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
+            if (parsed.Model is null)
+            {
+                yield break;
+            }
+
+            foreach (PlannedNetwork failure in failures)
+            {
+                if (failure.Error is { } error && failure.Model.Equals(parsed.Model))
+                {
+                    ResNetSpec spec = failure.Model.Spec;
+                    yield return error.Kind switch
+                    {
+                        PlanErrorKind.EmptyFeatureMap => Info(DiagnosticDescriptors.InputTooSmall, parsed.Location, spec.InputHeight, spec.InputWidth, error.Module, error.Detail),
+                        PlanErrorKind.TooLarge => Info(DiagnosticDescriptors.NetworkTooLarge, parsed.Location, error.Detail),
+                        _ => Info(DiagnosticDescriptors.BasicBlockDilation, parsed.Location, error.Module, error.Detail),
+                    };
+                    yield break;
+                }
+            }
+        }
+
+        private static DiagnosticInfo Info(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments)
+        {
+            var texts = new string[arguments.Length];
+            for (int i = 0; i < arguments.Length; i++)
+            {
+                texts[i] = System.Convert.ToString(arguments[i], CultureInfo.InvariantCulture) ?? string.Empty;
+            }
+
+            return new DiagnosticInfo(descriptor, location, new EquatableArray<string>(texts));
+        }
+
+        private static bool IsRepeated(INamedTypeSymbol type, AttributeData attribute)
+        {
+            int count = 0;
+            foreach (AttributeData other in type.GetAttributes())
+            {
+                if (SymbolEqualityComparer.Default.Equals(other.AttributeClass, attribute.AttributeClass))
+                {
+                    count++;
+                }
+            }
+
+            return count > 1;
         }
 
         private static TargetType? ReadTarget(GeneratorAttributeSyntaxContext context, INamedTypeSymbol type, System.Action<DiagnosticDescriptor, object[]> report)
@@ -166,6 +222,11 @@ namespace ResNetGen.Generator
                     report(DiagnosticDescriptors.StageDepthTooSmall, new object[] { i + 1, layers[i] });
                     valid = false;
                 }
+                else if (layers[i] > MaxStageDepth)
+                {
+                    report(DiagnosticDescriptors.StageDepthTooLarge, new object[] { i + 1, layers[i], MaxStageDepth });
+                    valid = false;
+                }
             }
 
             foreach (KeyValuePair<string, int> option in values)
@@ -177,6 +238,17 @@ namespace ResNetGen.Generator
                 }
             }
 
+            if (values["BatchSize"] >= 1 && values["InputChannels"] >= 1 && values["InputHeight"] >= 1 && values["InputWidth"] >= 1)
+            {
+                // Checked before planning: the planner's shape arithmetic is in int, and an input this large cannot be a span anyway.
+                BigInteger inputLength = new BigInteger(values["BatchSize"]) * values["InputChannels"] * values["InputHeight"] * values["InputWidth"];
+                if (inputLength > int.MaxValue)
+                {
+                    report(DiagnosticDescriptors.NetworkTooLarge, new object[] { "the input needs " + inputLength.ToString("N0", CultureInfo.InvariantCulture) + " floats" });
+                    valid = false;
+                }
+            }
+
             if (dilation.Length != 3)
             {
                 report(DiagnosticDescriptors.WrongDilationLength, new object[] { dilation.Length });
@@ -184,13 +256,18 @@ namespace ResNetGen.Generator
             }
 
             var kind = (BlockKind)block;
-            if (kind == BlockKind.Basic && (values["Groups"] != 1 || values["WidthPerGroup"] != 64))
+            if (kind != BlockKind.Basic && kind != BlockKind.Bottleneck)
+            {
+                report(DiagnosticDescriptors.UnknownBlock, new object[] { block });
+                valid = false;
+            }
+            else if (kind == BlockKind.Basic && (values["Groups"] != 1 || values["WidthPerGroup"] != 64))
             {
                 report(DiagnosticDescriptors.BasicBlockGroups, new object[] { values["Groups"], values["WidthPerGroup"] });
                 valid = false;
             }
 
-            if (!valid || (kind != BlockKind.Basic && kind != BlockKind.Bottleneck))
+            if (!valid)
             {
                 return null;
             }
@@ -206,24 +283,6 @@ namespace ResNetGen.Generator
                 values["Groups"],
                 values["WidthPerGroup"],
                 new EquatableArray<bool>(dilation));
-        }
-
-        /// <summary>Runs the planner to find what only the full shape walk can reveal (empty maps, oversized buffers, dilated basic blocks).</summary>
-        private static void CheckPlan(ResNetSpec spec, System.Action<DiagnosticDescriptor, object[]> report)
-        {
-            Planner.Plan(spec, out PlanError? error);
-            switch (error?.Kind)
-            {
-                case PlanErrorKind.EmptyFeatureMap:
-                    report(DiagnosticDescriptors.InputTooSmall, new object[] { spec.InputHeight, spec.InputWidth, error.Module, error.Detail });
-                    break;
-                case PlanErrorKind.TooLarge:
-                    report(DiagnosticDescriptors.NetworkTooLarge, new object[] { error.Detail });
-                    break;
-                case PlanErrorKind.BasicBlockDilation:
-                    report(DiagnosticDescriptors.BasicBlockDilation, new object[] { error.Module, error.Detail });
-                    break;
-            }
         }
 
         private static bool HasErrors(TypedConstant constant)

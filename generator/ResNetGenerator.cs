@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using ResNetGen.Planning;
 
@@ -13,12 +15,22 @@ namespace ResNetGen.Generator
         /// <summary>Tracking name of the step that reads each attribute (used by the caching tests).</summary>
         public const string ParseStep = "Parse";
 
-        /// <summary>Tracking name of the step that keeps only emittable models.</summary>
+        /// <summary>Tracking name of the step that keeps the models of attributes whose arguments are valid.</summary>
         public const string ModelStep = "Model";
+
+        /// <summary>Tracking name of the step that plans each model (it runs only when a model changes).</summary>
+        public const string PlanStep = "Plan";
+
+        /// <summary>Tracking name of the step that gathers each attribute's diagnostics.</summary>
+        public const string DiagnosticsStep = "Diagnostics";
+
+        /// <summary>Every step this generator names, in pipeline order.</summary>
+        public static IReadOnlyList<string> Steps { get; } = new[] { ParseStep, ModelStep, PlanStep, DiagnosticsStep };
 
         /// <inheritdoc/>
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
+            // Re-runs for every annotated class whenever the compilation changes, so it only reads the attribute.
             IncrementalValuesProvider<ParseResult> parsed = context.SyntaxProvider
                 .ForAttributeWithMetadataName(
                     "ResNetGen.ResNetAttribute",
@@ -26,23 +38,30 @@ namespace ResNetGen.Generator
                     static (context, cancellationToken) => Parser.Parse(context, cancellationToken))
                 .WithTrackingName(ParseStep);
 
-            context.RegisterSourceOutput(parsed.SelectMany(static (result, _) => result.Diagnostics), static (context, diagnostic) =>
-                context.ReportDiagnostic(diagnostic.ToDiagnostic()));
-
+            // Equatable models: an edit that leaves a class's attribute as it was stops here.
             IncrementalValuesProvider<ResNetModel> models = parsed
                 .Select(static (result, _) => result.Model)
                 .Where(static model => model is not null)
                 .Select(static (model, _) => model!)
                 .WithTrackingName(ModelStep);
 
-            context.RegisterSourceOutput(models, static (context, model) =>
-            {
-                NetworkPlan? plan = Planner.Plan(model.Spec, out _);
-                if (plan is not null)
-                {
-                    context.AddSource(Emitter.HintName(model.Type), Emitter.Emit(model.Type, plan));
-                }
-            });
+            IncrementalValuesProvider<PlannedNetwork> planned = models
+                .Select(static (model, _) => PlannedNetwork.Create(model))
+                .WithTrackingName(PlanStep);
+
+            // Diagnostics travel apart from the source, so moving an attribute re-reports them without re-emitting anything.
+            IncrementalValueProvider<ImmutableArray<PlannedNetwork>> failures = planned
+                .Where(static network => network.Error is not null)
+                .Collect();
+            IncrementalValuesProvider<DiagnosticInfo> diagnostics = parsed
+                .Combine(failures)
+                .SelectMany(static (pair, _) => Parser.Diagnostics(pair.Left, pair.Right))
+                .WithTrackingName(DiagnosticsStep);
+            context.RegisterSourceOutput(diagnostics, static (context, diagnostic) => context.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+            context.RegisterSourceOutput(
+                planned.Where(static network => network.Plan is not null && network.Model.Type is not null),
+                static (context, network) => context.AddSource(Emitter.HintName(network.Model.Type!), Emitter.Emit(network.Model.Type!, network.Plan!)));
         }
     }
 }

@@ -11,6 +11,7 @@ public sealed class DiagnosticTests
     [InlineData("RNG003", "ResNet(Block.Bottleneck, 3, 4, 6)", "exactly four stage depths", "3 were given")]
     [InlineData("RNG003", "ResNet(Block.Basic)", "exactly four stage depths", "0 were given")]
     [InlineData("RNG004", "ResNet(Block.Bottleneck, 3, 0, 6, 3)", "layer2 has depth 0")]
+    [InlineData("RNG013", "ResNet(Block.Bottleneck, 3, 4, 1001, 3)", "layer3 has depth 1001", "at most 1000")]
     [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, NumClasses = 0)", "NumClasses is 0")]
     [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, BatchSize = -2)", "BatchSize is -2")]
     [InlineData("RNG005", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputChannels = 0)", "InputChannels is 0")]
@@ -21,7 +22,9 @@ public sealed class DiagnosticTests
     [InlineData("RNG008", "ResNet(Block.Basic, 2, 2, 2, 2, Groups = 32)", "Groups is 32 and WidthPerGroup is 64")]
     [InlineData("RNG008", "ResNet(Block.Basic, 2, 2, 2, 2, WidthPerGroup = 128)", "Groups is 1 and WidthPerGroup is 128")]
     [InlineData("RNG009", "ResNet(Block.Basic, 2, 2, 2, 2, ReplaceStrideWithDilation = new[] { false, true, false })", "'layer3.1' would get dilation 2")]
+    [InlineData("RNG012", "ResNet((Block)7, 3, 4, 6, 3)", "(Block)7 is not a block type")]
     [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 50000, InputWidth = 50000)", "the input needs 7,500,000,000 floats")]
+    [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputWidth = int.MaxValue)", "the input needs 1,443,109,010,784 floats")]
     [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 2000, InputWidth = 2000, BatchSize = 64)", "the output of 'conv1' needs")]
     public void InvalidAttributeIsReportedOnTheAttribute(string id, string attribute, params string[] messageParts)
     {
@@ -37,6 +40,7 @@ public sealed class DiagnosticTests
         Diagnostic diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal("README.md#" + id.ToLowerInvariant(), diagnostic.Descriptor.HelpLinkUri);
         AssertOnAttribute(source, attribute, diagnostic);
         foreach (string part in messageParts)
         {
@@ -111,6 +115,37 @@ public sealed class DiagnosticTests
         string[] ids = GeneratorHarness.Run(source).GeneratorDiagnostics.Select(d => d.Id).OrderBy(id => id).ToArray();
 
         Assert.Equal(new[] { "RNG004", "RNG005", "RNG008" }, ids);
+    }
+
+    [Fact]
+    public void PlannerProblemsAreReportedWithDeclarationProblems()
+    {
+        const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2, ReplaceStrideWithDilation = new[] { false, false, true })";
+        const string source = "using ResNetGen;\n[" + attribute + "]\npublic class Net { }\n";
+
+        GeneratorOutcome outcome = GeneratorHarness.Run(source);
+
+        Assert.Equal(new[] { "RNG001", "RNG009" }, outcome.GeneratorDiagnostics.Select(d => d.Id).OrderBy(id => id).ToArray());
+        Assert.All(outcome.GeneratorDiagnostics, d => AssertOnAttribute(source, attribute, d));
+        Assert.Empty(outcome.Sources);
+    }
+
+    [Fact]
+    public void RepeatedAttributeOnPartialDeclarationsIsLeftToTheCompiler()
+    {
+        const string source = """
+            using ResNetGen;
+            [ResNet(Block.Basic, 2, 2, 2, 2)]
+            public partial class Net { }
+            [ResNet(Block.Bottleneck, 3, 4, 6, 3)]
+            public partial class Net { }
+            """;
+
+        GeneratorOutcome outcome = GeneratorHarness.Run(source);
+
+        Assert.Empty(outcome.GeneratorDiagnostics);
+        Assert.Empty(outcome.Sources);
+        Assert.Contains(outcome.CompilationDiagnostics, d => d.Id == "CS0579");
     }
 
     [Fact]

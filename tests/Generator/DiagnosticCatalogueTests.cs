@@ -1,0 +1,45 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using ResNetGen.Generator;
+using Xunit;
+
+namespace ResNetGen.Tests.Generator;
+
+/// <summary>
+/// The catalogue of diagnostics: numbered without gaps, all errors in one category, each with a help link to its own row
+/// of the README's diagnostics table. (Release tracking, AnalyzerReleases.*.md, is checked at build time by RS2000-RS2008.)
+/// </summary>
+public sealed class DiagnosticCatalogueTests
+{
+    /// <summary>Every descriptor the generator declares, read from the generator's assembly (the class is internal).</summary>
+    public static IReadOnlyList<DiagnosticDescriptor> Descriptors { get; } = typeof(ResNetGenerator).Assembly
+        .GetType("ResNetGen.Generator.DiagnosticDescriptors", throwOnError: true)!
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(field => field.FieldType == typeof(DiagnosticDescriptor))
+        .Select(field => (DiagnosticDescriptor)field.GetValue(null)!)
+        .OrderBy(descriptor => descriptor.Id, System.StringComparer.Ordinal)
+        .ToArray();
+
+    [Fact]
+    public void IdsAreNumberedWithoutGaps()
+    {
+        Assert.Equal(
+            Enumerable.Range(1, Descriptors.Count).Select(n => "RNG" + n.ToString("000", System.Globalization.CultureInfo.InvariantCulture)),
+            Descriptors.Select(d => d.Id));
+    }
+
+    [Fact]
+    public void EveryDiagnosticIsAnErrorWithAHelpLinkToItsRowOfTheReadmeTable()
+    {
+        Assert.All(Descriptors, descriptor =>
+        {
+            Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
+            Assert.True(descriptor.IsEnabledByDefault);
+            Assert.Equal("ResNetGen", descriptor.Category);
+            Assert.Equal("README.md#" + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri);
+            Assert.False(string.IsNullOrWhiteSpace(descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        });
+    }
+}

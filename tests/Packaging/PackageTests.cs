@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Xml.Linq;
+using Xunit;
+
+namespace ResNetGen.Tests.Packaging;
+
+/// <summary>
+/// The real install path: <c>dotnet pack</c> makes the ResNetGen package from the binaries this test run was built
+/// with, and a fresh project outside the repository, with nothing but a <c>PackageReference</c> to it and a NuGet.config
+/// naming only that folder, builds (warnings as errors) and runs a generated network. Offline: nothing else is restored.
+/// </summary>
+[Trait("Category", "Packaging")]
+public sealed class PackageTests : IDisposable
+{
+#if DEBUG
+    private const string Configuration = "Debug";
+#else
+    private const string Configuration = "Release";
+#endif
+
+    private const string Version = "0.1.0";
+
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "resnetgen-package-" + Guid.NewGuid().ToString("N"));
+
+    public PackageTests() => Directory.CreateDirectory(_root);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temporary folder is not a test failure.
+        }
+    }
+
+    [Fact]
+    public void PackageInstallsBuildsAndRunsInAFreshProject()
+    {
+        string feed = Path.Combine(_root, "feed");
+        string package = Pack(feed);
+        AssertPackageContents(package);
+
+        string consumer = Path.Combine(_root, "consumer");
+        Directory.CreateDirectory(consumer);
+        File.WriteAllText(Path.Combine(consumer, "consumer.csproj"), ConsumerProject);
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), ConsumerProgram);
+        File.WriteAllText(Path.Combine(consumer, "NuGet.config"), NuGetConfig(feed, Path.Combine(_root, "packages")));
+
+        Run(consumer, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+        string output = Run(consumer, Path.Combine(consumer, "bin", "Release", "net10.0", "consumer.dll"));
+
+        // The packaged generator and runtime compute what the in-repository ones compute for the same network.
+        string[] lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.Equal(PackagedTiny.ParameterCount.ToString(CultureInfo.InvariantCulture), lines[0]);
+        float[] logits = lines[1].Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        float[] expected = ExpectedLogits();
+        Assert.Equal(expected.Length, logits.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - logits[i]) <= 1e-5f, $"logit {i}: {logits[i]} from the package, {expected[i]} here");
+        }
+    }
+
+    /// <summary>Packs runtime/ResNetGen.Runtime.csproj (the ResNetGen package) without rebuilding it, into <paramref name="feed"/>.</summary>
+    private static string Pack(string feed)
+    {
+        string project = Path.Combine(RepositoryRoot(), "runtime", "ResNetGen.Runtime.csproj");
+        Run(RepositoryRoot(), "pack", project, "-c", Configuration, "--no-build", "-o", feed, "-nodeReuse:false");
+        return Assert.Single(Directory.GetFiles(feed, "*.nupkg"));
+    }
+
+    private static void AssertPackageContents(string package)
+    {
+        Assert.Equal("ResNetGen." + Version + ".nupkg", Path.GetFileName(package));
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        string[] files = zip.Entries.Select(e => e.FullName).ToArray();
+        Assert.Contains("lib/net10.0/ResNetGen.Runtime.dll", files);
+        Assert.Contains("lib/net10.0/ResNetGen.Runtime.xml", files);
+        Assert.Contains("analyzers/dotnet/cs/ResNetGen.Generator.dll", files);
+        Assert.Contains("README.md", files);
+        Assert.DoesNotContain(files, f => f.StartsWith("lib/", StringComparison.Ordinal) && f.Contains("Generator", StringComparison.Ordinal));
+
+        using Stream nuspecStream = zip.Entries.Single(e => e.FullName == "ResNetGen.nuspec").Open();
+        XElement metadata = XDocument.Load(nuspecStream).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+        string Value(string name) => metadata.Elements().Single(e => e.Name.LocalName == name).Value;
+        XElement license = metadata.Elements().Single(e => e.Name.LocalName == "license");
+        Assert.Equal("ResNetGen", Value("id"));
+        Assert.Equal(Version, Value("version"));
+        Assert.Equal("expression", license.Attribute("type")?.Value);
+        Assert.Equal("MIT", license.Value);
+        Assert.Equal("README.md", Value("readme"));
+        Assert.False(string.IsNullOrWhiteSpace(Value("description")));
+
+        // Nothing to install but the package itself: the generator is not a dependency, and the runtime needs none.
+        Assert.DoesNotContain(metadata.Descendants(), e => e.Name.LocalName == "dependency");
+    }
+
+    /// <summary>The network the consumer declares, declared here too so that the two results can be compared.</summary>
+    private static float[] ExpectedLogits()
+    {
+        PackagedTiny net = PackagedTiny.CreateRandom(seed: 1);
+        float[] input = new float[PackagedTiny.InputLength];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = ((i % 17) / 17f) - 0.5f;
+        }
+
+        float[] logits = new float[PackagedTiny.OutputLength];
+        net.Forward(input, logits);
+        return logits;
+    }
+
+    private const string ConsumerProject = """
+        <Project Sdk="Microsoft.NET.Sdk">
+          <PropertyGroup>
+            <OutputType>Exe</OutputType>
+            <TargetFramework>net10.0</TargetFramework>
+            <Nullable>enable</Nullable>
+            <ImplicitUsings>enable</ImplicitUsings>
+            <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+          </PropertyGroup>
+          <ItemGroup>
+            <PackageReference Include="ResNetGen" Version="0.1.0" />
+          </ItemGroup>
+        </Project>
+        """;
+
+    private const string ConsumerProgram = """
+        using System.Globalization;
+        using ResNetGen;
+
+        var net = Tiny.CreateRandom(seed: 1);
+        var input = new float[Tiny.InputLength];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = ((i % 17) / 17f) - 0.5f;
+        }
+
+        var logits = new float[Tiny.OutputLength];
+        net.Forward(input, logits);
+        Console.WriteLine(Tiny.ParameterCount.ToString(CultureInfo.InvariantCulture));
+        Console.WriteLine(string.Join(" ", logits.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+
+        [ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, NumClasses = 10)]
+        public partial class Tiny { }
+        """;
+
+    /// <summary>Only the local feed, and a packages folder of its own so that no earlier install of the same version is reused.</summary>
+    private static string NuGetConfig(string feed, string packages) => $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <config>
+            <add key="globalPackagesFolder" value="{packages}" />
+          </config>
+          <packageSources>
+            <clear />
+            <add key="local" value="{feed}" />
+          </packageSources>
+        </configuration>
+        """;
+
+    private static string RepositoryRoot()
+    {
+        for (DirectoryInfo? directory = new(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "ResNetGen.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("ResNetGen.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>Runs the dotnet host, failing the test with its output if it does not exit with 0 within five minutes.</summary>
+    private static string Run(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host runs inside 'dotnet test': do not let its MSBuild settings leak into a separate build.
+        foreach (string name in start.Environment.Keys.Where(k => k.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) || k == "MSBUILD_EXE_PATH").ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+
+        using Process process = Process.Start(start)!;
+        var output = new List<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Add(e.Data); } } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (output) { output.Add(e.Data); } } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(5)))
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"dotnet {string.Join(' ', arguments)} did not finish in five minutes:\n{string.Join('\n', output)}");
+        }
+
+        process.WaitForExit();
+        string text;
+        lock (output)
+        {
+            text = string.Join('\n', output);
+        }
+
+        Assert.True(process.ExitCode == 0, $"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{text}");
+        return text;
+    }
+}
+
+/// <summary>The consumer's network, generated here by the in-repository generator.</summary>
+[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, NumClasses = 10)]
+internal partial class PackagedTiny { }
