@@ -43,7 +43,7 @@ if (args.Length > 0 && args[0] == "peak")
 if (args.Length > 0 && args[0] == "callers")
 {
     CallerCrew.Report(args[1..]);
-    return;
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "layers")
@@ -71,7 +71,7 @@ if (args.Length > 0 && args[0] == "generator")
         Console.WriteLine($"  attribute binding floor: {Quick.MedianMilliseconds(() => setup.BindAttributes(edits++), runs):F3} ms");
     }
 
-    return;
+    return 0;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(ResNet50).Assembly).Run(args);

@@ -42,4 +42,25 @@ public sealed class DiagnosticCatalogueTests
             Assert.False(string.IsNullOrWhiteSpace(descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         });
     }
+
+    [Fact]
+    public void EveryDiagnosticHasItsAnchoredRowInTheReadme()
+    {
+        string readme = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "README.md"));
+
+        Assert.All(Descriptors, d => Assert.Contains($"<a id=\"{d.Id.ToLowerInvariant()}\"></a>{d.Id} |", readme));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var directory = new System.IO.DirectoryInfo(System.AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (System.IO.File.Exists(System.IO.Path.Combine(directory.FullName, "ResNetGen.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new System.InvalidOperationException("ResNetGen.sln not found above " + System.AppContext.BaseDirectory);
+    }
 }
