@@ -6,7 +6,6 @@ namespace ResNetGen.Benchmarks;
 /// <summary>The generated networks on the workloads of the PyTorch comparison, steady state, with allocations counted.</summary>
 [MemoryDiagnoser]
 [MedianColumn]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 15)]
 public class ForwardBenchmarks
 {
     private Action<float[], float[]> _forward = null!;

@@ -11,7 +11,6 @@ namespace ResNetGen.Benchmarks;
 /// </summary>
 [MemoryDiagnoser]
 [MedianColumn]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
 public class UnrolledVsDynamicBenchmarks
 {
     private Action<float[], float[]> _generated = null!;
