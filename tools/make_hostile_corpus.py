@@ -468,7 +468,8 @@ def zip_bombs(base_pth, base_records):
     at1 = central_entry(data, "archive/data/1")
     local0 = struct.unpack_from("<I", data, at0 + 42)[0]
     case("zip-bomb-overlapping-records", "zip-bomb", patched(data, at1 + 42, "<I", local0), "",
-         "two central entries point at the same local record (the network needs only 'w', so 'v' is unexpected)")
+         "two central entries point at the same local record: each is read within the 2 x file budget, so nothing is "
+         "amplified; refused because the network has no 'v'")
 
 
 def exhaustion():

@@ -1,6 +1,7 @@
 using System;
 using System.Buffers.Binary;
 using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 
 namespace ResNetGen;
@@ -390,9 +391,17 @@ internal sealed class PickleReader
         }
     }
 
-    /// <summary>A value from the file, shortened for a message.</summary>
-    internal static string Quote(string value) =>
-        value.Length <= QuoteLength ? value : value.Substring(0, QuoteLength) + $"... ({value.Length:N0} characters)";
+    /// <summary>A value from the file for a message: shortened, with control characters (NUL, newlines) escaped.</summary>
+    internal static string Quote(string value)
+    {
+        string shown = value.Length <= QuoteLength ? value : value.Substring(0, QuoteLength);
+        if (shown.Any(char.IsControl))
+        {
+            shown = string.Concat(shown.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
+        }
+
+        return value.Length <= QuoteLength ? shown : shown + $"... ({value.Length:N0} characters)";
+    }
 
     private WeightLoadException Malformed(string problem) =>
         new(_source, $"{_source}: cannot read the pickle {_recordName}: {problem} (at byte {_opcodeStart}). " +

@@ -76,6 +76,7 @@ public sealed class HostileCorpusTests
     [InlineData("zip-bomb-deflated-pickle-16mb.pth")]
     [InlineData("outside-symlink-record.pth")]
     [InlineData("lengths-safetensors-header-length-ulong-max.safetensors")]
+    [InlineData("outside-storage-key-nul.pth")]
     public void A_generated_network_refuses_it_too(string file)
     {
         Corpus corpus = Manifest.Value;
@@ -88,6 +89,7 @@ public sealed class HostileCorpusTests
 
         Assert.StartsWith(path + ":", fromPath.Message);
         Assert.StartsWith("stream:", fromStream.Message);
+        Assert.DoesNotContain('\0', fromPath.Message); // values from the file are quoted with control characters escaped
         Assert.False(marker is not null && File.Exists(marker));
     }
 
