@@ -143,12 +143,13 @@ namespace ResNetGen.Generator
                     case ConvolutionOp conv:
                         w.Line(string.Format(
                             CultureInfo.InvariantCulture,
-                            "{0} = {1}.ConvolutionLayer.Fold(weights, \"{2}\", \"{3}\", groups: {4});",
+                            "{0} = {1}.ConvolutionLayer.Fold(weights, \"{2}\", \"{3}\", groups: {4}{5});",
                             Field(op),
                             Kernels,
                             conv.Module,
                             conv.BatchNorm,
-                            conv.Groups));
+                            conv.Groups,
+                            conv.Algorithm == ConvolutionAlgorithm.Winograd ? ", " + Kernels + ".ConvolutionAlgorithm.Winograd" : string.Empty));
                         break;
                     case LinearOp:
                         w.Line(Field(op) + " = " + Kernels + ".LinearLayer.Create(weights, \"" + op.Module + "\");");
@@ -212,7 +213,8 @@ namespace ResNetGen.Generator
             int convolutions = ops.OfType<ConvolutionOp>().Count();
             int blocks = spec.Layers.Sum();
             int projections = ops.Count(o => o.Module.EndsWith(".downsample.0", System.StringComparison.Ordinal));
-            int arenaBuffers = plan.Buffers.Count(b => b.Location == BufferLocation.Arena);
+            int workspaces = ops.OfType<ConvolutionOp>().Count(c => c.Workspace >= 0);
+            int arenaBuffers = plan.Buffers.Count(b => b.Location == BufferLocation.Arena) - workspaces;
 
             w.Line("/// <summary>");
             w.Line("/// Runs the network on <see cref=\"BatchSize\"/> images: <paramref name=\"input\"/> holds");
@@ -240,11 +242,12 @@ namespace ResNetGen.Generator
                 plan.MultiplyAccumulates));
             w.Line(string.Format(
                 CultureInfo.InvariantCulture,
-                "/// <para>Memory plan: {0} intermediate feature maps share one arena of {1:N0} floats ({2:F1} MB) instead of {3:F1} MB without reuse.",
+                "/// <para>Memory plan: {0} intermediate feature maps{4} share one arena of {1:N0} floats ({2:F1} MB) instead of {3:F1} MB without reuse.",
                 arenaBuffers,
                 plan.ArenaLength,
                 plan.ArenaLength * 4.0 / (1024 * 1024),
-                plan.ArenaLengthWithoutReuse * 4.0 / (1024 * 1024)));
+                plan.ArenaLengthWithoutReuse * 4.0 / (1024 * 1024),
+                workspaces == 0 ? string.Empty : string.Format(CultureInfo.InvariantCulture, " and {0} Winograd workspaces", workspaces)));
             w.Line("/// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>");
             w.Line("/// </remarks>");
             w.Line("/// <param name=\"input\">The images, NCHW float32.</param>");
@@ -325,7 +328,16 @@ namespace ResNetGen.Generator
                     w.Line(Kernels + ".ConvolutionAlgorithm." + conv.Algorithm + ",");
                     w.Line("source: " + source + ",");
                     w.Line("destination: " + destination + ",");
-                    w.Line("residual: " + (conv.Residual >= 0 ? Span(plan, conv.Residual) : "default") + ");");
+                    if (conv.Workspace >= 0)
+                    {
+                        w.Line("residual: " + (conv.Residual >= 0 ? Span(plan, conv.Residual) : "default") + ",");
+                        w.Line("workspace: " + Span(plan, conv.Workspace) + ");");
+                    }
+                    else
+                    {
+                        w.Line("residual: " + (conv.Residual >= 0 ? Span(plan, conv.Residual) : "default") + ");");
+                    }
+
                     w.Unindent();
                     break;
                 case ChannelsLastOp layout:

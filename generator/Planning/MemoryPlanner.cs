@@ -4,8 +4,8 @@ using System.Collections.Generic;
 namespace ResNetGen.Planning
 {
     /// <summary>
-    /// Places every intermediate feature map in one arena so that maps alive at the same time never overlap
-    /// and maps with disjoint lifetimes share memory. Greedy by size: the largest map is placed first,
+    /// Places every intermediate feature map and workspace in one arena so that buffers alive at the same time never
+    /// overlap and buffers with disjoint lifetimes share memory. Greedy by size: the largest buffer is placed first,
     /// each at the lowest offset that is free for its whole lifetime.
     /// </summary>
     internal static class MemoryPlanner
@@ -31,9 +31,19 @@ namespace ResNetGen.Planning
                 first[op.Destination] = Math.Min(first[op.Destination], index);
                 last[op.Destination] = Math.Max(last[op.Destination], index);
                 Use(op.Source, index);
-                if (op is ConvolutionOp { Residual: >= 0 } convolution)
+                if (op is ConvolutionOp convolution)
                 {
-                    Use(convolution.Residual, index);
+                    if (convolution.Residual >= 0)
+                    {
+                        Use(convolution.Residual, index);
+                    }
+
+                    // A workspace lives only while its op runs.
+                    if (convolution.Workspace >= 0)
+                    {
+                        first[convolution.Workspace] = index;
+                        Use(convolution.Workspace, index);
+                    }
                 }
             }
 

@@ -68,7 +68,8 @@ namespace ResNetGen.Planning
     /// <summary>
     /// A convolution with its batch norm folded in, and an epilogue that can add a residual and apply ReLU.
     /// <paramref name="Residual"/> is a buffer id, or -1 when there is no residual add; <paramref name="Algorithm"/>
-    /// is the kernel variant <see cref="KernelSchedule"/> picked for this shape.
+    /// is the kernel variant <see cref="KernelSchedule"/> picked for this shape; <paramref name="Workspace"/> is the buffer id
+    /// of the scratch memory that algorithm needs while the op runs, or -1.
     /// </summary>
     internal sealed record ConvolutionOp(
         string Module,
@@ -84,7 +85,8 @@ namespace ResNetGen.Planning
         int Groups,
         int Residual,
         bool Relu,
-        ConvolutionAlgorithm Algorithm) : PlanOp(Module, InputShape, OutputShape, Source, Destination)
+        ConvolutionAlgorithm Algorithm,
+        int Workspace) : PlanOp(Module, InputShape, OutputShape, Source, Destination)
     {
         public override long MultiplyAccumulates =>
             OutputShape.Length * (InputShape.Channels / Groups) * Kernel * Kernel;

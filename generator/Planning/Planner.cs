@@ -199,9 +199,7 @@ namespace ResNetGen.Planning
         {
             FeatureShape shape = ConvolutionShape(module + ".downsample.0", input, outChannels, 1, stride, 0, 1);
             int result = NewBuffer(shape, module + ".downsample.0");
-            _currentOps.Add(new ConvolutionOp(
-                module + ".downsample.0", module + ".downsample.1", input, shape, x, result, 1, stride, 0, 1, 1, -1, false,
-                KernelSchedule.Choose(input.Channels, 1, stride, 0, 1, 1)));
+            AddConvolutionOp(module + ".downsample.0", module + ".downsample.1", input, shape, x, result, 1, stride, 0, 1, 1, -1, relu: false);
             return result;
         }
 
@@ -209,10 +207,22 @@ namespace ResNetGen.Planning
             string module, string batchNorm, FeatureShape input, FeatureShape output, int source, int destination,
             int kernel, int stride, int padding, int dilation, int groups, int residual, bool relu)
         {
-            _currentOps.Add(new ConvolutionOp(
-                module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, relu,
-                KernelSchedule.Choose(input.Channels, kernel, stride, padding, dilation, groups)));
+            AddConvolutionOp(module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, relu);
             AddConvolutionTensors(module, batchNorm, input.Channels, output.Channels, kernel, groups);
+        }
+
+        /// <summary>Adds the op with the algorithm <see cref="KernelSchedule"/> picks for its shapes, and the workspace that algorithm needs.</summary>
+        private void AddConvolutionOp(
+            string module, string batchNorm, FeatureShape input, FeatureShape output, int source, int destination,
+            int kernel, int stride, int padding, int dilation, int groups, int residual, bool relu)
+        {
+            int batch = _spec.BatchSize;
+            ConvolutionAlgorithm algorithm = KernelSchedule.Choose(
+                batch, input.Channels, output.Channels, output.Height, output.Width, kernel, stride, padding, dilation, groups);
+            long workspaceLength = KernelSchedule.WorkspaceLength(algorithm, batch, input.Channels, output.Channels, output.Height, output.Width);
+            int workspace = workspaceLength > 0 ? NewWorkspace(workspaceLength, module) : -1;
+            _currentOps.Add(new ConvolutionOp(
+                module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, relu, algorithm, workspace));
         }
 
         /// <summary>A convolution's weight and its batch norm's parameters and buffers, in torchvision's order.</summary>
@@ -239,6 +249,14 @@ namespace ResNetGen.Planning
         {
             _bufferLengths.Add(shape.Length * _spec.BatchSize);
             _bufferProducers.Add(producer);
+            return _bufferLengths.Count - 1;
+        }
+
+        /// <summary>Scratch memory one op uses while it runs (already multiplied by the batch).</summary>
+        private int NewWorkspace(long length, string user)
+        {
+            _bufferLengths.Add(length);
+            _bufferProducers.Add(user + " workspace");
             return _bufferLengths.Count - 1;
         }
 
@@ -278,7 +296,7 @@ namespace ResNetGen.Planning
             {
                 if (_bufferLengths[i] > int.MaxValue)
                 {
-                    string what = i == 0 ? "the input" : "the output of '" + _bufferProducers[i] + "'";
+                    string what = i == 0 ? "the input" : _bufferProducers[i].EndsWith(" workspace", System.StringComparison.Ordinal) ? "the " + _bufferProducers[i] : "the output of '" + _bufferProducers[i] + "'";
                     Fail(PlanErrorKind.TooLarge, _bufferProducers[i], what + " needs " + _bufferLengths[i].ToString("N0", CultureInfo.InvariantCulture) + " floats");
                     return null;
                 }

@@ -64,8 +64,9 @@ internal abstract class Step
     private sealed class ConvolutionStep<TEpilogue>(NetworkPlan plan, ConvolutionOp op, StateDict weights) : Step(plan, op)
         where TEpilogue : struct, IEpilogue
     {
-        private readonly ConvolutionLayer _layer = ConvolutionLayer.Fold(weights, op.Module, op.BatchNorm, op.Groups);
+        private readonly ConvolutionLayer _layer = ConvolutionLayer.Fold(weights, op.Module, op.BatchNorm, op.Groups, (Kernels.ConvolutionAlgorithm)op.Algorithm);
         private readonly PlannedBuffer? _residual = op.Residual >= 0 ? plan.Buffer(op.Residual) : null;
+        private readonly PlannedBuffer? _workspace = op.Workspace >= 0 ? plan.Buffer(op.Workspace) : null;
 
         public override void Run(ref StepContext context)
         {
@@ -73,9 +74,10 @@ internal abstract class Step
             int height = OutputSize(Input.Height, kernel, op.Stride, op.Padding, op.Dilation);
             int width = OutputSize(Input.Width, kernel, op.Stride, op.Padding, op.Dilation);
             var geometry = new ConvolutionGeometry(Batch, Input.Channels, Input.Height, Input.Width, _layer.OutChannels, height, width, kernel, op.Stride, op.Padding, op.Dilation, _layer.Groups);
-            var algorithm = (Kernels.ConvolutionAlgorithm)KernelSchedule.Choose(Input.Channels, kernel, op.Stride, op.Padding, op.Dilation, _layer.Groups);
             ReadOnlySpan<float> residual = _residual is null ? default : Read(ref context, _residual);
-            Convolution.Forward<TEpilogue>(_layer, geometry, algorithm, Read(ref context, SourceBuffer), Write(ref context, DestinationBuffer), residual);
+            Span<float> workspace = _workspace is null ? default : Write(ref context, _workspace);
+            Convolution.Forward<TEpilogue>(
+                _layer, geometry, (Kernels.ConvolutionAlgorithm)op.Algorithm, Read(ref context, SourceBuffer), Write(ref context, DestinationBuffer), residual, workspace);
         }
     }
 

@@ -27,7 +27,7 @@ public static unsafe class Convolution
     /// once and reused across that many panels. Measured on ResNet-50 at 224x224: about 10% less CPU time per call
     /// than one panel per task.
     /// </summary>
-    private const int PanelBudget = 256 * 1024;
+    internal const int PanelBudget = 256 * 1024;
 
     /// <summary>Tasks per thread a call is cut into, so uneven tasks still balance.</summary>
     private const int TasksPerThread = 8;
@@ -43,18 +43,52 @@ public static unsafe class Convolution
     /// <param name="source">Input feature maps, <c>Batch x InHeight x InWidth x InChannels</c>.</param>
     /// <param name="destination">Output feature maps, <c>Batch x OutHeight x OutWidth x OutChannels</c>; must not overlap the source or residual.</param>
     /// <param name="residual">Added before ReLU when <typeparamref name="TEpilogue"/> uses it; same layout as the output. Otherwise ignored.</param>
-    /// <exception cref="ArgumentException">The geometry does not match the layer, or a span is too short.</exception>
+    /// <param name="workspace">
+    /// Scratch for <see cref="ConvolutionAlgorithm.Winograd"/>, not overlapping the other spans: at least
+    /// <see cref="Winograd.WorkspaceLength"/> floats (one 4x4 block); more lets the call take fewer passes. The other algorithms need none.
+    /// </param>
+    /// <exception cref="ArgumentException">The geometry does not match the layer, the layer was prepared for another algorithm, or a span is too short.</exception>
     public static void Forward<TEpilogue>(
-        ConvolutionLayer layer, in ConvolutionGeometry geometry, ConvolutionAlgorithm algorithm, ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<float> residual)
+        ConvolutionLayer layer, in ConvolutionGeometry geometry, ConvolutionAlgorithm algorithm, ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<float> residual,
+        Span<float> workspace = default)
         where TEpilogue : struct, IEpilogue
     {
         Validate<TEpilogue>(layer, geometry, source.Length, destination.Length, residual.Length);
         if (!Supports(algorithm, geometry))
         {
-            throw new ArgumentException($"{algorithm} cannot compute a {geometry.Kernel}x{geometry.Kernel} convolution with stride {geometry.Stride}, padding {geometry.Padding}, dilation {geometry.Dilation} and {geometry.Groups} group(s).", nameof(algorithm));
+            throw new ArgumentException($"{algorithm} cannot compute a {geometry.Kernel}x{geometry.Kernel} convolution with stride {geometry.Stride}, padding {geometry.Padding}, dilation {geometry.Dilation}, {geometry.Groups} group(s) and {geometry.InChannels}→{geometry.OutChannels} channels.", nameof(algorithm));
+        }
+
+        if ((algorithm == ConvolutionAlgorithm.Winograd) != layer.IsWinograd)
+        {
+            throw new ArgumentException(
+                layer.IsWinograd
+                    ? $"The layer was prepared for {nameof(ConvolutionAlgorithm.Winograd)} and cannot run as {algorithm}."
+                    : $"The layer was not prepared for {nameof(ConvolutionAlgorithm.Winograd)}: prepare it with {nameof(ConvolutionLayer)}.{nameof(ConvolutionLayer.Fold)}(..., {nameof(ConvolutionAlgorithm)}.{nameof(ConvolutionAlgorithm.Winograd)}).",
+                nameof(algorithm));
         }
 
         float[] zeros = Zeros(layer.InChannelsPerGroup);
+        if (algorithm == ConvolutionAlgorithm.Winograd)
+        {
+            long needed = Winograd.WorkspaceLength(geometry.InChannels, geometry.OutChannels);
+            if (workspace.Length < needed)
+            {
+                throw new ArgumentException($"The workspace holds {workspace.Length} floats; a Winograd convolution of {geometry.InChannels}→{geometry.OutChannels} channels needs at least {needed}.", nameof(workspace));
+            }
+
+            fixed (float* input = source)
+            fixed (float* output = destination)
+            fixed (float* shortcut = residual)
+            fixed (float* scratch = workspace)
+            fixed (float* zero = zeros)
+            {
+                Winograd.Forward<TEpilogue>(layer, geometry, input, output, shortcut, scratch, workspace.Length, zero);
+            }
+
+            return;
+        }
+
         fixed (float* input = source)
         fixed (float* output = destination)
         fixed (float* shortcut = residual)
@@ -112,6 +146,7 @@ public static unsafe class Convolution
         ConvolutionAlgorithm.PackedPointwise => g.Kernel == 1 && g.Stride == 1 && g.Padding == 0 && g.Groups == 1,
         ConvolutionAlgorithm.Rows => g.Padding == 0 && g.Dilation == 1 && g.Groups == 1,
         ConvolutionAlgorithm.Taps => true,
+        ConvolutionAlgorithm.Winograd => Winograd.Supports(g),
         _ => false,
     };
 
@@ -239,6 +274,25 @@ public static unsafe class Convolution
 
                 inputs[(segment * PixelTile) + r] = row;
             }
+        }
+    }
+
+    /// <summary>
+    /// The micro-kernel on a plain matrix product: <paramref name="count"/> rows (six pointers, the last repeated) of
+    /// <paramref name="depth"/> values times one packed panel, stored without bias at <paramref name="output"/>, rows
+    /// <paramref name="stride"/> floats apart. <paramref name="zeros"/> holds at least <see cref="ChannelTile"/> zeros.
+    /// </summary>
+    internal static void MultiplyTile(float** rows, int count, float* panel, int depth, float* zeros, float* output, int stride, int channels, bool vectorized)
+    {
+        var job = new Job { Segments = 1, SegmentLength = depth, OutChannels = stride };
+        var target = new Target { Weights = panel, Bias = zeros, Inputs = rows, Output = output, Rows = count, Channels = channels };
+        if (vectorized)
+        {
+            TileAvx2<Bias>(ref job, ref target);
+        }
+        else
+        {
+            TileScalar<Bias>(ref job, ref target);
         }
     }
 

@@ -20,4 +20,10 @@ public enum ConvolutionAlgorithm
 
     /// <summary>Any geometry: one run of channels per kernel tap, zeros for taps in the padding.</summary>
     Taps = 3,
+
+    /// <summary>
+    /// 3x3, stride 1, padding 1, no dilation, one group, channels in multiples of 8: Winograd's F(4x4, 3x3), a quarter of the
+    /// multiplications (see <see cref="Kernels.Winograd"/>). The layer must be prepared for it, and the call needs a workspace.
+    /// </summary>
+    Winograd = 4,
 }

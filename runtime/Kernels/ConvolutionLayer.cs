@@ -13,8 +13,9 @@ public sealed class ConvolutionLayer
     /// <summary>The <c>eps</c> of torchvision's <c>BatchNorm2d</c>.</summary>
     public const double BatchNormEpsilon = 1e-5;
 
-    private ConvolutionLayer(int outChannels, int inChannelsPerGroup, int kernel, int groups, float[] packedWeights, float[] packedBias)
+    private ConvolutionLayer(int outChannels, int inChannelsPerGroup, int kernel, int groups, bool isWinograd, float[] packedWeights, float[] packedBias)
     {
+        IsWinograd = isWinograd;
         OutChannels = outChannels;
         InChannelsPerGroup = inChannelsPerGroup;
         Kernel = kernel;
@@ -35,6 +36,9 @@ public sealed class ConvolutionLayer
     /// <summary>Channel groups.</summary>
     public int Groups { get; }
 
+    /// <summary>True when the weights are transformed for <see cref="ConvolutionAlgorithm.Winograd"/>, which then is the only algorithm the layer runs.</summary>
+    public bool IsWinograd { get; }
+
     internal int OutChannelsPerGroup => OutChannels / Groups;
 
     internal int PanelsPerGroup => (OutChannelsPerGroup + Convolution.ChannelTile - 1) / Convolution.ChannelTile;
@@ -42,7 +46,10 @@ public sealed class ConvolutionLayer
     /// <summary>Floats per panel: Kernel x Kernel x InChannelsPerGroup x ChannelTile.</summary>
     internal int PanelLength => Kernel * Kernel * InChannelsPerGroup * Convolution.ChannelTile;
 
-    /// <summary>Weights in panel layout: [group][panel][ky][kx][input channel][channel in panel], zero-padded panels.</summary>
+    /// <summary>
+    /// Weights in panel layout: [group][panel][ky][kx][input channel][channel in panel], zero-padded panels; for Winograd,
+    /// [point][panel][input channel][channel in panel] (see <see cref="Winograd"/>).
+    /// </summary>
     internal float[] PackedWeights { get; }
 
     /// <summary>The folded batch norm shift per output channel, as [group][panel][channel in panel], zero-padded.</summary>
@@ -52,8 +59,17 @@ public sealed class ConvolutionLayer
     /// Reads <c>{convolution}.weight</c> and the batch norm <c>{batchNorm}.weight/.bias/.running_mean/.running_var</c>
     /// from <paramref name="weights"/> and folds them: <c>W' = W * g / sqrt(v + eps)</c>, <c>b' = beta - m * g / sqrt(v + eps)</c>.
     /// </summary>
+    /// <param name="weights">The state_dict.</param>
+    /// <param name="convolution">The convolution's module name, e.g. <c>layer1.0.conv1</c>.</param>
+    /// <param name="batchNorm">The batch norm's module name, e.g. <c>layer1.0.bn1</c>.</param>
+    /// <param name="groups">Channel groups.</param>
+    /// <param name="algorithm">
+    /// The algorithm the layer will run with: <see cref="ConvolutionAlgorithm.Winograd"/> transforms the weights for it;
+    /// every other algorithm reads the same packed panels.
+    /// </param>
     /// <exception cref="InvalidOperationException">A tensor is missing or has the wrong shape; the message names it.</exception>
-    public static ConvolutionLayer Fold(StateDict weights, string convolution, string batchNorm, int groups)
+    /// <exception cref="ArgumentException"><paramref name="algorithm"/> is Winograd and the layer is not a 3x3 convolution of one group with channels in multiples of 8.</exception>
+    public static ConvolutionLayer Fold(StateDict weights, string convolution, string batchNorm, int groups, ConvolutionAlgorithm algorithm = ConvolutionAlgorithm.Taps)
     {
         ArgumentNullException.ThrowIfNull(weights);
         Tensor weight = weights.Get(convolution + ".weight");
@@ -82,15 +98,29 @@ public sealed class ConvolutionLayer
             }
         }
 
-        return Create(folded, bias, outChannels, weight.Shape[1], weight.Shape[2], groups);
+        return Create(folded, bias, outChannels, weight.Shape[1], weight.Shape[2], groups, algorithm == ConvolutionAlgorithm.Winograd);
     }
 
     /// <summary>Packs plain convolution weights (OIHW, already folded) and a bias.</summary>
-    internal static ConvolutionLayer Create(ReadOnlySpan<float> weights, float[] bias, int outChannels, int inChannelsPerGroup, int kernel, int groups)
+    internal static ConvolutionLayer Create(ReadOnlySpan<float> weights, float[] bias, int outChannels, int inChannelsPerGroup, int kernel, int groups, bool winograd = false)
     {
         const int Tile = Convolution.ChannelTile;
         int perGroup = outChannels / groups;
         int panels = (perGroup + Tile - 1) / Tile;
+        if (winograd)
+        {
+            if (kernel != 3 || groups != 1 || inChannelsPerGroup % Winograd.ChannelBlock != 0 || outChannels % Winograd.ChannelBlock != 0)
+            {
+                throw new ArgumentException(
+                    $"Winograd needs a 3x3 convolution of one group with channels in multiples of {Winograd.ChannelBlock}; this one is {kernel}x{kernel}, {groups} group(s), {inChannelsPerGroup * groups}→{outChannels} channels.",
+                    "algorithm");
+            }
+
+            var winogradBias = GC.AllocateArray<float>(panels * Tile, pinned: true);
+            bias.AsSpan(0, outChannels).CopyTo(winogradBias);
+            return new ConvolutionLayer(outChannels, inChannelsPerGroup, kernel, groups, true, Winograd.TransformWeights(weights, outChannels, inChannelsPerGroup), winogradBias);
+        }
+
         int taps = kernel * kernel;
         int panelLength = taps * inChannelsPerGroup * Tile;
         var packed = GC.AllocateArray<float>(groups * panels * panelLength, pinned: true);
@@ -114,6 +144,6 @@ public sealed class ConvolutionLayer
             }
         }
 
-        return new ConvolutionLayer(outChannels, inChannelsPerGroup, kernel, groups, packed, packedBias);
+        return new ConvolutionLayer(outChannels, inChannelsPerGroup, kernel, groups, false, packed, packedBias);
     }
 }

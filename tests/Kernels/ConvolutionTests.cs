@@ -40,6 +40,10 @@ public sealed class ConvolutionTests
         { 1, 4, 9, 9, 8, 3, 1, 0, 1, 1 },       // unpadded 3x3
         { 1, 1024, 3, 5, 20, 1, 1, 0, 1, 1 },   // wide pointwise input: rows packed apart
         { 2, 2048, 2, 2, 33, 1, 1, 0, 1, 1 },   // wider still, batch 2, partial panel
+        { 1, 8, 8, 8, 16, 3, 1, 1, 1, 1 },      // Winograd: whole 4x4 blocks, one panel
+        { 2, 16, 7, 9, 24, 3, 1, 1, 1, 1 },     // Winograd: blocks cut by both edges, batch 2, a half panel
+        { 1, 8, 1, 1, 8, 3, 1, 1, 1, 1 },       // Winograd: a 1x1 map, one block of mostly padding
+        { 3, 64, 14, 14, 64, 3, 1, 1, 1, 1 },   // Winograd: 48 blocks over 3 images, eight rows of products
     };
 
     [Theory]
@@ -72,9 +76,14 @@ public sealed class ConvolutionTests
     [MemberData(nameof(Shapes))]
     public void TheGeneratorsChoiceIsSupported(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
     {
-        var choice = (ConvolutionAlgorithm)ResNetGen.Planning.KernelSchedule.Choose(inChannels, kernel, stride, padding, dilation, groups);
+        ConvolutionGeometry geometry = Geometry(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups);
+        var choice = (ConvolutionAlgorithm)ResNetGen.Planning.KernelSchedule.Choose(
+            batch, inChannels, outChannels, geometry.OutHeight, geometry.OutWidth, kernel, stride, padding, dilation, groups);
+        var direct = (ConvolutionAlgorithm)ResNetGen.Planning.KernelSchedule.ChooseDirect(inChannels, kernel, stride, padding, dilation, groups);
 
-        Assert.True(Convolution.Supports(choice, Geometry(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups)));
+        Assert.True(Convolution.Supports(choice, geometry));
+        Assert.True(Convolution.Supports(direct, geometry));
+        Assert.NotEqual(ConvolutionAlgorithm.Winograd, direct);
     }
 
     [Fact]
@@ -136,6 +145,15 @@ public sealed class ConvolutionTests
         Assert.Contains("destination 127 (needs 128)", error.Message);
     }
 
+    /// <summary>
+    /// Winograd's transforms scale values by up to 8 before the products and sum 36 of them after, so its float32
+    /// rounding is larger than the direct convolution's; still 1e-5 of the sum of magnitudes.
+    /// </summary>
+    private const double WinogradTolerance = 1e-5;
+
+    /// <summary>Room for 1, 5 or 1000 blocks: one block per pass, uneven passes, and everything in one pass.</summary>
+    private static int WinogradWorkspaceTiles(int seed) => seed switch { 1 => 1, 2 => 5, _ => 1000 };
+
     private static void Check<TEpilogue>(ConvolutionGeometry geometry, ConvolutionAlgorithm algorithm, int seed)
         where TEpilogue : struct, IEpilogue
     {
@@ -147,8 +165,10 @@ public sealed class ConvolutionTests
         float[] weights = Reference.RandomFloats(random, outChannels * (inChannels / groups) * kernel * kernel);
         float[] bias = Reference.RandomFloats(random, outChannels);
         float[] residual = Reference.RandomFloats(random, batch * outChannels * outHeight * outWidth);
-        ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, outChannels, inChannels / groups, kernel, groups);
+        bool winograd = algorithm == ConvolutionAlgorithm.Winograd;
+        ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, outChannels, inChannels / groups, kernel, groups, winograd);
         var channelsLast = new float[residual.Length];
+        float[] workspace = winograd ? new float[Winograd.WorkspaceLength(inChannels, outChannels) * WinogradWorkspaceTiles(seed)] : [];
 
         Convolution.Forward<TEpilogue>(
             layer,
@@ -156,7 +176,8 @@ public sealed class ConvolutionTests
             algorithm,
             Reference.ToChannelsLast(input, batch, inChannels, height, width),
             channelsLast,
-            TEpilogue.UsesResidual ? Reference.ToChannelsLast(residual, batch, outChannels, outHeight, outWidth) : default);
+            TEpilogue.UsesResidual ? Reference.ToChannelsLast(residual, batch, outChannels, outHeight, outWidth) : default,
+            workspace);
         float[] output = Reference.ToChannelsFirst(channelsLast, batch, outChannels, outHeight, outWidth);
 
         (double[] expected, double[] magnitude) = Reference.Convolution(input, batch, inChannels, height, width, weights, bias, outChannels, kernel, stride, padding, dilation, groups);
@@ -173,7 +194,7 @@ public sealed class ConvolutionTests
                 value = Math.Max(value, 0);
             }
 
-            double tolerance = (1e-6 * (magnitude[i] + Math.Abs(residual[i]))) + 1e-7;
+            double tolerance = ((winograd ? WinogradTolerance : 1e-6) * (magnitude[i] + Math.Abs(residual[i]))) + 1e-7;
             Assert.True(
                 Math.Abs(output[i] - value) <= tolerance,
                 $"{typeof(TEpilogue).Name}, {algorithm}, scalar={KernelSettings.ForceScalar}: output {i} is {output[i]}, expected {value} ± {tolerance}");
