@@ -1,48 +1,78 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Linq;
 using ResNetGen.Kernels;
 using ResNetGen.Planning;
 
 namespace ResNetGen.Benchmarks;
 
-/// <summary>Times every distinct convolution shape of a network on its own, to see where the time goes.</summary>
+/// <summary>
+/// Times every distinct convolution shape of a network on its own, with the algorithm the generator chose and with
+/// every other algorithm that can compute the shape, calls interleaved so that machine noise hits them alike. Shows
+/// where the time goes and whether <see cref="KernelSchedule"/> picks the fastest algorithm.
+/// </summary>
 internal static class LayerProfile
 {
-    public static void Run(ResNetSpec spec)
+    private const int Rounds = 15;
+
+    public static void Run(Workload workload)
     {
-        NetworkPlan plan = Planner.Plan(spec, out _)!;
+        NetworkPlan plan = ResNetGen.Dynamic.DynamicResNet.Plan(workload.Architecture);
+        ResNetSpec spec = plan.Spec;
+        Console.WriteLine($"{workload.Name}, {WorkerPool.Shared.ThreadCount} threads");
         var groups = plan.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>()
             .GroupBy(c => (c.InputShape, c.OutputShape, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups, Residual: c.Residual >= 0));
         double total = 0;
         long macs = 0;
-        Console.WriteLine($"{"shape",-58} {"count",5} {"ms each",8} {"GFLOP/s",8}");
+        Console.WriteLine($"{"shape",-50} {"count",5} {"chosen",-16} {"ms each",8} {"GFLOP/s",8}  other algorithms (ms)");
         foreach (var group in groups)
         {
             ConvolutionOp c = group.First();
             var geometry = new ConvolutionGeometry(spec.BatchSize, c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width, c.OutputShape.Channels, c.OutputShape.Height, c.OutputShape.Width, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups);
-            var algorithm = (ResNetGen.Kernels.ConvolutionAlgorithm)c.Algorithm;
-            double ms = Time(c, geometry, algorithm, group.Key.Residual, spec.BatchSize);
-            string versus = string.Empty;
-            if (algorithm == ResNetGen.Kernels.ConvolutionAlgorithm.Winograd)
-            {
-                var direct = (ResNetGen.Kernels.ConvolutionAlgorithm)KernelSchedule.ChooseDirect(c.InputShape.Channels, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups);
-                double directMs = Time(c, geometry, direct, group.Key.Residual, spec.BatchSize);
-                versus = $"  ({direct}: {directMs:F3} ms, {directMs / ms:F2}x)";
-            }
-
+            var chosen = (ResNetGen.Kernels.ConvolutionAlgorithm)c.Algorithm;
+            ResNetGen.Kernels.ConvolutionAlgorithm[] candidates = Enum.GetValues<ResNetGen.Kernels.ConvolutionAlgorithm>()
+                .Where(a => Convolution.Supports(a, geometry)).OrderBy(a => a != chosen).ToArray();
+            Action[] calls = candidates.Select(a => Call(c, geometry, a, group.Key.Residual, spec.BatchSize)).ToArray();
+            double[] medians = Interleaved(calls);
+            double ms = medians[0];
             long opMacs = c.MultiplyAccumulates * spec.BatchSize;
             total += ms * group.Count();
             macs += opMacs * group.Count();
-            string shape = $"{c.InputShape}→{c.OutputShape} k{c.Kernel} s{c.Stride} d{c.Dilation} g{c.Groups} {c.Algorithm}{(group.Key.Residual ? " +res" : string.Empty)}";
-            Console.WriteLine($"{shape,-58} {group.Count(),5} {ms,8:F3} {2.0 * opMacs / ms / 1e6,8:F1}{versus}");
+            string shape = $"{c.InputShape}→{c.OutputShape} k{c.Kernel} s{c.Stride} d{c.Dilation} g{c.Groups}{(group.Key.Residual ? " +res" : string.Empty)}";
+            string others = string.Join(", ", candidates.Skip(1).Select((a, i) => $"{a} {medians[i + 1]:F3}{(medians[i + 1] < ms ? " (faster)" : string.Empty)}"));
+            Console.WriteLine($"{shape,-50} {group.Count(),5} {chosen,-16} {ms,8:F3} {2.0 * opMacs / ms / 1e6,8:F1}  {others}");
         }
 
-        Console.WriteLine($"convolutions: {total:F1} ms, {2.0 * macs / total / 1e6:F1} GFLOP/s (direct-equivalent: Winograd layers counted at their direct multiply-accumulates)");
+        Console.WriteLine($"convolutions: {total:F1} ms, {2.0 * macs / total / 1e6:F1} GFLOP/s (Winograd layers counted at their direct multiply-accumulates)");
     }
 
-    /// <summary>Median time of one call of the op's shape with <paramref name="algorithm"/>, on random weights.</summary>
-    private static double Time(ConvolutionOp c, ConvolutionGeometry geometry, ResNetGen.Kernels.ConvolutionAlgorithm algorithm, bool residual, int batch)
+    /// <summary>Median milliseconds of each call, the calls taking turns round after round.</summary>
+    private static double[] Interleaved(Action[] calls)
+    {
+        var times = new double[calls.Length][];
+        for (int i = 0; i < calls.Length; i++)
+        {
+            times[i] = new double[Rounds];
+            calls[i]();
+            calls[i]();
+        }
+
+        for (int round = 0; round < Rounds; round++)
+        {
+            for (int i = 0; i < calls.Length; i++)
+            {
+                long start = Stopwatch.GetTimestamp();
+                calls[i]();
+                times[i][round] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            }
+        }
+
+        return times.Select(t => t.Order().ElementAt(Rounds / 2)).ToArray();
+    }
+
+    /// <summary>One call of the op's shape with <paramref name="algorithm"/>, on random weights prepared for it.</summary>
+    private static Action Call(ConvolutionOp c, ConvolutionGeometry geometry, ResNetGen.Kernels.ConvolutionAlgorithm algorithm, bool residual, int batch)
     {
         var random = new Random(1);
         float[] weights = Enumerable.Range(0, c.OutputShape.Channels * (c.InputShape.Channels / c.Groups) * c.Kernel * c.Kernel).Select(_ => (float)random.NextDouble()).ToArray();
@@ -53,18 +83,8 @@ internal static class LayerProfile
         float[] shortcut = new float[output.Length];
         float[] workspace = new float[KernelSchedule.WorkspaceLength(
             (ResNetGen.Planning.ConvolutionAlgorithm)algorithm, batch, c.InputShape.Channels, c.OutputShape.Channels, c.OutputShape.Height, c.OutputShape.Width)];
-        return Quick.MedianMilliseconds(
-            () =>
-            {
-                if (residual)
-                {
-                    Convolution.Forward<BiasResidualRelu>(layer, geometry, algorithm, input, output, shortcut, workspace);
-                }
-                else
-                {
-                    Convolution.Forward<BiasRelu>(layer, geometry, algorithm, input, output, default, workspace);
-                }
-            },
-            15);
+        return residual
+            ? () => Convolution.Forward<BiasResidualRelu>(layer, geometry, algorithm, input, output, shortcut, workspace)
+            : () => Convolution.Forward<BiasRelu>(layer, geometry, algorithm, input, output, default, workspace);
     }
 }

@@ -48,7 +48,7 @@ if (args.Length > 0 && args[0] == "callers")
 
 if (args.Length > 0 && args[0] == "layers")
 {
-    ResNetGen.Benchmarks.LayerProfile.Run(ResNetGen.Planning.ResNetSpec.Create(ResNetGen.Planning.BlockKind.Bottleneck, 3, 4, 6, 3));
+    ResNetGen.Benchmarks.LayerProfile.Run(ResNetGen.Benchmarks.Workload.All[args.Length > 1 ? args[1] : "resnet50-224-b1"]);
     return 0;
 }
 

@@ -35,7 +35,7 @@ internal static class StepProfile
         }
 
         Console.WriteLine($"{"total",-20} {names.Length,4} ops {total,8:F2} ms per pass");
-        foreach ((string name, double ms) in names.Select((name, i) => (name, ticks[i] * perTick)).OrderByDescending(s => s.Item2).Take(12))
+        foreach ((string name, double ms) in names.Select((name, i) => (name, ticks[i] * perTick)).OrderByDescending(s => s.Item2).Take(Environment.GetEnvironmentVariable("RESNETGEN_STEPS") is { } n ? int.Parse(n) : 12))
         {
             Console.WriteLine($"  {name,-40} {ms,7:F3} ms");
         }

@@ -131,7 +131,7 @@ public sealed class DynamicResNet
         }
     }
 
-    private static NetworkPlan Plan(ResNetAttribute architecture)
+    internal static NetworkPlan Plan(ResNetAttribute architecture)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         var spec = new ResNetSpec(

@@ -143,7 +143,7 @@ public static unsafe class Convolution
     public static bool Supports(ConvolutionAlgorithm algorithm, in ConvolutionGeometry g) => algorithm switch
     {
         ConvolutionAlgorithm.Pointwise => g.Kernel == 1 && g.Stride == 1 && g.Padding == 0,
-        ConvolutionAlgorithm.PackedPointwise => g.Kernel == 1 && g.Stride == 1 && g.Padding == 0 && g.Groups == 1,
+        ConvolutionAlgorithm.PackedPointwise => g.Kernel == 1 && g.Padding == 0 && g.Groups == 1,
         ConvolutionAlgorithm.Rows => g.Padding == 0 && g.Dilation == 1 && g.Groups == 1,
         ConvolutionAlgorithm.Taps => true,
         ConvolutionAlgorithm.Winograd => Winograd.Supports(g),
@@ -169,7 +169,7 @@ public static unsafe class Convolution
         if (job.Mode == ConvolutionAlgorithm.PackedPointwise)
         {
             rows = t_rows;
-            int length = PixelTile * PackedStride(job.InChannels);
+            int length = job.Segments * PixelTile * PackedStride(job.SegmentLength);
             if (rows is null || rows.Length < length)
             {
                 rows = t_rows = GC.AllocateArray<float>(length, pinned: true);
@@ -184,19 +184,21 @@ public static unsafe class Convolution
         {
             int pixel = tile * PixelTile;
             int count = Math.Min(PixelTile, job.Pixels - pixel);
+            windows.Locate(ref job, pixel, count);
             if (packed != null)
             {
-                PackRows(ref job, pixel, count, packed);
+                // One group only: the table is filled once per tile, then pointed at the copies.
+                FillInputs(ref job, ref windows, job.Input, inputs);
+                PackInputs(ref job, inputs, packed);
             }
 
-            windows.Locate(ref job, pixel, count);
-            int tableGroup = -1;
+            int tableGroup = packed != null ? 0 : -1;
             for (int panel = firstPanel; panel < lastPanel; panel++)
             {
                 int group = panel / job.PanelsPerGroup;
                 if (group != tableGroup)
                 {
-                    FillInputs(ref job, ref windows, packed != null ? packed : job.Input + (group * job.InChannelsPerGroup), inputs);
+                    FillInputs(ref job, ref windows, job.Input + (group * job.InChannelsPerGroup), inputs);
                     tableGroup = group;
                 }
 
@@ -225,18 +227,26 @@ public static unsafe class Convolution
         GC.KeepAlive(rows);
     }
 
-    /// <summary>Floats between packed rows: the row plus 16, so consecutive rows never start 4 KB apart.</summary>
+    /// <summary>Floats between packed runs: the run plus 16, so consecutive runs never start 4 KB apart.</summary>
     private static int PackedStride(int channels) => channels + 16;
 
-    /// <summary>Copies the input rows of a tile's pixels into <paramref name="packed"/>, <see cref="PackedStride"/> apart.</summary>
-    private static void PackRows(ref Job job, int pixel, int count, float* packed)
+    /// <summary>
+    /// Copies the run of input values each pointer of the tile's table points at into <paramref name="packed"/>,
+    /// <see cref="PackedStride"/> apart, and points the table at the copies; taps in the padding keep pointing at zeros.
+    /// </summary>
+    private static void PackInputs(ref Job job, float** inputs, float* packed)
     {
-        int channels = job.InChannels;
-        int stride = PackedStride(channels);
-        for (int r = 0; r < PixelTile; r++)
+        int length = job.SegmentLength;
+        int stride = PackedStride(length);
+        for (int i = 0; i < job.Segments * PixelTile; i++)
         {
-            float* row = job.Input + ((long)(pixel + Math.Min(r, count - 1)) * channels);
-            new ReadOnlySpan<float>(row, channels).CopyTo(new Span<float>(packed + (r * stride), channels));
+            float* source = inputs[i];
+            if (source != job.Zeros)
+            {
+                float* copy = packed + ((long)i * stride);
+                new ReadOnlySpan<float>(source, length).CopyTo(new Span<float>(copy, length));
+                inputs[i] = copy;
+            }
         }
     }
 
@@ -255,9 +265,6 @@ public static unsafe class Convolution
                 {
                     case ConvolutionAlgorithm.Pointwise:
                         row = input + ((long)windows.Pixel[r] * job.InChannels);
-                        break;
-                    case ConvolutionAlgorithm.PackedPointwise:
-                        row = input + (r * PackedStride(job.InChannels));
                         break;
                     case ConvolutionAlgorithm.Rows:
                         row = input + windows.Image[r] + ((((long)(windows.Y[r] + segment) * job.InWidth) + windows.X[r]) * job.InChannels);

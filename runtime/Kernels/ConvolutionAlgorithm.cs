@@ -10,8 +10,9 @@ public enum ConvolutionAlgorithm
     Pointwise = 0,
 
     /// <summary>
-    /// Like <see cref="Pointwise"/>, with each tile's six input rows first copied apart: for wide inputs
-    /// (1024 channels and more) whose rows, 4 KB apart, would compete for the same L1 cache sets.
+    /// 1x1, no padding, one group, any stride: each tile's six input rows are first copied next to each other, for wide
+    /// inputs whose rows, a multiple of 4 KB apart, would compete for the same L1 cache sets, and for strided
+    /// projections, whose rows are scattered.
     /// </summary>
     PackedPointwise = 1,
 

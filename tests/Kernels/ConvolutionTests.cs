@@ -40,6 +40,7 @@ public sealed class ConvolutionTests
         { 1, 4, 9, 9, 8, 3, 1, 0, 1, 1 },       // unpadded 3x3
         { 1, 1024, 3, 5, 20, 1, 1, 0, 1, 1 },   // wide pointwise input: rows packed apart
         { 2, 2048, 2, 2, 33, 1, 1, 0, 1, 1 },   // wider still, batch 2, partial panel
+        { 2, 512, 5, 7, 24, 1, 2, 0, 1, 1 },    // strided wide projection, batch 2: packed rows gathered from every other pixel
         { 1, 8, 8, 8, 16, 3, 1, 1, 1, 1 },      // Winograd: whole 4x4 blocks, one panel
         { 2, 16, 7, 9, 24, 3, 1, 1, 1, 1 },     // Winograd: blocks cut by both edges, batch 2, a half panel
         { 1, 8, 1, 1, 8, 3, 1, 1, 1, 1 },       // Winograd: a 1x1 map, one block of mostly padding

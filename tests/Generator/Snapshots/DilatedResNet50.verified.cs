@@ -664,7 +664,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer2_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 24, inWidth: 32, outChannels: 512, outHeight: 12, outWidth: 16, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(196608, 196608),
                     destination: arena.Slice(0, 98304),
                     residual: default);
@@ -680,7 +680,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(98304, 98304),
                     destination: arena.Slice(0, 24576),
                     residual: default);
@@ -703,7 +703,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_2_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 98304),
                     destination: arena.Slice(98304, 24576),
                     residual: default);
@@ -726,7 +726,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_3_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(98304, 98304),
                     destination: arena.Slice(0, 24576),
                     residual: default);
@@ -749,7 +749,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(196608, 98304),
                     destination: arena.Slice(0, 49152),
                     residual: default);
@@ -763,7 +763,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer3_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 1024, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(196608, 98304),
                     destination: arena.Slice(0, 196608),
                     residual: default);
@@ -915,7 +915,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 2048, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(786432, 98304),
                     destination: arena.Slice(393216, 393216),
                     residual: arena.Slice(0, 393216));
@@ -938,7 +938,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_1_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 2048, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(786432, 98304),
                     destination: arena.Slice(0, 393216),
                     residual: arena.Slice(393216, 393216));
@@ -961,7 +961,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_2_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 12, inWidth: 16, outChannels: 2048, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(786432, 98304),
                     destination: arena.Slice(393216, 393216),
                     residual: arena.Slice(0, 393216));

@@ -661,7 +661,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer2_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(802816, 802816),
                     destination: arena.Slice(0, 401408),
                     residual: default);
@@ -677,7 +677,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(401408, 401408),
                     destination: arena.Slice(0, 200704),
                     residual: default);
@@ -700,7 +700,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_2_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 401408),
                     destination: arena.Slice(401408, 200704),
                     residual: default);
@@ -723,7 +723,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_3_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(401408, 401408),
                     destination: arena.Slice(0, 200704),
                     residual: default);
@@ -746,7 +746,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 401408),
                     destination: arena.Slice(401408, 401408),
                     residual: default);
@@ -760,14 +760,14 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer3_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 401408),
                     destination: arena.Slice(401408, 200704),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(802816, 100352),
                     destination: arena.Slice(0, 200704),
                     residual: arena.Slice(401408, 200704));
@@ -790,7 +790,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_1_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(401408, 100352),
                     destination: arena.Slice(200704, 200704),
                     residual: arena.Slice(0, 200704));
@@ -813,7 +813,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_2_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(401408, 100352),
                     destination: arena.Slice(0, 200704),
                     residual: arena.Slice(200704, 200704));
@@ -836,7 +836,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_3_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(401408, 100352),
                     destination: arena.Slice(200704, 200704),
                     residual: arena.Slice(0, 200704));
@@ -859,7 +859,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_4_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(401408, 100352),
                     destination: arena.Slice(0, 200704),
                     residual: arena.Slice(200704, 200704));
@@ -882,7 +882,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_5_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(401408, 100352),
                     destination: arena.Slice(200704, 200704),
                     residual: arena.Slice(0, 200704));
@@ -905,7 +905,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer4_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(200704, 200704),
                     destination: arena.Slice(0, 100352),
                     residual: default);

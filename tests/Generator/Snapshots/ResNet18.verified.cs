@@ -350,7 +350,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer2_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(802304, 200704),
                     destination: arena.Slice(293888, 100352),
                     residual: default);
@@ -392,7 +392,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer3_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(293888, 100352),
                     destination: arena.Slice(444416, 50176),
                     residual: default);
@@ -434,7 +434,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer4_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(395264, 50176),
                     destination: arena.Slice(25088, 25088),
                     residual: default);

@@ -664,7 +664,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer2_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(802816, 802816),
                     destination: arena.Slice(0, 401408),
                     residual: default);
@@ -680,7 +680,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(401408, 401408),
                     destination: arena.Slice(193536, 100352),
                     residual: default);
@@ -704,7 +704,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_2_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 401408),
                     destination: arena.Slice(594944, 100352),
                     residual: default);
@@ -728,7 +728,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer2_3_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(401408, 401408),
                     destination: arena.Slice(193536, 100352),
                     residual: default);
@@ -752,7 +752,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 401408),
                     destination: arena.Slice(401408, 200704),
                     residual: default);
@@ -766,7 +766,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer3_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 401408),
                     destination: arena.Slice(401408, 200704),
                     residual: default);
@@ -916,14 +916,14 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer4_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(0, 200704),
                     destination: arena.Slice(200704, 100352),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(301056, 25088),
                     destination: arena.Slice(0, 100352),
                     residual: arena.Slice(200704, 100352));
@@ -946,7 +946,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_1_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(200704, 25088),
                     destination: arena.Slice(100352, 100352),
                     residual: arena.Slice(0, 100352));
@@ -969,7 +969,7 @@ namespace Models
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer4_2_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(200704, 25088),
                     destination: arena.Slice(0, 100352),
                     residual: arena.Slice(100352, 100352));
