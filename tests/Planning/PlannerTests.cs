@@ -186,6 +186,46 @@ public sealed class PlannerTests
         Assert.True(plan.ArenaLength <= lowerBound * 1.25, $"arena {plan.ArenaLength}, lower bound {lowerBound}");
     }
 
+    [Theory]
+    [InlineData("resnet50", 1, new[] { "layer1.0.conv2", "layer2.1.conv2" }, new[] { "layer2.0.conv2", "layer3.1.conv2", "layer4.1.conv2" })]
+    [InlineData("resnet50", 8, new[] { "layer1.0.conv2", "layer3.1.conv2", "layer4.1.conv2" }, new[] { "layer2.0.conv2", "layer4.0.conv2" })]
+    [InlineData("resnext50_32x4d", 1, new string[0], new[] { "layer1.0.conv2" })]
+    public void WinogradLayersGetAWorkspaceAliveOnlyDuringTheirOp(string name, int batch, string[] winograd, string[] direct)
+    {
+        NetworkPlan plan = Plan(Spec(name) with { BatchSize = batch });
+        List<PlanOp> ops = plan.Sections.SelectMany(s => s.Ops).ToList();
+        List<ConvolutionOp> convolutions = ops.OfType<ConvolutionOp>().ToList();
+        Assert.All(winograd, module => Assert.Equal(ConvolutionAlgorithm.Winograd, convolutions.Single(c => c.Module == module).Algorithm));
+        Assert.All(direct, module => Assert.NotEqual(ConvolutionAlgorithm.Winograd, convolutions.Single(c => c.Module == module).Algorithm));
+
+        PlannedBuffer[] arena = plan.Buffers.Where(b => b.Location == BufferLocation.Arena).ToArray();
+        foreach (ConvolutionOp c in convolutions)
+        {
+            Assert.Equal(c.Algorithm == ConvolutionAlgorithm.Winograd, c.Workspace >= 0);
+            if (c.Workspace < 0)
+            {
+                continue;
+            }
+
+            int index = ops.IndexOf(c);
+            PlannedBuffer workspace = plan.Buffer(c.Workspace);
+            Assert.Equal((index, index), (workspace.FirstUse, workspace.LastUse));
+            Assert.Equal(KernelSchedule.WorkspaceLength(c.Algorithm, batch, c.InputShape.Channels, c.OutputShape.Channels, c.OutputShape.Height, c.OutputShape.Width), workspace.Length);
+
+            // Room for at least one 4x4 block, and never more than twice the output unless the weights' bound allows it.
+            long perBlock = KernelSchedule.WinogradPoints * (c.InputShape.Channels + c.OutputShape.Channels);
+            Assert.True(workspace.Length >= perBlock && workspace.Length % perBlock == 0);
+            Assert.True(workspace.Length <= System.Math.Max(2L * batch * c.OutputShape.Length, KernelSchedule.WinogradPoints * (long)c.InputShape.Channels * c.OutputShape.Channels / 8));
+
+            foreach (PlannedBuffer other in arena.Where(b => b.Id != workspace.Id && b.FirstUse <= index && index <= b.LastUse))
+            {
+                Assert.False(
+                    workspace.Offset < other.Offset + other.Length && other.Offset < workspace.Offset + workspace.Length,
+                    $"{c.Module}'s workspace overlaps buffer {other.Id}, alive at the same op");
+            }
+        }
+    }
+
     [Fact]
     public void EveryOpReadsBuffersWrittenEarlier()
     {

@@ -207,9 +207,9 @@ namespace Models
             _layer2_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.1.conv2", "layer2.1.bn2", groups: 1, global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
             _layer3_0_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.0.conv1", "layer3.0.bn1", groups: 1);
             _layer3_0_downsample_0 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.0.downsample.0", "layer3.0.downsample.1", groups: 1);
-            _layer3_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.0.conv2", "layer3.0.bn2", groups: 1, global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
-            _layer3_1_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv1", "layer3.1.bn1", groups: 1, global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
-            _layer3_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv2", "layer3.1.bn2", groups: 1, global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            _layer3_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.0.conv2", "layer3.0.bn2", groups: 1);
+            _layer3_1_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv1", "layer3.1.bn1", groups: 1);
+            _layer3_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv2", "layer3.1.bn2", groups: 1);
             _layer4_0_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.0.conv1", "layer4.0.bn1", groups: 1);
             _layer4_0_downsample_0 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.0.downsample.0", "layer4.0.downsample.1", groups: 1);
             _layer4_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.0.conv2", "layer4.0.bn2", groups: 1);
@@ -273,7 +273,7 @@ namespace Models
         /// <remarks>
         /// <para>torchvision ResNet: basic blocks [2, 2, 2, 2], 1000 classes, 3x224x224 input, batch 1: 20 convolutions with batch norm
         /// folded in, 8 residual blocks (3 with projection shortcuts), 11,689,512 parameters, 1,814,073,344 multiply-accumulates per image.</para>
-        /// <para>Memory plan: 23 intermediate feature maps and 10 Winograd workspaces share one arena of 1,003,520 floats (3.8 MB) instead of 22.6 MB without reuse.
+        /// <para>Memory plan: 23 intermediate feature maps and 7 Winograd workspaces share one arena of 1,003,520 floats (3.8 MB) instead of 19.2 MB without reuse.
         /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
         /// </remarks>
         /// <param name="input">The images, NCHW float32.</param>
@@ -387,55 +387,52 @@ namespace Models
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                     global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                     source: arena.Slice(293888, 100352),
-                    destination: arena.Slice(394240, 50176),
+                    destination: arena.Slice(0, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer3_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                     global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                     source: arena.Slice(293888, 100352),
-                    destination: arena.Slice(444416, 50176),
+                    destination: arena.Slice(50176, 50176),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
-                    source: arena.Slice(394240, 50176),
-                    destination: arena.Slice(294912, 50176),
-                    residual: arena.Slice(444416, 50176),
-                    workspace: arena.Slice(0, 294912));
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                    source: arena.Slice(0, 50176),
+                    destination: arena.Slice(100352, 50176),
+                    residual: arena.Slice(50176, 50176));
 
                 // layer3.1: basic block 256→256, 14x14, identity shortcut
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer3_1_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
-                    source: arena.Slice(294912, 50176),
-                    destination: arena.Slice(345088, 50176),
-                    residual: default,
-                    workspace: arena.Slice(0, 294912));
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                    source: arena.Slice(100352, 50176),
+                    destination: arena.Slice(0, 50176),
+                    residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                     _layer3_1_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
-                    source: arena.Slice(345088, 50176),
-                    destination: arena.Slice(395264, 50176),
-                    residual: arena.Slice(294912, 50176),
-                    workspace: arena.Slice(0, 294912));
+                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                    source: arena.Slice(0, 50176),
+                    destination: arena.Slice(50176, 50176),
+                    residual: arena.Slice(100352, 50176));
 
                 // layer4.0: basic block 256→512, stride 2, 14x14 → 7x7, projection shortcut
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                     _layer4_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                     global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                    source: arena.Slice(395264, 50176),
+                    source: arena.Slice(50176, 50176),
                     destination: arena.Slice(0, 25088),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                     _layer4_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                     global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(395264, 50176),
+                    source: arena.Slice(50176, 50176),
                     destination: arena.Slice(25088, 25088),
                     residual: default);
                 global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
