@@ -63,7 +63,7 @@ namespace ResNetGen.Generator
         public static readonly DiagnosticDescriptor NetworkTooLarge = Create(
             "RNG010",
             "Network is too large",
-            "The network does not fit in spans: {0}, more than int.MaxValue; reduce BatchSize or the input size");
+            "The network does not fit in spans: {0}, more than int.MaxValue; reduce {1}");
 
         public static readonly DiagnosticDescriptor NotAClass = Create(
             "RNG011",

@@ -72,7 +72,7 @@ namespace ResNetGen.Generator
                     yield return error.Kind switch
                     {
                         PlanErrorKind.EmptyFeatureMap => Info(DiagnosticDescriptors.InputTooSmall, parsed.Location, spec.InputHeight, spec.InputWidth, error.Module, error.Detail),
-                        PlanErrorKind.TooLarge => Info(DiagnosticDescriptors.NetworkTooLarge, parsed.Location, error.Detail),
+                        PlanErrorKind.TooLarge => Info(DiagnosticDescriptors.NetworkTooLarge, parsed.Location, error.Detail, error.Remedy),
                         _ => Info(DiagnosticDescriptors.BasicBlockDilation, parsed.Location, error.Module, error.Detail),
                     };
                     yield break;
@@ -244,7 +244,7 @@ namespace ResNetGen.Generator
                 BigInteger inputLength = new BigInteger(values["BatchSize"]) * values["InputChannels"] * values["InputHeight"] * values["InputWidth"];
                 if (inputLength > int.MaxValue)
                 {
-                    report(DiagnosticDescriptors.NetworkTooLarge, new object[] { "the input needs " + inputLength.ToString("N0", CultureInfo.InvariantCulture) + " floats" });
+                    report(DiagnosticDescriptors.NetworkTooLarge, new object[] { "the input needs " + inputLength.ToString("N0", CultureInfo.InvariantCulture) + " floats", PlanError.ReduceInput });
                     valid = false;
                 }
             }

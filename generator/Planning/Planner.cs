@@ -16,8 +16,13 @@ namespace ResNetGen.Planning
         BasicBlockDilation,
     }
 
-    /// <summary>A planning failure, naming the torchvision module where it happens.</summary>
-    internal sealed record PlanError(PlanErrorKind Kind, string Module, string Detail);
+    /// <summary>A planning failure, naming the torchvision module where it happens, and for sizes, which options to reduce.</summary>
+    internal sealed record PlanError(PlanErrorKind Kind, string Module, string Detail, string Remedy = PlanError.ReduceInput)
+    {
+        public const string ReduceInput = "BatchSize or the input size";
+        public const string ReduceWidth = "Groups or WidthPerGroup";
+        public const string ReduceClasses = "NumClasses";
+    }
 
     /// <summary>
     /// Turns a <see cref="ResNetSpec"/> into a <see cref="NetworkPlan"/> by replaying torchvision 0.14's
@@ -56,6 +61,12 @@ namespace ResNetGen.Planning
             // The caller passes NCHW, as torch does; the kernels work channels-last (NHWC). The conversion also
             // writes conv1's zero padding, so conv1 itself runs unpadded on a (H + 6) x (W + 6) map.
             const int StemPadding = 3;
+            if ((long)input.Height + (2 * StemPadding) > int.MaxValue || (long)input.Width + (2 * StemPadding) > int.MaxValue)
+            {
+                Fail(PlanErrorKind.TooLarge, "input", string.Format(CultureInfo.InvariantCulture, "the input with conv1's padding is {0:N0}x{1:N0} pixels", (long)input.Height + (2 * StemPadding), (long)input.Width + (2 * StemPadding)));
+                return null;
+            }
+
             var padded = new FeatureShape(input.Channels, input.Height + (2 * StemPadding), input.Width + (2 * StemPadding));
             int channelsLast = NewBuffer(padded, "input");
             _currentOps.Add(new ChannelsLastOp("input", input, padded, x, channelsLast, StemPadding));
@@ -156,7 +167,15 @@ namespace ResNetGen.Planning
 
         private (int Output, FeatureShape Shape) AddBottleneck(string module, int x, FeatureShape input, int planes, int stride, int dilation, bool downsample)
         {
-            int width = (int)(planes * (_spec.WidthPerGroup / 64.0)) * _spec.Groups;
+            // torchvision: int(planes * (base_width / 64.)) * groups, here in long so that absurd options are refused, not wrapped.
+            long wide = (long)(planes * (_spec.WidthPerGroup / 64.0)) * _spec.Groups;
+            if (wide > int.MaxValue)
+            {
+                Fail(PlanErrorKind.TooLarge, module + ".conv1", "'" + module + ".conv1' would have int(" + planes.ToString(CultureInfo.InvariantCulture) + " * WidthPerGroup / 64) * Groups = " + wide.ToString("N0", CultureInfo.InvariantCulture) + " channels", PlanError.ReduceWidth);
+                return (x, input);
+            }
+
+            int width = (int)wide;
             int outChannels = planes * _spec.Expansion;
             FeatureShape reduced = ConvolutionShape(module + ".conv1", input, width, 1, 1, 0, 1);
             FeatureShape mid = ConvolutionShape(module + ".conv2", reduced, width, 3, stride, dilation, dilation);
@@ -288,7 +307,7 @@ namespace ResNetGen.Planning
                 ? string.Format(CultureInfo.InvariantCulture, "{0}x{1}", output.Height, output.Width)
                 : string.Format(CultureInfo.InvariantCulture, "{0}x{1} → {2}x{3}", input.Height, input.Width, output.Height, output.Width);
 
-        private void Fail(PlanErrorKind kind, string module, string detail) => _error ??= new PlanError(kind, module, detail);
+        private void Fail(PlanErrorKind kind, string module, string detail, string remedy = PlanError.ReduceInput) => _error ??= new PlanError(kind, module, detail, remedy);
 
         private NetworkPlan? Finish(int output)
         {
@@ -298,6 +317,23 @@ namespace ResNetGen.Planning
                 {
                     string what = i == 0 ? "the input" : _bufferProducers[i].EndsWith(" workspace", System.StringComparison.Ordinal) ? "the " + _bufferProducers[i] : "the output of '" + _bufferProducers[i] + "'";
                     Fail(PlanErrorKind.TooLarge, _bufferProducers[i], what + " needs " + _bufferLengths[i].ToString("N0", CultureInfo.InvariantCulture) + " floats");
+                    return null;
+                }
+            }
+
+            foreach (PlannedTensor tensor in _stateDict)
+            {
+                // In double, which cannot wrap.
+                double elements = 1;
+                foreach (int dimension in tensor.Shape)
+                {
+                    elements *= dimension;
+                }
+
+                if (elements > int.MaxValue)
+                {
+                    string remedy = tensor.Role is TensorRole.LinearWeight or TensorRole.LinearBias ? PlanError.ReduceClasses : PlanError.ReduceWidth;
+                    Fail(PlanErrorKind.TooLarge, tensor.Name, "the tensor '" + tensor.Name + "' needs " + elements.ToString("N0", CultureInfo.InvariantCulture) + " floats", remedy);
                     return null;
                 }
             }

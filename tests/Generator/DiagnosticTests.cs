@@ -26,6 +26,10 @@ public sealed class DiagnosticTests
     [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 50000, InputWidth = 50000)", "the input needs 7,500,000,000 floats")]
     [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputWidth = int.MaxValue)", "the input needs 1,443,109,010,784 floats")]
     [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 2000, InputWidth = 2000, BatchSize = 64)", "the output of 'conv1' needs")]
+    [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, InputChannels = 1, InputHeight = int.MaxValue, InputWidth = 1)", "the input with conv1's padding is 2,147,483,653x7 pixels", "reduce BatchSize or the input size")]
+    [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, Groups = int.MaxValue, InputHeight = 1, InputWidth = 1)", "'layer1.0.conv1' would have int(64 * WidthPerGroup / 64) * Groups = 137,438,953,408 channels", "reduce Groups or WidthPerGroup")]
+    [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, WidthPerGroup = 100000000, InputHeight = 1, InputWidth = 1)", "the tensor 'layer1.0.conv1.weight' needs 6,400,000,000 floats", "reduce Groups or WidthPerGroup")]
+    [InlineData("RNG010", "ResNet(Block.Basic, 2, 2, 2, 2, NumClasses = int.MaxValue, InputHeight = 1, InputWidth = 1)", "the tensor 'fc.weight' needs 1,099,511,627,264 floats", "reduce NumClasses")]
     public void InvalidAttributeIsReportedOnTheAttribute(string id, string attribute, params string[] messageParts)
     {
         string source = $$"""
