@@ -34,6 +34,13 @@ if (args.Length > 0 && args[0] == "steps")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "load")
+{
+    // Loading a full-size resnet50 from the page cache: median ms, MB/s and bytes allocated per load, for both formats.
+    LoadFiles.Report(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 9);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "peak")
 {
     Console.WriteLine($"FMA peak: {FmaPeak.Measure(1):F1} GFLOP/s on 1 thread, {FmaPeak.Measure(Environment.ProcessorCount):F1} on {Environment.ProcessorCount}");
