@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace ResNetGen;
@@ -107,24 +106,9 @@ internal static class SafetensorsReader
         {
             Entry entry = tensors[match[e]];
             string name = found[match[e]].Name;
-            var data = new float[entry.ElementCount];
+            float[] data = GC.AllocateUninitializedArray<float>(checked((int)entry.ElementCount));
             stream.Position = dataStart + entry.Begin;
-            int byteCount = checked((int)(entry.End - entry.Begin));
-            if (entry.DType == WeightDType.Float32 && BitConverter.IsLittleEndian)
-            {
-                LoadIO.ReadExactly(stream, MemoryMarshal.AsBytes(data.AsSpan()), tracker, source, $"tensor '{name}'");
-            }
-            else
-            {
-                if (scratch is null || scratch.Length < byteCount)
-                {
-                    scratch = new byte[byteCount];
-                }
-
-                LoadIO.ReadExactly(stream, scratch.AsSpan(0, byteCount), tracker, source, $"tensor '{name}'");
-                WeightDTypes.Convert(entry.DType, scratch.AsSpan(0, byteCount), data);
-            }
-
+            LoadIO.ReadConverted(stream, entry.DType, data, ref scratch, tracker, source, $"tensor '{name}'");
             result.Add(expected[e].Name, new Tensor(entry.Shape, data));
         }
 

@@ -4,7 +4,6 @@ using System.Collections.Generic;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
-using System.Runtime.InteropServices;
 using System.Text;
 
 namespace ResNetGen;
@@ -390,8 +389,8 @@ internal static class TorchZipReader
     }
 
     /// <summary>
-    /// Reads every storage the wanted tensors use, once each, and converts the tensors to float32. A float32 storage
-    /// that one tensor covers exactly (the usual case) is read straight into the tensor's array.
+    /// Reads every storage the wanted tensors use, once each, and converts the tensors to float32. A storage that one
+    /// tensor covers exactly (the usual case) is read straight into the tensor's array, converted chunk by chunk.
     /// </summary>
     private static float[][] Materialize(
         TensorReference[] wanted,
@@ -445,6 +444,7 @@ internal static class TorchZipReader
 
         var tracker = new ProgressTracker(progress, total);
         var result = new float[wanted.Length][];
+        byte[]? scratch = null;
         foreach (var group in groups)
         {
             StorageReference storage = group.Key;
@@ -462,14 +462,15 @@ internal static class TorchZipReader
             string name = entry.FullName;
             var list = group.ToList();
             TensorReference first = list[0].tensor;
-            if (list.Count == 1 && storage.DType == WeightDType.Float32 && BitConverter.IsLittleEndian
-                && first.Offset == 0 && first.ElementCount == storage.ElementCount && first.IsContiguous)
+            if (list.Count == 1 && first.Offset == 0 && first.ElementCount == storage.ElementCount && first.IsContiguous)
             {
-                var floats = new float[first.ElementCount];
+                // The usual case: one tensor covers its storage exactly. It is read (and converted, chunk by chunk)
+                // straight into its array, without a copy of the storage.
+                float[] floats = GC.AllocateUninitializedArray<float>(checked((int)first.ElementCount));
                 Zip(source, name, () =>
                 {
                     using Stream s = entry.Open();
-                    LoadIO.ReadExactly(s, MemoryMarshal.AsBytes(floats.AsSpan()), tracker, source, name);
+                    LoadIO.ReadConverted(s, storage.DType, floats, ref scratch, tracker, source, name);
                     return 0;
                 });
                 result[list[0].index] = floats;
@@ -530,10 +531,19 @@ internal static class StridedGather
         long rowStart = offset;
         while (written < count)
         {
-            long at = rowStart;
-            for (int i = 0; i < inner; i++, at += innerStride)
+            if (innerStride == 1)
             {
-                result[written++] = WeightDTypes.ConvertOne(dtype, storage, at);
+                // Rows of a view that skips whole rows or columns (e.g. a slice) are contiguous runs.
+                WeightDTypes.Convert(dtype, storage.Slice(checked((int)(rowStart * size))), result.AsSpan(checked((int)written), inner));
+                written += inner;
+            }
+            else
+            {
+                long at = rowStart;
+                for (int i = 0; i < inner; i++, at += innerStride)
+                {
+                    result[written++] = WeightDTypes.ConvertOne(dtype, storage, at);
+                }
             }
 
             // Advance the outer dimensions like an odometer.
