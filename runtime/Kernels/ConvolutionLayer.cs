@@ -1,4 +1,6 @@
 using System;
+using System.Buffers;
+using System.Runtime.Intrinsics;
 
 namespace ResNetGen.Kernels;
 
@@ -86,19 +88,41 @@ public sealed class ConvolutionLayer
         float[] variance = weights.Get(batchNorm + ".running_var", [outChannels]).Data;
 
         int perOutput = weight.Shape[1] * weight.Shape[2] * weight.Shape[3];
-        var folded = new float[weight.Data.Length];
+        int length = weight.Data.Length;
+        float[] folded = ArrayPool<float>.Shared.Rent(length); // only read by Create, which copies it into the packed layout
         var bias = new float[outChannels];
-        for (int o = 0; o < outChannels; o++)
+        try
         {
-            double scale = gamma[o] / Math.Sqrt(variance[o] + BatchNormEpsilon);
-            bias[o] = (float)(beta[o] - (mean[o] * scale));
-            for (int i = 0; i < perOutput; i++)
+            for (int o = 0; o < outChannels; o++)
             {
-                folded[(o * perOutput) + i] = (float)(weight.Data[(o * perOutput) + i] * scale);
-            }
-        }
+                double scale = gamma[o] / Math.Sqrt(variance[o] + BatchNormEpsilon);
+                bias[o] = (float)(beta[o] - (mean[o] * scale));
+                ReadOnlySpan<float> from = weight.Data.AsSpan(o * perOutput, perOutput);
+                Span<float> to = folded.AsSpan(o * perOutput, perOutput);
+                int i = 0;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    // The same arithmetic as the scalar loop: widened to double (exact), multiplied, rounded to float once.
+                    Vector256<double> factor = Vector256.Create(scale);
+                    for (; i <= perOutput - Vector256<float>.Count; i += Vector256<float>.Count)
+                    {
+                        (Vector256<double> low, Vector256<double> high) = Vector256.Widen(Vector256.Create(from.Slice(i)));
+                        Vector256.Narrow(low * factor, high * factor).CopyTo(to.Slice(i));
+                    }
+                }
 
-        return Create(folded, bias, outChannels, weight.Shape[1], weight.Shape[2], groups, algorithm == ConvolutionAlgorithm.Winograd);
+                for (; i < perOutput; i++)
+                {
+                    to[i] = (float)(from[i] * scale);
+                }
+            }
+
+            return Create(folded.AsSpan(0, length), bias, outChannels, weight.Shape[1], weight.Shape[2], groups, algorithm == ConvolutionAlgorithm.Winograd);
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(folded);
+        }
     }
 
     /// <summary>Packs plain convolution weights (OIHW, already folded) and a bias.</summary>
@@ -125,20 +149,28 @@ public sealed class ConvolutionLayer
         int panelLength = taps * inChannelsPerGroup * Tile;
         var packed = GC.AllocateArray<float>(groups * panels * panelLength, pinned: true);
         var packedBias = GC.AllocateArray<float>(groups * panels * Tile, pinned: true);
+        int step = inChannelsPerGroup * taps; // from one output channel's weights to the next one's
         for (int g = 0; g < groups; g++)
         {
-            for (int o = 0; o < perGroup; o++)
+            for (int p = 0; p < panels; p++)
             {
-                int panel = (g * panels) + (o / Tile);
-                int lane = o % Tile;
-                int channel = (g * perGroup) + o;
-                packedBias[(panel * Tile) + lane] = bias[channel];
-                for (int c = 0; c < inChannelsPerGroup; c++)
+                // Written in order, one panel row of up to Tile output channels at a time; lanes past the group's
+                // last channel stay zero.
+                int panel = (g * panels) + p;
+                int first = (g * perGroup) + (p * Tile);
+                int lanes = Math.Min(Tile, perGroup - (p * Tile));
+                bias.AsSpan(first, lanes).CopyTo(packedBias.AsSpan(panel * Tile, lanes));
+                Span<float> target = packed.AsSpan(panel * panelLength, panelLength);
+                for (int t = 0; t < taps; t++)
                 {
-                    for (int t = 0; t < taps; t++)
+                    for (int c = 0; c < inChannelsPerGroup; c++)
                     {
-                        float value = weights[(((channel * inChannelsPerGroup) + c) * taps) + t];
-                        packed[(panel * panelLength) + (((t * inChannelsPerGroup) + c) * Tile) + lane] = value;
+                        Span<float> row = target.Slice(((t * inChannelsPerGroup) + c) * Tile, lanes);
+                        int from = (((first * inChannelsPerGroup) + c) * taps) + t;
+                        for (int lane = 0; lane < row.Length; lane++)
+                        {
+                            row[lane] = weights[from + (lane * step)];
+                        }
                     }
                 }
             }
