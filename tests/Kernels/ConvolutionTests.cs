@@ -133,6 +133,53 @@ public sealed class ConvolutionTests
     }
 
     [Fact]
+    public void WinogradScalarAndVectorPathsAreBitIdentical()
+    {
+        // The transforms are the same additions and multiplications on both paths, the products the same micro-kernel.
+        var random = new Random(9);
+        float[] input = Reference.RandomFloats(random, 2 * 9 * 11 * 16);
+        float[] weights = Reference.RandomFloats(random, 24 * 16 * 9);
+        float[] bias = Reference.RandomFloats(random, 24);
+        float[] residual = Reference.RandomFloats(random, 2 * 9 * 11 * 24);
+        ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, 24, 16, 3, 1, winograd: true);
+        var geometry = new ConvolutionGeometry(2, 16, 9, 11, 24, 9, 11, 3, 1, 1, 1, 1);
+        var workspace = new float[Winograd.WorkspaceLength(16, 24) * 7];
+        var vector = new float[residual.Length];
+        var scalar = new float[residual.Length];
+
+        Convolution.Forward<BiasResidualRelu>(layer, geometry, ConvolutionAlgorithm.Winograd, input, vector, residual, workspace);
+        KernelSettings.ForceScalar = true;
+        try
+        {
+            Convolution.Forward<BiasResidualRelu>(layer, geometry, ConvolutionAlgorithm.Winograd, input, scalar, residual, workspace);
+        }
+        finally
+        {
+            KernelSettings.ForceScalar = false;
+        }
+
+        Assert.Equal(vector, scalar);
+    }
+
+    [Fact]
+    public void WinogradNeedsALayerPreparedForItAndAWorkspace()
+    {
+        ConvolutionLayer direct = ConvolutionLayer.Create(new float[8 * 8 * 9], new float[8], 8, 8, 3, 1);
+        ConvolutionLayer transformed = ConvolutionLayer.Create(new float[8 * 8 * 9], new float[8], 8, 8, 3, 1, winograd: true);
+        var geometry = new ConvolutionGeometry(1, 8, 4, 4, 8, 4, 4, 3, 1, 1, 1, 1);
+        var workspace = new float[Winograd.WorkspaceLength(8, 8)];
+
+        var error = Assert.Throws<ArgumentException>(() => Convolution.Forward<Bias>(direct, geometry, ConvolutionAlgorithm.Winograd, new float[128], new float[128], default, workspace));
+        Assert.Contains("not prepared for Winograd", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Convolution.Forward<Bias>(transformed, geometry, ConvolutionAlgorithm.Taps, new float[128], new float[128], default));
+        Assert.Contains("prepared for Winograd and cannot run as Taps", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Convolution.Forward<Bias>(transformed, geometry, ConvolutionAlgorithm.Winograd, new float[128], new float[128], default, workspace.AsSpan(1)));
+        Assert.Contains("needs at least 576", error.Message);
+        error = Assert.Throws<ArgumentException>(() => ConvolutionLayer.Create(new float[12 * 8 * 9], new float[12], 12, 8, 3, 1, winograd: true));
+        Assert.Contains("channels in multiples of 8", error.Message);
+    }
+
+    [Fact]
     public void MismatchedGeometryIsRejected()
     {
         ConvolutionLayer layer = ConvolutionLayer.Create(new float[8 * 4 * 9], new float[8], 8, 4, 3, 1);

@@ -12,3 +12,12 @@ public partial class TinyBasicNet
 public partial class TinyBottleneckNet
 {
 }
+
+/// <summary>
+/// Small basic-block network whose layer1 has enough 4x4 output blocks (2 images x 4 x 5) for the generator to choose
+/// Winograd, so the transformed weights and the planned workspace run inside a whole network.
+/// </summary>
+[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 64, InputWidth = 72, NumClasses = 10, BatchSize = 2)]
+public partial class WinogradBasicNet
+{
+}

@@ -45,6 +45,39 @@ public sealed class WholeNetworkTests
     }
 
     [Fact]
+    public void NetworkWithWinogradLayersMatchesReferenceAndAllocatesNothing()
+    {
+        ResNetGen.Planning.NetworkPlan plan = ResNetGen.Dynamic.DynamicResNet.Plan(
+            new ResNetAttribute(Block.Basic, 1, 1, 1, 1) { InputHeight = 64, InputWidth = 72, NumClasses = 10, BatchSize = 2 });
+        string[] winograd = plan.Sections.SelectMany(s => s.Ops).OfType<ResNetGen.Planning.ConvolutionOp>()
+            .Where(c => c.Algorithm == ResNetGen.Planning.ConvolutionAlgorithm.Winograd).Select(c => c.Module).ToArray();
+        Assert.Equal(new[] { "layer1.0.conv1", "layer1.0.conv2" }, winograd);
+
+        StateDict weights = TestWeights.WithRandomBatchNorm(WinogradBasicNet.Parameters, seed: 31);
+        WinogradBasicNet network = WinogradBasicNet.FromStateDict(weights);
+        float[] input = TestWeights.Input(WinogradBasicNet.InputLength, seed: 32);
+        var output = new float[WinogradBasicNet.OutputLength];
+        network.Forward(input, output);
+
+        double[] expected = new ReferenceResNet(weights, bottleneck: false, new[] { 1, 1, 1, 1 })
+            .Forward(input, WinogradBasicNet.BatchSize, WinogradBasicNet.InputChannels, WinogradBasicNet.InputHeight, WinogradBasicNet.InputWidth);
+        Assert.True(TestWeights.RelativeError(output, expected) <= Tolerance, $"relative error {TestWeights.RelativeError(output, expected):E2}");
+        Assert.Equal(ArgMax(expected.Take(10)), ArgMax(output.Take(10).Select(v => (double)v)));
+        Assert.Equal(ArgMax(expected.Skip(10)), ArgMax(output.Skip(10).Select(v => (double)v)));
+
+        var again = new float[output.Length];
+        for (int i = 0; i < 20; i++)
+        {
+            network.Forward(input, again);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        network.Forward(input, again);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(output, again);
+    }
+
+    [Fact]
     public void CreateRandomIsDeterministicAndSeedDependent()
     {
         float[] input = TestWeights.Input(TinyBasicNet.InputLength, seed: 1);
