@@ -149,7 +149,7 @@ namespace ResNetGen.Generator
                             conv.Module,
                             conv.BatchNorm,
                             conv.Groups,
-                            conv.Algorithm == ConvolutionAlgorithm.Winograd ? ", " + Kernels + ".ConvolutionAlgorithm.Winograd" : string.Empty));
+                            conv.Algorithm == ConvolutionAlgorithm.Winograd ? ", algorithm: " + Kernels + ".ConvolutionAlgorithm.Winograd" : string.Empty));
                         break;
                     case LinearOp:
                         w.Line(Field(op) + " = " + Kernels + ".LinearLayer.Create(weights, \"" + op.Module + "\");");

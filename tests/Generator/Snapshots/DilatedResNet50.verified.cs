@@ -428,14 +428,14 @@ namespace Models
         {
             _conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "conv1", "bn1", groups: 1);
             _layer1_0_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.0.conv1", "layer1.0.bn1", groups: 1);
-            _layer1_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.0.conv2", "layer1.0.bn2", groups: 1, global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            _layer1_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.0.conv2", "layer1.0.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
             _layer1_0_downsample_0 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.0.downsample.0", "layer1.0.downsample.1", groups: 1);
             _layer1_0_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.0.conv3", "layer1.0.bn3", groups: 1);
             _layer1_1_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.1.conv1", "layer1.1.bn1", groups: 1);
-            _layer1_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.1.conv2", "layer1.1.bn2", groups: 1, global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            _layer1_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.1.conv2", "layer1.1.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
             _layer1_1_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.1.conv3", "layer1.1.bn3", groups: 1);
             _layer1_2_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.2.conv1", "layer1.2.bn1", groups: 1);
-            _layer1_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.2.conv2", "layer1.2.bn2", groups: 1, global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            _layer1_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.2.conv2", "layer1.2.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
             _layer1_2_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.2.conv3", "layer1.2.bn3", groups: 1);
             _layer2_0_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.0.conv1", "layer2.0.bn1", groups: 1);
             _layer2_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.0.conv2", "layer2.0.bn2", groups: 1);
