@@ -23,9 +23,9 @@ namespace ResNetGen.Kernels;
 /// go through the three steps in several passes, and each pass reads the transformed weights again.
 /// </summary>
 /// <remarks>
-/// The matrices are Lavin and Gray's for the interpolation points 0, 1, -1, 2, -2 and infinity. In float32 the result
-/// differs from a direct convolution by a few units in the sixth significant digit, about ten times the direct
-/// convolution's own rounding.
+/// The matrices are Lavin and Gray's for the interpolation points 0, 1, -1, 2, -2 and infinity. In float32 the error
+/// reaches about 1e-6 of the sum of the products' magnitudes (the kernel tests allow 1e-5, the direct kernels 1e-6);
+/// through whole 224x224 networks the relative error against torchvision stays below 1e-6 (README, Parity).
 /// </remarks>
 public static unsafe class Winograd
 {
