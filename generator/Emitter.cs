@@ -328,14 +328,10 @@ namespace ResNetGen.Generator
                     w.Line(Kernels + ".ConvolutionAlgorithm." + conv.Algorithm + ",");
                     w.Line("source: " + source + ",");
                     w.Line("destination: " + destination + ",");
+                    w.Line("residual: " + (conv.Residual >= 0 ? Span(plan, conv.Residual) : "default") + (conv.Workspace >= 0 ? "," : ");"));
                     if (conv.Workspace >= 0)
                     {
-                        w.Line("residual: " + (conv.Residual >= 0 ? Span(plan, conv.Residual) : "default") + ",");
                         w.Line("workspace: " + Span(plan, conv.Workspace) + ");");
-                    }
-                    else
-                    {
-                        w.Line("residual: " + (conv.Residual >= 0 ? Span(plan, conv.Residual) : "default") + ");");
                     }
 
                     w.Unindent();

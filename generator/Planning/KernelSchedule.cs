@@ -32,6 +32,9 @@ namespace ResNetGen.Planning
         /// <summary>Winograd's transformed values per 4x4 output block and channel (6 x 6).</summary>
         public const int WinogradPoints = 36;
 
+        /// <summary>Channels Winograd's transforms process at once; input and output channel counts must be multiples of it.</summary>
+        public const int WinogradChannelBlock = 8;
+
         /// <summary>
         /// Winograd pays off from this many 4x4 output blocks per call. Its transformed weights are four times the direct
         /// ones and, in a whole network, come from memory on every call; on few blocks streaming them costs more than the
@@ -44,14 +47,21 @@ namespace ResNetGen.Planning
         public static ConvolutionAlgorithm Choose(
             int batch, int inChannels, int outChannels, int outHeight, int outWidth, int kernel, int stride, int padding, int dilation, int groups)
         {
-            bool winograd = kernel == 3 && stride == 1 && padding == 1 && dilation == 1 && groups == 1
-                && inChannels % 8 == 0 && outChannels % 8 == 0
+            bool winograd = SupportsWinograd(inChannels, outChannels, kernel, stride, padding, dilation, groups)
                 && WinogradTiles(batch, outHeight, outWidth) >= WinogradMinimumTiles;
             return winograd ? ConvolutionAlgorithm.Winograd : ChooseDirect(inChannels, kernel, stride, padding, dilation, groups);
         }
 
-        /// <summary>4x4 output blocks of a Winograd convolution.</summary>
+        /// <summary>The convolutions Winograd F(4x4, 3x3) computes: 3x3, stride 1, padding 1, no dilation, one group, channels in multiples of 8.</summary>
+        public static bool SupportsWinograd(int inChannels, int outChannels, int kernel, int stride, int padding, int dilation, int groups) =>
+            kernel == 3 && stride == 1 && padding == 1 && dilation == 1 && groups == 1
+            && inChannels % WinogradChannelBlock == 0 && outChannels % WinogradChannelBlock == 0;
+
+        /// <summary>4x4 output blocks of a Winograd convolution: <c>batch x ceil(height / 4) x ceil(width / 4)</c>.</summary>
         public static long WinogradTiles(int batch, int outHeight, int outWidth) => (long)batch * ((outHeight + 3) / 4) * ((outWidth + 3) / 4);
+
+        /// <summary>Floats of Winograd workspace one 4x4 block takes: its transformed input and its 36 products.</summary>
+        public static long WinogradWorkspacePerTile(int inChannels, int outChannels) => WinogradPoints * ((long)inChannels + outChannels);
 
         /// <summary>
         /// Floats of arena a convolution needs besides its input and output. Winograd's transformed input and products take
@@ -67,7 +77,7 @@ namespace ResNetGen.Planning
                 return 0;
             }
 
-            long perTile = WinogradPoints * ((long)inChannels + outChannels);
+            long perTile = WinogradWorkspacePerTile(inChannels, outChannels);
             long budget = System.Math.Max(2L * batch * outChannels * outHeight * outWidth, WinogradPoints * (long)inChannels * outChannels / 8);
             long tiles = System.Math.Min(WinogradTiles(batch, outHeight, outWidth), System.Math.Max(1, budget / perTile));
             return perTile * tiles;

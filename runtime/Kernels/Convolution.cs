@@ -68,34 +68,27 @@ public static unsafe class Convolution
                 nameof(algorithm));
         }
 
-        float[] zeros = Zeros(layer.InChannelsPerGroup);
-        if (algorithm == ConvolutionAlgorithm.Winograd)
+        long needed = algorithm == ConvolutionAlgorithm.Winograd ? Winograd.WorkspaceLength(geometry.InChannels, geometry.OutChannels) : 0;
+        if (workspace.Length < needed)
         {
-            long needed = Winograd.WorkspaceLength(geometry.InChannels, geometry.OutChannels);
-            if (workspace.Length < needed)
-            {
-                throw new ArgumentException($"The workspace holds {workspace.Length} floats; a Winograd convolution of {geometry.InChannels}→{geometry.OutChannels} channels needs at least {needed}.", nameof(workspace));
-            }
-
-            fixed (float* input = source)
-            fixed (float* output = destination)
-            fixed (float* shortcut = residual)
-            fixed (float* scratch = workspace)
-            fixed (float* zero = zeros)
-            {
-                Winograd.Forward<TEpilogue>(layer, geometry, input, output, shortcut, scratch, workspace.Length, zero);
-            }
-
-            return;
+            throw new ArgumentException($"The workspace holds {workspace.Length} floats; a Winograd convolution of {geometry.InChannels}→{geometry.OutChannels} channels needs at least {needed}.", nameof(workspace));
         }
 
+        float[] zeros = Zeros(layer.InChannelsPerGroup);
         fixed (float* input = source)
         fixed (float* output = destination)
         fixed (float* shortcut = residual)
+        fixed (float* scratch = workspace)
         fixed (float* weights = layer.PackedWeights)
         fixed (float* bias = layer.PackedBias)
         fixed (float* zero = zeros)
         {
+            if (algorithm == ConvolutionAlgorithm.Winograd)
+            {
+                Winograd.Forward<TEpilogue>(layer, geometry, input, output, shortcut, weights, bias, scratch, workspace.Length, zero);
+                return;
+            }
+
             var job = new Job
             {
                 Input = input,
@@ -286,20 +279,28 @@ public static unsafe class Convolution
 
     /// <summary>
     /// The micro-kernel on a plain matrix product: <paramref name="count"/> rows (six pointers, the last repeated) of
-    /// <paramref name="depth"/> values times one packed panel, stored without bias at <paramref name="output"/>, rows
-    /// <paramref name="stride"/> floats apart. <paramref name="zeros"/> holds at least <see cref="ChannelTile"/> zeros.
+    /// <paramref name="depth"/> values times the packed panels [<paramref name="firstPanel"/>, <paramref name="lastPanel"/>)
+    /// of <paramref name="weights"/>, stored without bias at <paramref name="output"/>, rows of <paramref name="outChannels"/>
+    /// floats. <paramref name="zeros"/> holds at least <see cref="ChannelTile"/> zeros.
     /// </summary>
-    internal static void MultiplyTile(float** rows, int count, float* panel, int depth, float* zeros, float* output, int stride, int channels, bool vectorized)
+    internal static void MultiplyPanels(
+        float** rows, int count, float* weights, int firstPanel, int lastPanel, int depth, float* zeros, float* output, int outChannels, bool vectorized)
     {
-        var job = new Job { Segments = 1, SegmentLength = depth, OutChannels = stride };
-        var target = new Target { Weights = panel, Bias = zeros, Inputs = rows, Output = output, Rows = count, Channels = channels };
-        if (vectorized)
+        var job = new Job { Segments = 1, SegmentLength = depth, OutChannels = outChannels };
+        var target = new Target { Bias = zeros, Inputs = rows, Rows = count };
+        for (int panel = firstPanel; panel < lastPanel; panel++)
         {
-            TileAvx2<Bias>(ref job, ref target);
-        }
-        else
-        {
-            TileScalar<Bias>(ref job, ref target);
+            target.Weights = weights + ((long)panel * depth * ChannelTile);
+            target.Output = output + (panel * ChannelTile);
+            target.Channels = Math.Min(ChannelTile, outChannels - (panel * ChannelTile));
+            if (vectorized)
+            {
+                TileAvx2<Bias>(ref job, ref target);
+            }
+            else
+            {
+                TileScalar<Bias>(ref job, ref target);
+            }
         }
     }
 

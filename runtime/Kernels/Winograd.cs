@@ -1,6 +1,7 @@
 using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using ResNetGen.Planning;
 
 namespace ResNetGen.Kernels;
 
@@ -36,28 +37,24 @@ public static unsafe class Winograd
     public const int InputTile = 6;
 
     /// <summary>Transformed values per block and channel: <see cref="InputTile"/> squared.</summary>
-    public const int Points = InputTile * InputTile;
+    public const int Points = KernelSchedule.WinogradPoints;
 
     /// <summary>Channels the transforms process at once; input and output channel counts must be multiples of it.</summary>
-    public const int ChannelBlock = 8;
+    public const int ChannelBlock = KernelSchedule.WinogradChannelBlock;
 
     /// <summary>Blocks (tasks) per thread each transform is cut into.</summary>
     private const int TasksPerThread = 4;
 
-    /// <summary>4x4 output blocks of a call: <c>batch x ceil(height / 4) x ceil(width / 4)</c>.</summary>
-    public static long Tiles(int batch, int outHeight, int outWidth) =>
-        (long)batch * ((outHeight + OutputTile - 1) / OutputTile) * ((outWidth + OutputTile - 1) / OutputTile);
-
     /// <summary>
     /// Floats of workspace for one 4x4 block: its transformed input and its 36 products, <c>36 x (in + out channels)</c>.
-    /// A call needs at least this much; with room for every block (<see cref="Tiles"/> times this) it runs in one pass.
+    /// A call needs at least this much; with room for all of its <c>batch x ceil(height / 4) x ceil(width / 4)</c> blocks it
+    /// runs in one pass.
     /// </summary>
-    public static long WorkspaceLength(int inChannels, int outChannels) => Points * ((long)inChannels + outChannels);
+    public static long WorkspaceLength(int inChannels, int outChannels) => KernelSchedule.WinogradWorkspacePerTile(inChannels, outChannels);
 
     /// <summary>True when the geometry is one this class computes: 3x3, stride 1, padding 1, no dilation, one group, channels in multiples of 8.</summary>
     public static bool Supports(in ConvolutionGeometry g) =>
-        g.Kernel == 3 && g.Stride == 1 && g.Padding == 1 && g.Dilation == 1 && g.Groups == 1
-        && g.InChannels % ChannelBlock == 0 && g.OutChannels % ChannelBlock == 0;
+        KernelSchedule.SupportsWinograd(g.InChannels, g.OutChannels, g.Kernel, g.Stride, g.Padding, g.Dilation, g.Groups);
 
     /// <summary>
     /// Transforms folded 3x3 weights (OIHW) into the layout the products read: <c>U = G g G^T</c> for every channel pair,
@@ -125,7 +122,8 @@ public static unsafe class Winograd
     /// floats for one block), each pass through the three steps.
     /// </summary>
     internal static void Forward<TEpilogue>(
-        ConvolutionLayer layer, in ConvolutionGeometry geometry, float* input, float* output, float* residual, float* workspace, long workspaceLength, float* zeros)
+        ConvolutionLayer layer, in ConvolutionGeometry geometry, float* input, float* output, float* residual, float* weights, float* bias,
+        float* workspace, long workspaceLength, float* zeros)
         where TEpilogue : struct, IEpilogue
     {
         int tilesHigh = (geometry.OutHeight + OutputTile - 1) / OutputTile;
@@ -134,45 +132,48 @@ public static unsafe class Winograd
         int capacity = (int)Math.Min(tiles, workspaceLength / WorkspaceLength(geometry.InChannels, geometry.OutChannels));
         int passes = (tiles + capacity - 1) / capacity;
         int tilesPerPass = (tiles + passes - 1) / passes;
-        fixed (float* weights = layer.PackedWeights)
-        fixed (float* bias = layer.PackedBias)
+        var job = new Job
         {
-            var job = new Job
-            {
-                Input = input,
-                Output = output,
-                Residual = TEpilogue.UsesResidual ? residual : null,
-                Weights = weights,
-                Bias = bias,
-                Zeros = zeros,
-                Transformed = workspace,
-                Products = workspace + ((long)Points * tilesPerPass * geometry.InChannels),
-                InChannels = geometry.InChannels,
-                OutChannels = geometry.OutChannels,
-                Height = geometry.OutHeight,
-                Width = geometry.OutWidth,
-                TilesHigh = tilesHigh,
-                TilesWide = tilesWide,
-                Panels = layer.PanelsPerGroup,
-                Vectorized = KernelSettings.UseAvx2Fma,
-            };
+            Input = input,
+            Output = output,
+            Residual = TEpilogue.UsesResidual ? residual : null,
+            Weights = weights,
+            Bias = bias,
+            Zeros = zeros,
+            Transformed = workspace,
+            Products = workspace + ((long)Points * tilesPerPass * geometry.InChannels),
+            InChannels = geometry.InChannels,
+            OutChannels = geometry.OutChannels,
+            Height = geometry.OutHeight,
+            Width = geometry.OutWidth,
+            TilesHigh = tilesHigh,
+            TilesWide = tilesWide,
+            Panels = layer.PanelsPerGroup,
+            Vectorized = KernelSettings.UseAvx2Fma,
+        };
 
-            // Panel blocks keep each product task's weights within the same L2 budget as the direct convolution's.
-            job.PanelsPerTask = Math.Clamp(Convolution.PanelBudget / (geometry.InChannels * Convolution.ChannelTile * sizeof(float)), 1, job.Panels);
-            job.PanelBlocks = (job.Panels + job.PanelsPerTask - 1) / job.PanelsPerTask;
-            WorkerPool pool = WorkerPool.Shared;
-            for (int firstTile = 0; firstTile < tiles; firstTile += tilesPerPass)
-            {
-                job.FirstTile = firstTile;
-                job.Tiles = Math.Min(tilesPerPass, tiles - firstTile);
-                job.TileChunks = Math.Min(job.Tiles, pool.ThreadCount * TasksPerThread);
-                job.TilesPerChunk = (job.Tiles + job.TileChunks - 1) / job.TileChunks;
-                job.TileChunks = (job.Tiles + job.TilesPerChunk - 1) / job.TilesPerChunk;
-                pool.Run(&TransformInput, &job, job.TileChunks);
-                pool.Run(&Multiply, &job, Points * job.PanelBlocks);
-                pool.Run(&TransformOutput<TEpilogue>, &job, job.TileChunks);
-            }
+        // Panel blocks keep each product task's weights within the same L2 budget as the direct convolution's.
+        job.PanelsPerTask = Math.Clamp(Convolution.PanelBudget / (geometry.InChannels * Convolution.ChannelTile * sizeof(float)), 1, job.Panels);
+        job.PanelBlocks = (job.Panels + job.PanelsPerTask - 1) / job.PanelsPerTask;
+        WorkerPool pool = WorkerPool.Shared;
+        for (int firstTile = 0; firstTile < tiles; firstTile += tilesPerPass)
+        {
+            job.FirstTile = firstTile;
+            job.Tiles = Math.Min(tilesPerPass, tiles - firstTile);
+            job.TileChunks = Math.Min(job.Tiles, pool.ThreadCount * TasksPerThread);
+            job.TilesPerChunk = (job.Tiles + job.TileChunks - 1) / job.TileChunks;
+            job.TileChunks = (job.Tiles + job.TilesPerChunk - 1) / job.TilesPerChunk;
+            pool.Run(&TransformInput, &job, job.TileChunks);
+            pool.Run(&Multiply, &job, Points * job.PanelBlocks);
+            pool.Run(&TransformOutput<TEpilogue>, &job, job.TileChunks);
         }
+    }
+
+    /// <summary>The blocks of this pass that transform task <paramref name="task"/> covers, [first, last).</summary>
+    private static (int First, int Last) Chunk(ref Job job, int task)
+    {
+        int first = task * job.TilesPerChunk;
+        return (first, Math.Min(first + job.TilesPerChunk, job.Tiles));
     }
 
     /// <summary>Where block <paramref name="tile"/> starts: its image and its top-left output pixel.</summary>
@@ -194,8 +195,7 @@ public static unsafe class Winograd
         Vector256<float>* values = stackalloc Vector256<float>[InputTile];
         int channels = job.InChannels;
         long pointStride = (long)job.Tiles * channels;
-        int first = task * job.TilesPerChunk;
-        int last = Math.Min(first + job.TilesPerChunk, job.Tiles);
+        (int first, int last) = Chunk(ref job, task);
         for (int tile = first; tile < last; tile++)
         {
             // The 36 input pixels of the block (padding 1: the block starts one pixel up and left of its outputs).
@@ -286,19 +286,8 @@ public static unsafe class Winograd
                 rows[r] = transformed + ((long)(tile + Math.Min(r, count - 1)) * channels);
             }
 
-            for (int panel = firstPanel; panel < lastPanel; panel++)
-            {
-                Convolution.MultiplyTile(
-                    rows,
-                    count,
-                    weights + ((long)panel * channels * Tile),
-                    channels,
-                    job.Zeros,
-                    products + ((long)tile * outChannels) + (panel * Tile),
-                    outChannels,
-                    Math.Min(Tile, outChannels - (panel * Tile)),
-                    job.Vectorized);
-            }
+            Convolution.MultiplyPanels(
+                rows, count, weights, firstPanel, lastPanel, channels, job.Zeros, products + ((long)tile * outChannels), outChannels, job.Vectorized);
         }
     }
 
@@ -314,8 +303,7 @@ public static unsafe class Winograd
         Vector256<float>* values = stackalloc Vector256<float>[OutputTile];
         int channels = job.OutChannels;
         long pointStride = (long)job.Tiles * channels;
-        int first = task * job.TilesPerChunk;
-        int last = Math.Min(first + job.TilesPerChunk, job.Tiles);
+        (int first, int last) = Chunk(ref job, task);
         for (int tile = first; tile < last; tile++)
         {
             (int image, int oy, int ox) = Locate(ref job, job.FirstTile + tile);

@@ -96,7 +96,30 @@ internal static class WeightDTypes
     /// re-biased, subnormals as their integer significand times 2^-24, infinities kept, NaNs kept and made quiet; the
     /// same bits as <c>(float)Half</c>, which the remaining elements (and big-endian machines) use.
     /// </summary>
-    internal static void HalfToSingle(ReadOnlySpan<byte> source, Span<float> destination)
+    internal static void HalfToSingle(ReadOnlySpan<byte> source, Span<float> destination) => Widen<HalfBits>(WeightDType.Float16, source, destination);
+
+    /// <summary>bfloat16 bits to float32: the bits shifted into the high half, sixteen lanes at a time where accelerated.</summary>
+    internal static void BFloat16ToSingle(ReadOnlySpan<byte> source, Span<float> destination) => Widen<BFloat16Bits>(WeightDType.BFloat16, source, destination);
+
+    /// <summary>A 16-bit float format's bits, widened to 32 bits per lane, as float32.</summary>
+    private interface ISixteenBitFloat
+    {
+        static abstract Vector256<float> ToSingle(Vector256<uint> bits);
+    }
+
+    private readonly struct HalfBits : ISixteenBitFloat
+    {
+        public static Vector256<float> ToSingle(Vector256<uint> bits) => HalfBitsToSingle(bits.AsInt32());
+    }
+
+    private readonly struct BFloat16Bits : ISixteenBitFloat
+    {
+        public static Vector256<float> ToSingle(Vector256<uint> bits) => (bits << 16).AsSingle();
+    }
+
+    /// <summary>16-bit floats to float32, sixteen at a time where accelerated; the rest (and big-endian machines) one by one.</summary>
+    private static void Widen<TBits>(WeightDType dtype, ReadOnlySpan<byte> source, Span<float> destination)
+        where TBits : struct, ISixteenBitFloat
     {
         int n = destination.Length;
         source = source.Slice(0, checked(n * 2));
@@ -108,14 +131,14 @@ internal static class WeightDTypes
             for (; i <= n - 16; i += 16)
             {
                 (Vector256<uint> low, Vector256<uint> high) = Vector256.Widen(Vector256.LoadUnsafe(ref from, (nuint)i));
-                HalfBitsToSingle(low.AsInt32()).StoreUnsafe(ref to, (nuint)i);
-                HalfBitsToSingle(high.AsInt32()).StoreUnsafe(ref to, (nuint)(i + 8));
+                TBits.ToSingle(low).StoreUnsafe(ref to, (nuint)i);
+                TBits.ToSingle(high).StoreUnsafe(ref to, (nuint)(i + 8));
             }
         }
 
         for (; i < n; i++)
         {
-            destination[i] = (float)BinaryPrimitives.ReadHalfLittleEndian(source.Slice(i * 2));
+            destination[i] = ConvertOne(dtype, source, i);
         }
     }
 
@@ -132,30 +155,6 @@ internal static class WeightDTypes
         Vector256<int> subnormal = (Vector256.ConvertToSingle(magnitude) * Vector256.Create(1f / 16777216f)).AsInt32(); // exact, zero included
         Vector256<int> isSubnormal = Vector256.LessThan(magnitude, Vector256.Create(0x0400));
         return (Vector256.ConditionalSelect(isSubnormal, subnormal, normal) | sign).AsSingle();
-    }
-
-    /// <summary>bfloat16 bits to float32: the bits shifted into the high half, sixteen lanes at a time where accelerated.</summary>
-    internal static void BFloat16ToSingle(ReadOnlySpan<byte> source, Span<float> destination)
-    {
-        int n = destination.Length;
-        source = source.Slice(0, checked(n * 2));
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated && BitConverter.IsLittleEndian)
-        {
-            ref ushort from = ref Unsafe.As<byte, ushort>(ref MemoryMarshal.GetReference(source));
-            ref float to = ref MemoryMarshal.GetReference(destination);
-            for (; i <= n - 16; i += 16)
-            {
-                (Vector256<uint> low, Vector256<uint> high) = Vector256.Widen(Vector256.LoadUnsafe(ref from, (nuint)i));
-                (low << 16).AsSingle().StoreUnsafe(ref to, (nuint)i);
-                (high << 16).AsSingle().StoreUnsafe(ref to, (nuint)(i + 8));
-            }
-        }
-
-        for (; i < n; i++)
-        {
-            destination[i] = BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(source.Slice(i * 2)) << 16);
-        }
     }
 
     /// <summary>float64 to float32, rounding to nearest even like <c>(float)double</c>, eight lanes at a time where accelerated.</summary>
@@ -176,7 +175,7 @@ internal static class WeightDTypes
 
         for (; i < n; i++)
         {
-            destination[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(source.Slice(i * 8));
+            destination[i] = ConvertOne(WeightDType.Float64, source, i);
         }
     }
 

@@ -104,54 +104,32 @@ public sealed class ConvolutionTests
         return new ConvolutionGeometry(batch, inChannels, height, width, outChannels, outHeight, outWidth, kernel, stride, padding, dilation, groups);
     }
 
-    [Fact]
-    public void ScalarAndVectorPathsAreBitIdentical()
+    [Theory]
+    [InlineData(ConvolutionAlgorithm.Taps)]
+    [InlineData(ConvolutionAlgorithm.Winograd)]
+    public void ScalarAndVectorPathsAreBitIdentical(ConvolutionAlgorithm algorithm)
     {
-        // Both paths accumulate with fused multiply-adds in the same order, so they must agree to the bit.
-        var random = new Random(7);
-        float[] input = Reference.RandomFloats(random, 2 * 6 * 15 * 11);
-        float[] weights = Reference.RandomFloats(random, 10 * 3 * 9);
-        float[] bias = Reference.RandomFloats(random, 10);
-        float[] residual = Reference.RandomFloats(random, 2 * 10 * 8 * 6);
-        ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, 10, 3, 3, 2);
-        var geometry = new ConvolutionGeometry(2, 6, 15, 11, 10, 8, 6, 3, 2, 1, 1, 2);
+        // Both paths accumulate with fused multiply-adds in the same order, and Winograd's transforms are the same
+        // additions and multiplications on both, so they must agree to the bit.
+        bool winograd = algorithm == ConvolutionAlgorithm.Winograd;
+        ConvolutionGeometry geometry = winograd
+            ? new ConvolutionGeometry(2, 16, 9, 11, 24, 9, 11, 3, 1, 1, 1, 1)
+            : new ConvolutionGeometry(2, 6, 15, 11, 10, 8, 6, 3, 2, 1, 1, 2);
+        var random = new Random(winograd ? 9 : 7);
+        float[] input = Reference.RandomFloats(random, geometry.Batch * geometry.InputImageLength);
+        float[] weights = Reference.RandomFloats(random, geometry.OutChannels * geometry.ReductionLength);
+        float[] bias = Reference.RandomFloats(random, geometry.OutChannels);
+        float[] residual = Reference.RandomFloats(random, geometry.Batch * geometry.OutputImageLength);
+        ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, geometry.OutChannels, geometry.InChannels / geometry.Groups, 3, geometry.Groups, winograd);
+        float[] workspace = winograd ? new float[Winograd.WorkspaceLength(geometry.InChannels, geometry.OutChannels) * 7] : [];
         var vector = new float[residual.Length];
         var scalar = new float[residual.Length];
 
-        Convolution.Forward<BiasResidualRelu>(layer, geometry, ConvolutionAlgorithm.Taps, input, vector, residual);
+        Convolution.Forward<BiasResidualRelu>(layer, geometry, algorithm, input, vector, residual, workspace);
         KernelSettings.ForceScalar = true;
         try
         {
-            Convolution.Forward<BiasResidualRelu>(layer, geometry, ConvolutionAlgorithm.Taps, input, scalar, residual);
-        }
-        finally
-        {
-            KernelSettings.ForceScalar = false;
-        }
-
-        Assert.Equal(vector, scalar);
-    }
-
-    [Fact]
-    public void WinogradScalarAndVectorPathsAreBitIdentical()
-    {
-        // The transforms are the same additions and multiplications on both paths, the products the same micro-kernel.
-        var random = new Random(9);
-        float[] input = Reference.RandomFloats(random, 2 * 9 * 11 * 16);
-        float[] weights = Reference.RandomFloats(random, 24 * 16 * 9);
-        float[] bias = Reference.RandomFloats(random, 24);
-        float[] residual = Reference.RandomFloats(random, 2 * 9 * 11 * 24);
-        ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, 24, 16, 3, 1, winograd: true);
-        var geometry = new ConvolutionGeometry(2, 16, 9, 11, 24, 9, 11, 3, 1, 1, 1, 1);
-        var workspace = new float[Winograd.WorkspaceLength(16, 24) * 7];
-        var vector = new float[residual.Length];
-        var scalar = new float[residual.Length];
-
-        Convolution.Forward<BiasResidualRelu>(layer, geometry, ConvolutionAlgorithm.Winograd, input, vector, residual, workspace);
-        KernelSettings.ForceScalar = true;
-        try
-        {
-            Convolution.Forward<BiasResidualRelu>(layer, geometry, ConvolutionAlgorithm.Winograd, input, scalar, residual, workspace);
+            Convolution.Forward<BiasResidualRelu>(layer, geometry, algorithm, input, scalar, residual, workspace);
         }
         finally
         {
