@@ -4,12 +4,15 @@ using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 using System.Threading.Tasks;
+using ResNetGen.Kernels;
 
 namespace ResNetGen.Benchmarks;
 
 /// <summary>
-/// The machine's FMA peak, measured: twelve independent chains of 256-bit fused multiply-adds (enough to cover the
-/// FMA latency on two ports), on one thread and on several at once. Network efficiency is quoted against this.
+/// The machine's FMA peak for the widest vectors the kernels use, measured: twelve independent chains of 512-bit fused
+/// multiply-adds where the kernels run AVX-512 (<see cref="KernelSettings.InstructionSet"/>), 256-bit ones otherwise
+/// (enough to cover the FMA latency on two ports), on one thread and on several at once. Network efficiency is quoted
+/// against this, so a CPU with full-width AVX-512 units has twice the peak of its AVX2 figure.
 /// </summary>
 internal static class FmaPeak
 {
@@ -26,9 +29,20 @@ internal static class FmaPeak
         for (int run = 0; run < results.Length; run++)
         {
             long start = Stopwatch.GetTimestamp();
-            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ => Chains(Iterations));
+            bool wide = KernelSettings.InstructionSet == KernelInstructionSet.Avx512;
+            Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, _ =>
+            {
+                if (wide)
+                {
+                    Chains512(Iterations);
+                }
+                else
+                {
+                    Chains(Iterations);
+                }
+            });
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            results[run] = threads * Iterations * 12 * 8 * 2 / seconds / 1e9;
+            results[run] = threads * Iterations * 12 * (wide ? 16 : 8) * 2 / seconds / 1e9;
         }
 
         Array.Sort(results);
@@ -57,5 +71,29 @@ internal static class FmaPeak
         }
 
         return Vector256.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    private static float Chains512(long iterations)
+    {
+        Vector512<float> a = Vector512.Create(0.999f), b = Vector512.Create(1e-7f);
+        Vector512<float> c0 = a, c1 = a, c2 = a, c3 = a, c4 = a, c5 = a, c6 = a, c7 = a, c8 = a, c9 = a, c10 = a, c11 = a;
+        for (long i = 0; i < iterations; i++)
+        {
+            c0 = Vector512.FusedMultiplyAdd(c0, a, b);
+            c1 = Vector512.FusedMultiplyAdd(c1, a, b);
+            c2 = Vector512.FusedMultiplyAdd(c2, a, b);
+            c3 = Vector512.FusedMultiplyAdd(c3, a, b);
+            c4 = Vector512.FusedMultiplyAdd(c4, a, b);
+            c5 = Vector512.FusedMultiplyAdd(c5, a, b);
+            c6 = Vector512.FusedMultiplyAdd(c6, a, b);
+            c7 = Vector512.FusedMultiplyAdd(c7, a, b);
+            c8 = Vector512.FusedMultiplyAdd(c8, a, b);
+            c9 = Vector512.FusedMultiplyAdd(c9, a, b);
+            c10 = Vector512.FusedMultiplyAdd(c10, a, b);
+            c11 = Vector512.FusedMultiplyAdd(c11, a, b);
+        }
+
+        return Vector512.Sum(c0 + c1 + c2 + c3 + c4 + c5 + c6 + c7 + c8 + c9 + c10 + c11);
     }
 }

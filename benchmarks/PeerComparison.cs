@@ -31,7 +31,7 @@ internal static class PeerComparison
         int cores = Environment.ProcessorCount;
         double peakOne = FmaPeak.Measure(1);
         double peakAll = FmaPeak.Measure(cores);
-        Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd}, {CpuName()}, {cores} cores; FMA peak measured now: {peakOne:F1} GFLOP/s on 1 thread, {peakAll:F1} on {cores}");
+        Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd}, {CpuName()}, {cores} cores, kernels on {KernelSettings.InstructionSet}; FMA peak measured now: {peakOne:F1} GFLOP/s on 1 thread, {peakAll:F1} on {cores}");
         Console.WriteLine();
         Console.WriteLine("| workload | threads | ResNetGen ms | PyTorch frozen ms | PyTorch eager ms | ResNetGen / frozen | ResNetGen / eager | effective GFLOP/s | % of FMA peak |");
         Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");

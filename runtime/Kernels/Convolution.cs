@@ -14,7 +14,7 @@ namespace ResNetGen.Kernels;
 /// applied as the tile is stored, so each output is written exactly once. Tiles are spread over
 /// <see cref="WorkerPool.Shared"/>.
 /// </summary>
-public static unsafe class Convolution
+public static unsafe partial class Convolution
 {
     /// <summary>Output pixels per micro-kernel tile (rows of broadcasts).</summary>
     public const int PixelTile = 6;
@@ -113,7 +113,7 @@ public static unsafe class Convolution
                 Pixels = geometry.Batch * geometry.OutHeight * geometry.OutWidth,
                 PanelLength = layer.PanelLength,
                 Panels = geometry.Groups * layer.PanelsPerGroup,
-                Vectorized = KernelSettings.UseAvx2Fma,
+                InstructionSet = KernelSettings.InstructionSet,
             };
             job.Mode = algorithm;
             job.Segments = job.Mode switch { ConvolutionAlgorithm.Pointwise or ConvolutionAlgorithm.PackedPointwise => 1, ConvolutionAlgorithm.Rows => geometry.Kernel, _ => geometry.Kernel * geometry.Kernel };
@@ -121,7 +121,7 @@ public static unsafe class Convolution
 
             // A task covers as many panels as fit in PanelBudget bytes, so each tile of input rows is read once
             // and reused across them while their weights stay in the L2 cache.
-            job.PanelsPerTask = Math.Clamp(PanelBudget / (layer.PanelLength * sizeof(float)), 1, job.Panels);
+            job.PanelsPerTask = PanelsPerTask(layer.PanelLength, job.Panels, job.InstructionSet);
             WorkerPool pool = WorkerPool.Shared;
             int panelBlocks = (job.Panels + job.PanelsPerTask - 1) / job.PanelsPerTask;
             int tiles = (job.Pixels + PixelTile - 1) / PixelTile;
@@ -142,6 +142,21 @@ public static unsafe class Convolution
         ConvolutionAlgorithm.Winograd => Winograd.Supports(g),
         _ => false,
     };
+
+    /// <summary>
+    /// Panels one task covers: as many as fit in <see cref="PanelBudget"/> bytes, and on the AVX-512 path a multiple of
+    /// <see cref="Avx512Panels"/>, so that its micro-kernel always gets four panels where the group has them.
+    /// </summary>
+    internal static int PanelsPerTask(int panelLength, int panels, KernelInstructionSet instructionSet)
+    {
+        int perTask = Math.Max(1, PanelBudget / (panelLength * sizeof(float)));
+        if (instructionSet == KernelInstructionSet.Avx512)
+        {
+            perTask = (perTask + Avx512Panels - 1) / Avx512Panels * Avx512Panels;
+        }
+
+        return Math.Min(perTask, panels);
+    }
 
     [ThreadStatic]
     private static float[]? t_rows;
@@ -186,7 +201,8 @@ public static unsafe class Convolution
             }
 
             int tableGroup = packed != null ? 0 : -1;
-            for (int panel = firstPanel; panel < lastPanel; panel++)
+            int step = job.InstructionSet == KernelInstructionSet.Avx512 ? Avx512Panels : 1;
+            for (int panel = firstPanel; panel < lastPanel;)
             {
                 int group = panel / job.PanelsPerGroup;
                 if (group != tableGroup)
@@ -195,25 +211,24 @@ public static unsafe class Convolution
                     tableGroup = group;
                 }
 
+                // Consecutive panels of one group share the input table: the AVX-512 tile takes up to four at once.
+                int panels = Math.Min(step, Math.Min(lastPanel, (group + 1) * job.PanelsPerGroup) - panel);
                 int channel = (group * job.OutChannelsPerGroup) + ((panel % job.PanelsPerGroup) * ChannelTile);
+                int lastChannel = channel + ((panels - 1) * ChannelTile);
                 var target = new Target
                 {
                     Weights = job.Weights + ((long)panel * job.PanelLength),
+                    PanelStride = job.PanelLength,
+                    Panels = panels,
                     Bias = job.Bias + (panel * ChannelTile),
                     Inputs = inputs,
                     Output = job.Output + ((long)pixel * job.OutChannels) + channel,
                     Residual = job.Residual == null ? null : job.Residual + ((long)pixel * job.OutChannels) + channel,
                     Rows = count,
-                    Channels = Math.Min(ChannelTile, ((group + 1) * job.OutChannelsPerGroup) - channel),
+                    Channels = Math.Min(ChannelTile, ((group + 1) * job.OutChannelsPerGroup) - lastChannel),
                 };
-                if (job.Vectorized)
-                {
-                    TileAvx2<TEpilogue>(ref job, ref target);
-                }
-                else
-                {
-                    TileScalar<TEpilogue>(ref job, ref target);
-                }
+                Tile<TEpilogue>(ref job, ref target);
+                panel += panels;
             }
         }
 
@@ -284,23 +299,37 @@ public static unsafe class Convolution
     /// floats. <paramref name="zeros"/> holds at least <see cref="ChannelTile"/> zeros.
     /// </summary>
     internal static void MultiplyPanels(
-        float** rows, int count, float* weights, int firstPanel, int lastPanel, int depth, float* zeros, float* output, int outChannels, bool vectorized)
+        float** rows, int count, float* weights, int firstPanel, int lastPanel, int depth, float* zeros, float* output, int outChannels, KernelInstructionSet instructionSet)
     {
-        var job = new Job { Segments = 1, SegmentLength = depth, OutChannels = outChannels };
-        var target = new Target { Bias = zeros, Inputs = rows, Rows = count };
-        for (int panel = firstPanel; panel < lastPanel; panel++)
+        var job = new Job { Segments = 1, SegmentLength = depth, OutChannels = outChannels, InstructionSet = instructionSet };
+        var target = new Target { Bias = zeros, Inputs = rows, Rows = count, PanelStride = (long)depth * ChannelTile };
+        int step = instructionSet == KernelInstructionSet.Avx512 ? Avx512Panels : 1;
+        for (int panel = firstPanel; panel < lastPanel; panel += target.Panels)
         {
+            target.Panels = Math.Min(step, lastPanel - panel);
             target.Weights = weights + ((long)panel * depth * ChannelTile);
             target.Output = output + (panel * ChannelTile);
-            target.Channels = Math.Min(ChannelTile, outChannels - (panel * ChannelTile));
-            if (vectorized)
-            {
-                TileAvx2<Bias>(ref job, ref target);
-            }
-            else
-            {
-                TileScalar<Bias>(ref job, ref target);
-            }
+            target.Channels = Math.Min(ChannelTile, outChannels - ((panel + target.Panels - 1) * ChannelTile));
+            Tile<Bias>(ref job, ref target);
+        }
+    }
+
+    /// <summary>Runs the micro-kernel of the job's instruction set on one target.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile<TEpilogue>(ref Job job, ref Target target)
+        where TEpilogue : struct, IEpilogue
+    {
+        switch (job.InstructionSet)
+        {
+            case KernelInstructionSet.Avx512:
+                TileAvx512<TEpilogue>(ref job, ref target);
+                break;
+            case KernelInstructionSet.Avx2Fma:
+                TileAvx2<TEpilogue>(ref job, ref target);
+                break;
+            default:
+                TileScalar<TEpilogue>(ref job, ref target);
+                break;
         }
     }
 
@@ -518,13 +547,20 @@ public static unsafe class Convolution
         public int Segments;
         public int SegmentLength;
         public ConvolutionAlgorithm Mode;
-        public bool Vectorized;
+        public KernelInstructionSet InstructionSet;
     }
 
-    /// <summary>One micro-kernel call: which pixels and channels, where the weights, bias, input and output are.</summary>
+    /// <summary>
+    /// One micro-kernel call: which pixels and panels, where the weights, bias, input and output are; <see cref="Channels"/>
+    /// counts the valid channels of the last panel.
+    /// </summary>
     private struct Target
     {
         public float* Weights;
+        /// <summary>Floats from one panel's weights to the next one's.</summary>
+        public long PanelStride;
+        /// <summary>Consecutive panels of one group (1 to 4; more than one only on the AVX-512 path).</summary>
+        public int Panels;
         public float* Bias;
         public float** Inputs;
         public float* Output;

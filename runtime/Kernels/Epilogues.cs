@@ -15,6 +15,9 @@ public interface IEpilogue
     /// <summary>Finishes eight outputs.</summary>
     static abstract Vector256<float> Apply(Vector256<float> sum, Vector256<float> residual);
 
+    /// <summary>Finishes sixteen outputs.</summary>
+    static abstract Vector512<float> Apply(Vector512<float> sum, Vector512<float> residual);
+
     /// <summary>Finishes one output.</summary>
     static abstract float Apply(float sum, float residual);
 }
@@ -27,6 +30,9 @@ public readonly struct Bias : IEpilogue
 
     /// <inheritdoc/>
     public static Vector256<float> Apply(Vector256<float> sum, Vector256<float> residual) => sum;
+
+    /// <inheritdoc/>
+    public static Vector512<float> Apply(Vector512<float> sum, Vector512<float> residual) => sum;
 
     /// <inheritdoc/>
     public static float Apply(float sum, float residual) => sum;
@@ -42,6 +48,9 @@ public readonly struct BiasRelu : IEpilogue
     public static Vector256<float> Apply(Vector256<float> sum, Vector256<float> residual) => Vector256.Max(sum, Vector256<float>.Zero);
 
     /// <inheritdoc/>
+    public static Vector512<float> Apply(Vector512<float> sum, Vector512<float> residual) => Vector512.Max(sum, Vector512<float>.Zero);
+
+    /// <inheritdoc/>
     public static float Apply(float sum, float residual) => Relu(sum);
 
     internal static float Relu(float value) => value > 0f || float.IsNaN(value) ? value : 0f;
@@ -55,6 +64,9 @@ public readonly struct BiasResidualRelu : IEpilogue
 
     /// <inheritdoc/>
     public static Vector256<float> Apply(Vector256<float> sum, Vector256<float> residual) => Vector256.Max(sum + residual, Vector256<float>.Zero);
+
+    /// <inheritdoc/>
+    public static Vector512<float> Apply(Vector512<float> sum, Vector512<float> residual) => Vector512.Max(sum + residual, Vector512<float>.Zero);
 
     /// <inheritdoc/>
     public static float Apply(float sum, float residual) => BiasRelu.Relu(sum + residual);

@@ -149,11 +149,11 @@ public static unsafe class Winograd
             TilesHigh = tilesHigh,
             TilesWide = tilesWide,
             Panels = layer.PanelsPerGroup,
-            Vectorized = KernelSettings.UseAvx2Fma,
+            InstructionSet = KernelSettings.InstructionSet,
         };
 
         // Panel blocks keep each product task's weights within the same L2 budget as the direct convolution's.
-        job.PanelsPerTask = Math.Clamp(Convolution.PanelBudget / (geometry.InChannels * Convolution.ChannelTile * sizeof(float)), 1, job.Panels);
+        job.PanelsPerTask = Convolution.PanelsPerTask(geometry.InChannels * Convolution.ChannelTile, job.Panels, job.InstructionSet);
         job.PanelBlocks = (job.Panels + job.PanelsPerTask - 1) / job.PanelsPerTask;
         WorkerPool pool = WorkerPool.Shared;
         for (int firstTile = 0; firstTile < tiles; firstTile += tilesPerPass)
@@ -287,7 +287,7 @@ public static unsafe class Winograd
             }
 
             Convolution.MultiplyPanels(
-                rows, count, weights, firstPanel, lastPanel, channels, job.Zeros, products + ((long)tile * outChannels), outChannels, job.Vectorized);
+                rows, count, weights, firstPanel, lastPanel, channels, job.Zeros, products + ((long)tile * outChannels), outChannels, job.InstructionSet);
         }
     }
 
@@ -397,6 +397,6 @@ public static unsafe class Winograd
         public int Panels;
         public int PanelsPerTask;
         public int PanelBlocks;
-        public bool Vectorized;
+        public KernelInstructionSet InstructionSet;
     }
 }

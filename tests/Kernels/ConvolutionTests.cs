@@ -45,6 +45,12 @@ public sealed class ConvolutionTests
         { 2, 16, 7, 9, 24, 3, 1, 1, 1, 1 },     // Winograd: blocks cut by both edges, batch 2, a half panel
         { 1, 8, 1, 1, 8, 3, 1, 1, 1, 1 },       // Winograd: a 1x1 map, one block of mostly padding
         { 3, 64, 14, 14, 64, 3, 1, 1, 1, 1 },   // Winograd: 48 blocks over 3 images, eight rows of products
+        { 1, 8, 5, 7, 80, 1, 1, 0, 1, 1 },      // five panels: the AVX-512 tile takes four, then one
+        { 1, 8, 6, 5, 120, 3, 1, 1, 1, 1 },     // Winograd, eight panels, the last half full: two AVX-512 tiles of four
+        { 1, 12, 7, 6, 144, 3, 2, 1, 1, 2 },    // two groups of 72 channels: four panels and a half one per group
+        { 1, 9, 4, 4, 96, 3, 1, 1, 1, 3 },      // three groups of two panels: the AVX-512 tile never crosses a group
+        { 1, 512, 5, 5, 100, 3, 1, 1, 1, 1 },   // panels of 295 KB: one per L2 budget, four per AVX-512 task; 7 panels → 4 + 3
+        { 2, 16, 9, 9, 56, 1, 2, 0, 1, 1 },     // strided packed projection, three and a half panels
     };
 
     [Theory]
@@ -56,19 +62,14 @@ public sealed class ConvolutionTests
         Assert.Contains(ConvolutionAlgorithm.Taps, algorithms);
         foreach (ConvolutionAlgorithm algorithm in algorithms)
         {
-            foreach (bool scalar in new[] { false, true })
+            foreach (KernelInstructionSet set in InstructionSets.Supported)
             {
-                KernelSettings.ForceScalar = scalar;
-                try
+                InstructionSets.Using(set, () =>
                 {
                     Check<Bias>(geometry, algorithm, seed: 1);
                     Check<BiasRelu>(geometry, algorithm, seed: 2);
                     Check<BiasResidualRelu>(geometry, algorithm, seed: 3);
-                }
-                finally
-                {
-                    KernelSettings.ForceScalar = false;
-                }
+                });
             }
         }
     }
@@ -105,16 +106,18 @@ public sealed class ConvolutionTests
     }
 
     [Theory]
-    [InlineData(ConvolutionAlgorithm.Taps)]
-    [InlineData(ConvolutionAlgorithm.Winograd)]
-    public void ScalarAndVectorPathsAreBitIdentical(ConvolutionAlgorithm algorithm)
+    [InlineData(ConvolutionAlgorithm.Taps, 10)]
+    [InlineData(ConvolutionAlgorithm.Taps, 150)]
+    [InlineData(ConvolutionAlgorithm.Winograd, 24)]
+    [InlineData(ConvolutionAlgorithm.Winograd, 88)]
+    public void EveryInstructionSetIsBitIdenticalToScalar(ConvolutionAlgorithm algorithm, int outChannels)
     {
-        // Both paths accumulate with fused multiply-adds in the same order, and Winograd's transforms are the same
-        // additions and multiplications on both, so they must agree to the bit.
+        // Every path accumulates with fused multiply-adds in the same order, and Winograd's transforms are the same
+        // additions and multiplications on all of them, so they must agree to the bit.
         bool winograd = algorithm == ConvolutionAlgorithm.Winograd;
         ConvolutionGeometry geometry = winograd
-            ? new ConvolutionGeometry(2, 16, 9, 11, 24, 9, 11, 3, 1, 1, 1, 1)
-            : new ConvolutionGeometry(2, 6, 15, 11, 10, 8, 6, 3, 2, 1, 1, 2);
+            ? new ConvolutionGeometry(2, 16, 9, 11, outChannels, 9, 11, 3, 1, 1, 1, 1)
+            : new ConvolutionGeometry(2, 6, 15, 11, outChannels, 8, 6, 3, 2, 1, 1, 2);
         var random = new Random(winograd ? 9 : 7);
         float[] input = Reference.RandomFloats(random, geometry.Batch * geometry.InputImageLength);
         float[] weights = Reference.RandomFloats(random, geometry.OutChannels * geometry.ReductionLength);
@@ -122,21 +125,44 @@ public sealed class ConvolutionTests
         float[] residual = Reference.RandomFloats(random, geometry.Batch * geometry.OutputImageLength);
         ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, geometry.OutChannels, geometry.InChannels / geometry.Groups, 3, geometry.Groups, winograd);
         float[] workspace = winograd ? new float[Winograd.WorkspaceLength(geometry.InChannels, geometry.OutChannels) * 7] : [];
-        var vector = new float[residual.Length];
-        var scalar = new float[residual.Length];
+        float[] Run(KernelInstructionSet set) => InstructionSets.Using(set, () =>
+        {
+            var output = new float[residual.Length];
+            Convolution.Forward<BiasResidualRelu>(layer, geometry, algorithm, input, output, residual, workspace);
+            return output;
+        });
 
-        Convolution.Forward<BiasResidualRelu>(layer, geometry, algorithm, input, vector, residual, workspace);
-        KernelSettings.ForceScalar = true;
+        float[] scalar = Run(KernelInstructionSet.Scalar);
+        Assert.Contains(scalar, value => value > 0f);
+        foreach (KernelInstructionSet set in InstructionSets.Supported)
+        {
+            Assert.Equal(scalar.Select(BitConverter.SingleToInt32Bits), Run(set).Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
+    [Fact]
+    public void TheInstructionSetCanBeLoweredButNotRaisedPastTheHardware()
+    {
         try
         {
-            Convolution.Forward<BiasResidualRelu>(layer, geometry, algorithm, input, scalar, residual, workspace);
+            foreach (KernelInstructionSet set in InstructionSets.Supported)
+            {
+                KernelSettings.InstructionSet = set;
+                Assert.Equal(set, KernelSettings.InstructionSet);
+                Assert.Equal(set == KernelInstructionSet.Scalar, KernelSettings.ForceScalar);
+            }
+
+            KernelSettings.ForceScalar = false;
+            Assert.Equal(KernelSettings.HardwareInstructionSet, KernelSettings.InstructionSet);
+            var tooWide = KernelSettings.HardwareInstructionSet + 1;
+            var error = Assert.Throws<ArgumentOutOfRangeException>(() => KernelSettings.InstructionSet = tooWide);
+            Assert.Contains($"at most {KernelSettings.HardwareInstructionSet}", error.Message);
+            Assert.Equal(KernelSettings.HardwareInstructionSet, KernelSettings.InstructionSet);
         }
         finally
         {
-            KernelSettings.ForceScalar = false;
+            KernelSettings.InstructionSet = KernelSettings.HardwareInstructionSet;
         }
-
-        Assert.Equal(vector, scalar);
     }
 
     [Fact]
@@ -223,7 +249,7 @@ public sealed class ConvolutionTests
             double tolerance = ((winograd ? WinogradTolerance : 1e-6) * (magnitude[i] + Math.Abs(residual[i]))) + 1e-7;
             Assert.True(
                 Math.Abs(output[i] - value) <= tolerance,
-                $"{typeof(TEpilogue).Name}, {algorithm}, scalar={KernelSettings.ForceScalar}: output {i} is {output[i]}, expected {value} ± {tolerance}");
+                $"{typeof(TEpilogue).Name}, {algorithm}, {KernelSettings.InstructionSet}: output {i} is {output[i]}, expected {value} ± {tolerance}");
         }
     }
 }

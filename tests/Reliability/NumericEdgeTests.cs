@@ -6,6 +6,7 @@ using System.IO;
 using System.Linq;
 using System.Text.Json;
 using ResNetGen.Kernels;
+using ResNetGen.Tests.Kernels;
 using ResNetGen.Tests.Networks;
 using ResNetGen.Tests.Parity;
 using Xunit;
@@ -15,9 +16,9 @@ namespace ResNetGen.Tests.Reliability;
 
 /// <summary>
 /// Non-finite and extreme numbers: NaN and ±Inf pixels give torchvision's NaN/Inf pattern (goldens from
-/// <c>tools/make_numeric_goldens.py</c>) on both kernel paths, without touching the other images of the batch or later
+/// <c>tools/make_numeric_goldens.py</c>) on every kernel instruction set, without touching the other images of the batch or later
 /// calls; denormal inputs and weights are timed against normal ones; extreme but finite weights run without a crash.
-/// These tests switch <see cref="KernelSettings.ForceScalar"/>, so they run alone.
+/// These tests switch <see cref="KernelSettings.InstructionSet"/>, so they run alone.
 /// </summary>
 [Collection(nameof(Kernels.KernelSettingsCollection))]
 public sealed class NumericEdgeTests
@@ -32,9 +33,8 @@ public sealed class NumericEdgeTests
     public NumericEdgeTests(ITestOutputHelper output) => _output = output;
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void NaN_and_Inf_pixels_propagate_as_in_torchvision(bool scalar)
+    [MemberData(nameof(InstructionSets.Data), MemberType = typeof(InstructionSets))]
+    public void NaN_and_Inf_pixels_propagate_as_in_torchvision(KernelInstructionSet instructionSet)
     {
         Golden golden = NonFinite.Value;
         StateDict weights = ParityFormula.Weights(NumericNet.Parameters);
@@ -42,7 +42,7 @@ public sealed class NumericEdgeTests
         float[] input = golden.Input();
         NumericNet net = NumericNet.FromStateDict(weights);
 
-        float[] logits = Forward(net, input, scalar);
+        float[] logits = Forward(net, input, instructionSet);
 
         for (int image = 0; image < NumericNet.BatchSize; image++)
         {
@@ -65,13 +65,13 @@ public sealed class NumericEdgeTests
         Golden golden = NonFinite.Value;
         StateDict weights = ParityFormula.Weights(NumericNet.Parameters);
         float[] clean = ParityFormula.Input(NumericNet.InputLength);
-        float[] expected = Forward(NumericNet.FromStateDict(weights), clean, scalar: false);
+        float[] expected = Forward(NumericNet.FromStateDict(weights), clean, KernelSettings.HardwareInstructionSet);
         NumericNet net = NumericNet.FromStateDict(weights);
 
         // Same arena (one caller), first poisoned with NaN and Inf everywhere they reach, then reused.
-        Forward(net, golden.Input(), scalar: false);
-        Forward(net, Enumerable.Repeat(float.NaN, NumericNet.InputLength).ToArray(), scalar: false);
-        float[] after = Forward(net, clean, scalar: false);
+        Forward(net, golden.Input(), KernelSettings.HardwareInstructionSet);
+        Forward(net, Enumerable.Repeat(float.NaN, NumericNet.InputLength).ToArray(), KernelSettings.HardwareInstructionSet);
+        float[] after = Forward(net, clean, KernelSettings.HardwareInstructionSet);
 
         Assert.Equal(1, ConcurrencyTests.ArenaPoolOf(net).Created);
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), after.Select(BitConverter.SingleToInt32Bits));
@@ -172,21 +172,12 @@ public sealed class NumericEdgeTests
         }
     }
 
-    private static float[] Forward(NumericNet net, float[] input, bool scalar)
+    private static float[] Forward(NumericNet net, float[] input, KernelInstructionSet instructionSet) => InstructionSets.Using(instructionSet, () =>
     {
         var output = new float[NumericNet.OutputLength];
-        KernelSettings.ForceScalar = scalar;
-        try
-        {
-            net.Forward(input, output);
-        }
-        finally
-        {
-            KernelSettings.ForceScalar = false;
-        }
-
+        net.Forward(input, output);
         return output;
-    }
+    });
 
     private static float[] Forward(ConcurrentNet net, float[] input)
     {

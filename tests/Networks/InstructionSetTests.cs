@@ -1,0 +1,65 @@
+using System;
+using System.Linq;
+using ResNetGen.Kernels;
+using ResNetGen.Tests.Kernels;
+using Xunit;
+
+namespace ResNetGen.Tests.Networks;
+
+/// <summary>
+/// Whole generated networks on every kernel instruction set this machine has: the direct and the Winograd convolutions,
+/// groups, dilation, partial panels and batches of two, end to end. The vector sets give the same bits (their
+/// convolutions accumulate in the same order, and they share the 256-bit pooling and classifier kernels); the scalar
+/// set's classifier and average pool sum in another order, so it is held to ‖Δ‖ / ‖y‖ ≤ 1e-6 instead.
+/// </summary>
+[Collection(nameof(KernelSettingsCollection))]
+public sealed class InstructionSetTests
+{
+    [Fact]
+    public void BasicNetwork() => AssertSameOnEverySet(
+        TinyBasicNet.FromStateDict(TestWeights.WithRandomBatchNorm(TinyBasicNet.Parameters, seed: 41)).Forward,
+        TinyBasicNet.InputLength,
+        TinyBasicNet.OutputLength);
+
+    [Fact]
+    public void BottleneckNetworkWithGroupsAndDilation() => AssertSameOnEverySet(
+        TinyBottleneckNet.FromStateDict(TestWeights.WithRandomBatchNorm(TinyBottleneckNet.Parameters, seed: 42)).Forward,
+        TinyBottleneckNet.InputLength,
+        TinyBottleneckNet.OutputLength);
+
+    [Fact]
+    public void NetworkWithWinogradLayers() => AssertSameOnEverySet(
+        WinogradBasicNet.FromStateDict(TestWeights.WithRandomBatchNorm(WinogradBasicNet.Parameters, seed: 43)).Forward,
+        WinogradBasicNet.InputLength,
+        WinogradBasicNet.OutputLength);
+
+    private delegate void Forward(ReadOnlySpan<float> input, Span<float> output);
+
+    private static void AssertSameOnEverySet(Forward forward, int inputLength, int outputLength)
+    {
+        float[] input = TestWeights.Input(inputLength, seed: 44);
+        int[] Run(KernelInstructionSet set) => InstructionSets.Using(set, () =>
+        {
+            var output = new float[outputLength];
+            forward(input, output);
+            return output.Select(BitConverter.SingleToInt32Bits).ToArray();
+        });
+
+        int[] widest = Run(KernelSettings.HardwareInstructionSet);
+        Assert.Equal(outputLength, widest.Select(BitConverter.Int32BitsToSingle).Count(float.IsFinite));
+        foreach (KernelInstructionSet set in InstructionSets.Supported)
+        {
+            int[] bits = Run(set);
+            if (set == KernelInstructionSet.Scalar)
+            {
+                double error = TestWeights.RelativeError(
+                    bits.Select(BitConverter.Int32BitsToSingle).ToArray(), widest.Select(b => (double)BitConverter.Int32BitsToSingle(b)).ToArray());
+                Assert.True(error <= 1e-6, $"scalar: relative error {error:E2} against {KernelSettings.HardwareInstructionSet}");
+            }
+            else
+            {
+                Assert.True(widest.SequenceEqual(bits), $"{set} differs from {KernelSettings.HardwareInstructionSet}");
+            }
+        }
+    }
+}
