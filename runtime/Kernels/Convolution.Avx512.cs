@@ -16,6 +16,7 @@ public static unsafe partial class Convolution
     internal const int Avx512Panels = 4;
 
     /// <summary>Runs the AVX-512 tile on <see cref="Target.Panels"/> (1 to 4) consecutive panels of one group.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileAvx512<TEpilogue>(ref Job job, ref Target target)
         where TEpilogue : struct, IEpilogue
     {

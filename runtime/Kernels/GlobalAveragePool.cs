@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace ResNetGen.Kernels;
 
@@ -7,6 +8,7 @@ public static class GlobalAveragePool
 {
     /// <summary>Writes one mean per channel per image (<c>Batch x Channels</c>), summing in double as torch does on the CPU.</summary>
     /// <exception cref="ArgumentException">A span is too short for the sizes given.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(ReadOnlySpan<float> source, Span<float> destination, int batch, int channels, int height, int width)
     {
         int pixels = height * width;

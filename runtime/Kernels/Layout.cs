@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 
 namespace ResNetGen.Kernels;
 
@@ -10,6 +11,7 @@ public static class Layout
     /// <paramref name="padding"/> pixels: the destination holds <c>batch x (height + 2 padding) x (width + 2 padding) x channels</c>.
     /// </summary>
     /// <exception cref="ArgumentException">A span is too short for the sizes given.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ToChannelsLast(ReadOnlySpan<float> source, Span<float> destination, int batch, int channels, int height, int width, int padding = 0)
     {
         int pixels = height * width;

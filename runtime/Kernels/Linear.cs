@@ -46,6 +46,7 @@ public static unsafe class Linear
     }
 
     /// <summary>One block of output features, for every image (each weight row is read once per block).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Rows(void* context, int task)
     {
         ref Job job = ref Unsafe.AsRef<Job>(context);
@@ -62,6 +63,7 @@ public static unsafe class Linear
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotVector(ReadOnlySpan<float> x, ReadOnlySpan<float> w)
     {
         Vector256<float> sum = Vector256<float>.Zero;
@@ -80,6 +82,7 @@ public static unsafe class Linear
         return total;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float DotScalar(ReadOnlySpan<float> x, ReadOnlySpan<float> w)
     {
         float total = 0;

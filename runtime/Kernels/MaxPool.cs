@@ -44,6 +44,7 @@ public static unsafe class MaxPool
     }
 
     /// <summary>One output row of one image.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Row(void* context, int task)
     {
         ref Job job = ref Unsafe.AsRef<Job>(context);

@@ -187,6 +187,7 @@ public static unsafe class Winograd
     }
 
     /// <summary>Step 1 for one chunk of blocks: <c>V = B^T d B</c>, eight channels at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformInput(void* context, int task)
     {
         ref Job job = ref Unsafe.AsRef<Job>(context);
@@ -264,6 +265,7 @@ public static unsafe class Winograd
     }
 
     /// <summary>Step 2 for one point and one block of panels: <c>M[point] = V[point] U[point]</c> for every block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Multiply(void* context, int task)
     {
         ref Job job = ref Unsafe.AsRef<Job>(context);
@@ -292,6 +294,7 @@ public static unsafe class Winograd
     }
 
     /// <summary>Step 3 for one chunk of blocks: <c>Y = A^T M A</c>, plus bias, residual and ReLU, stored where the block lies inside the map.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransformOutput<TEpilogue>(void* context, int task)
         where TEpilogue : struct, IEpilogue
     {
