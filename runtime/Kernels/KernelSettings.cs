@@ -11,7 +11,7 @@ public static class KernelSettings
     public static bool HardwareSupportsAvx2Fma { get; } = Avx2.IsSupported && Fma.IsSupported && Vector256.IsHardwareAccelerated;
 
     /// <summary>
-    /// The widest instruction set this CPU and runtime accelerate. <c>DOTNET_EnableAVX512F=0</c> or <c>DOTNET_EnableAVX2=0</c>
+    /// The widest instruction set this CPU and runtime accelerate. <c>DOTNET_EnableAVX512=0</c> or <c>DOTNET_EnableAVX2=0</c>
     /// lower it for a whole process.
     /// </summary>
     public static KernelInstructionSet HardwareInstructionSet { get; } =

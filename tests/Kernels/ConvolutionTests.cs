@@ -141,6 +141,23 @@ public sealed class ConvolutionTests
     }
 
     [Fact]
+    public void TheHardwareInstructionSetFollowsTheCpuAndTheProcessSwitches()
+    {
+        // CI runs the kernel tests again with each switch set; this is what makes those runs cover the narrower paths.
+        string flags = System.IO.File.ReadLines("/proc/cpuinfo").First(line => line.StartsWith("flags", StringComparison.Ordinal));
+        bool Has(string flag) => flags.Split(' ', ':', '\t').Contains(flag);
+        KernelInstructionSet expected =
+            Environment.GetEnvironmentVariable("DOTNET_EnableAVX2") == "0" ? KernelInstructionSet.Scalar
+            : Environment.GetEnvironmentVariable("DOTNET_EnableAVX512") == "0" ? (Has("avx2") && Has("fma") ? KernelInstructionSet.Avx2Fma : KernelInstructionSet.Scalar)
+            : Has("avx512f") && Has("avx512bw") && Has("avx512dq") && Has("avx512vl") ? KernelInstructionSet.Avx512
+            : Has("avx2") && Has("fma") ? KernelInstructionSet.Avx2Fma
+            : KernelInstructionSet.Scalar;
+
+        Assert.Equal(expected, KernelSettings.HardwareInstructionSet);
+        Assert.Equal(KernelSettings.HardwareInstructionSet, KernelSettings.InstructionSet);
+    }
+
+    [Fact]
     public void TheInstructionSetCanBeLoweredButNotRaisedPastTheHardware()
     {
         try

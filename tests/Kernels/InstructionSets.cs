@@ -8,7 +8,7 @@ namespace ResNetGen.Tests.Kernels;
 
 /// <summary>
 /// The kernel instruction sets this machine can run (all of them on an AVX-512 CPU; CI also runs the kernel tests with
-/// <c>DOTNET_EnableAVX512F=0</c> and <c>DOTNET_EnableAVX2=0</c>), and a way to run code on one of them. Tests that use it
+/// <c>DOTNET_EnableAVX512=0</c> and <c>DOTNET_EnableAVX2=0</c>), and a way to run code on one of them. Tests that use it
 /// switch a process-wide setting, so they belong to <see cref="KernelSettingsCollection"/>.
 /// </summary>
 internal static class InstructionSets
