@@ -53,6 +53,4 @@ public static class KernelSettings
     }
 
     internal static bool UseAvx2Fma => s_instructionSet >= KernelInstructionSet.Avx2Fma;
-
-    internal static bool UseAvx512 => s_instructionSet == KernelInstructionSet.Avx512;
 }
