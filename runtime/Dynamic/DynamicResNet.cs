@@ -208,6 +208,11 @@ public sealed class DynamicResNet
                     case LinearOp fc:
                         modules.Add(new Linear(weights, fc.Module));
                         break;
+                    case ChannelsLastOp:
+                        // Forward converts the caller's input itself; the eager graph starts at conv1.
+                        break;
+                    default:
+                        throw new NotSupportedException("The eager graph has no module for the plan op " + op.GetType().Name + " (" + op.Module + ").");
                 }
             }
         }

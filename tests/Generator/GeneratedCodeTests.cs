@@ -29,6 +29,27 @@ public sealed class GeneratedCodeTests
     }
 
     [Theory]
+    [InlineData("de-DE")]
+    [InlineData("fr-FR")]
+    [InlineData("ar-SA")]
+    public void OutputDoesNotDependOnTheCompilingMachinesCulture(string culture)
+    {
+        // The remarks carry "23,508,032 parameters" and "(10.0 MB)": a culture with other separators must not change a byte.
+        string declaration = Declaration("[ResNet(Block.Bottleneck, 3, 4, 6, 3, Groups = 32, WidthPerGroup = 4)]");
+        string invariant = GeneratorHarness.Run(declaration).Sources.Values.Single();
+        System.Globalization.CultureInfo original = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo(culture);
+            Assert.Equal(invariant, GeneratorHarness.Run(declaration).Sources.Values.Single());
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = original;
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Attributes))]
     public void ForwardIsStraightLineWithOneCallPerLayer(string attribute)
     {
