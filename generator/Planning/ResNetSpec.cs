@@ -1,6 +1,7 @@
 namespace ResNetGen.Planning
 {
     /// <summary>The two residual block types of torchvision's ResNet.</summary>
+    /// <remarks>Mirrors the runtime's public <c>Block</c>, which the planner cannot see; a test pins every member of both.</remarks>
     internal enum BlockKind
     {
         /// <summary>Two 3x3 convolutions, expansion 1 (resnet18, resnet34).</summary>
@@ -26,9 +27,18 @@ namespace ResNetGen.Planning
         int WidthPerGroup,
         EquatableArray<bool> ReplaceStrideWithDilation)
     {
+        // torchvision's defaults, and the only place they are written: the attribute's property initialisers and the
+        // generator's reading of an attribute that leaves an option out both use these.
+        public const int DefaultNumClasses = 1000;
+        public const int DefaultInputChannels = 3;
+        public const int DefaultInputSize = 224;
+        public const int DefaultBatchSize = 1;
+        public const int DefaultGroups = 1;
+        public const int DefaultWidthPerGroup = 64;
+
         /// <summary>torchvision's defaults: 1000 classes, 3x224x224 input, batch 1, groups 1, width 64, no dilation.</summary>
         public static ResNetSpec Create(BlockKind block, params int[] layers) =>
-            new(block, new EquatableArray<int>(layers), 1000, 3, 224, 224, 1, 1, 64, new EquatableArray<bool>(new bool[3]));
+            new(block, new EquatableArray<int>(layers), DefaultNumClasses, DefaultInputChannels, DefaultInputSize, DefaultInputSize, DefaultBatchSize, DefaultGroups, DefaultWidthPerGroup, new EquatableArray<bool>(new bool[3]));
 
         /// <summary>Output channels of a block divided by its <c>planes</c>.</summary>
         public int Expansion => Block == BlockKind.Bottleneck ? 4 : 1;
