@@ -88,6 +88,7 @@ namespace ResNetGen.Generator
             Constant(w, "NumClasses", spec.NumClasses, "Logits per image.");
             Constant(w, "InputLength", plan.InputLength, "Floats in the input span: BatchSize x InputChannels x InputHeight x InputWidth, NCHW.");
             Constant(w, "OutputLength", plan.OutputLength, "Floats in the output span: BatchSize x NumClasses.");
+            Constant(w, "FeatureLength", Ops(plan).OfType<GlobalAveragePoolOp>().Single().OutputShape.Channels, "Features per image that <see cref=\"ForwardFeatures\"/> writes: the pooled vector <c>fc</c> reads.");
             Constant(w, "ParameterCount", plan.ParameterCount, "Learnable parameters, as torchvision's <c>sum(p.numel() for p in model.parameters())</c>.");
             Constant(w, "MultiplyAccumulates", plan.MultiplyAccumulates, "Multiply-accumulates per image in the convolutions and the classifier.");
             Constant(w, "ArenaLength", plan.ArenaLength, FormattableString.Invariant($"Floats in the arena one <see cref=\"Forward\"/> call works in ({Megabytes(plan.ArenaLength):F1} MB), planned from the lifetimes of the feature maps."));
@@ -232,11 +233,13 @@ namespace ResNetGen.Generator
             string block = spec.Block == BlockKind.Bottleneck ? "bottleneck" : "basic";
             string depths = string.Join(", ", spec.Layers.Select(d => Literal(d)));
             string winograd = workspaces == 0 ? string.Empty : " and " + Literal(workspaces) + " Winograd workspaces";
+            string images = spec.BatchSize == 1
+                ? "<see cref=\"BatchSize\"/> image: <paramref name=\"input\"/> holds <see cref=\"InputLength\"/> floats"
+                : "1 to <see cref=\"BatchSize\"/> images: <paramref name=\"input\"/> holds that many whole images, <see cref=\"InputLength\"/> floats for a full batch";
 
             w.Lines($$"""
                 /// <summary>
-                /// Runs the network on <see cref="BatchSize"/> images: <paramref name="input"/> holds
-                /// <see cref="InputLength"/> floats (NCHW), <paramref name="output"/> receives <see cref="OutputLength"/> logits.
+                /// Runs the network on {{images}} (NCHW), and <paramref name="output"/> receives <see cref="NumClasses"/> logits per image.
                 /// </summary>
                 /// <remarks>
                 /// <para>torchvision ResNet: {{block}} blocks [{{depths}}]{{Options(spec)}}, {{spec.NumClasses}} classes, {{spec.InputChannels}}x{{spec.InputHeight}}x{{spec.InputWidth}} input, batch {{spec.BatchSize}}: {{convolutions}} convolutions with batch norm
@@ -244,25 +247,88 @@ namespace ResNetGen.Generator
                 /// <para>Memory plan: {{arenaBuffers}} intermediate feature maps{{winograd}} share one arena of {{plan.ArenaLength:N0}} floats ({{Megabytes(plan.ArenaLength):F1}} MB) instead of {{Megabytes(plan.ArenaLengthWithoutReuse):F1}} MB without reuse.
                 /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
                 /// </remarks>
-                /// <param name="input">The images, NCHW float32.</param>
+                /// <param name="input">{{InputDescription}}</param>
                 /// <param name="output">Receives the logits, one row of <see cref="NumClasses"/> per image.</param>
                 /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
                 {{GeneratedCode}}
                 """);
-            using (w.Block("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output)"))
+            EmitEntryPoint(w, plan, "Forward", "output", "OutputLength", "NumClasses", Head(plan));
+
+            w.Lines($$"""
+
+                /// <summary>
+                /// Runs the network up to <c>avgpool</c> and writes the pooled features <c>fc</c> would read,
+                /// <see cref="FeatureLength"/> per image: the embedding of <c>torch.flatten(model.avgpool(...), 1)</c>.
+                /// Takes the same input as <see cref="Forward"/>.
+                /// </summary>
+                /// <param name="input">{{InputDescription}}</param>
+                /// <param name="features">Receives one row of <see cref="FeatureLength"/> features per image.</param>
+                /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
+                {{GeneratedCode}}
+                """);
+            EmitEntryPoint(w, plan, "ForwardFeatures", "features", "BatchSize * FeatureLength", "FeatureLength", new[] { Pool(plan) });
+
+            w.Line();
+            w.Line("/// <summary>Every op from the input to the last residual block, in execution order, one kernel call each.</summary>");
+            w.Line(GeneratedCode);
+            string imagesParameter = spec.BatchSize == 1 ? string.Empty : ", int images";
+            using (w.Block($"private void RunBackbone(global::System.ReadOnlySpan<float> input, global::System.Span<float> arena{imagesParameter})"))
             {
-                w.Line($"{Api}.ForwardArguments.Validate(input.Length, InputLength, output.Length, OutputLength);");
+                bool first = true;
+                foreach (PlanSection section in plan.Sections.Where(s => !s.Ops.Any(IsHead)))
+                {
+                    if (!first)
+                    {
+                        w.Line();
+                    }
+
+                    first = false;
+                    w.Line($"// {section.Title}");
+                    foreach (PlanOp op in section.Ops)
+                    {
+                        EmitOp(w, plan, op, Batch(spec), destination: null);
+                    }
+                }
+            }
+        }
+
+        /// <summary>What the input is, for the <c>input</c> parameter of both entry points.</summary>
+        private const string InputDescription =
+            "The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised " +
+            "with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does.";
+
+        /// <summary>
+        /// An entry point: checks the spans, rents an arena, runs the backbone, then the given head sections (the pool and the
+        /// classifier for <c>Forward</c>, the pool alone, writing into the caller's span, for <c>ForwardFeatures</c>).
+        /// </summary>
+        private static void EmitEntryPoint(SourceWriter w, NetworkPlan plan, string name, string output, string outputLength, string outputRow, IReadOnlyList<PlanSection> head)
+        {
+            ResNetSpec spec = plan.Spec;
+            using (w.Block($"public void {name}(global::System.ReadOnlySpan<float> input, global::System.Span<float> {output})"))
+            {
+                if (spec.BatchSize == 1)
+                {
+                    string names = output == "output" ? string.Empty : $", \"{output}\", \"BatchSize x {outputRow}\"";
+                    w.Line($"{Api}.ForwardArguments.Validate(input.Length, InputLength, {output}.Length, {outputLength}{names});");
+                }
+                else
+                {
+                    string names = output == "output" ? string.Empty : $", \"{output}\", \"{outputRow}\"";
+                    w.Line($"int images = {Api}.ForwardArguments.Images(input.Length, InputChannels * InputHeight * InputWidth, {output}.Length, {outputRow}, BatchSize{names});");
+                }
+
                 w.Line("float[] rented = _arenas.Rent();");
                 using (w.Block("try"))
                 {
                     w.Line("global::System.Span<float> arena = rented;");
-                    foreach (PlanSection section in plan.Sections)
+                    w.Line(spec.BatchSize == 1 ? "RunBackbone(input, arena);" : "RunBackbone(input, arena, images);");
+                    foreach (PlanSection section in head)
                     {
                         w.Line();
                         w.Line($"// {section.Title}");
                         foreach (PlanOp op in section.Ops)
                         {
-                            EmitOp(w, plan, op);
+                            EmitOp(w, plan, op, Batch(spec), destination: op is GlobalAveragePoolOp && output != "output" ? output : null);
                         }
                     }
                 }
@@ -273,6 +339,16 @@ namespace ResNetGen.Generator
                 }
             }
         }
+
+        /// <summary>The ops after the backbone: <c>avgpool</c> and <c>fc</c>.</summary>
+        private static bool IsHead(PlanOp op) => op is GlobalAveragePoolOp or LinearOp;
+
+        private static IReadOnlyList<PlanSection> Head(NetworkPlan plan) => plan.Sections.Where(s => s.Ops.Any(IsHead)).ToList();
+
+        private static PlanSection Pool(NetworkPlan plan) => plan.Sections.Single(s => s.Ops.Any(op => op is GlobalAveragePoolOp));
+
+        /// <summary>The batch argument of every kernel call: a literal 1, or the images of this call when a batch may be partial.</summary>
+        private static string Batch(ResNetSpec spec) => spec.BatchSize == 1 ? "1" : "images";
 
         /// <summary>The options that differ from torchvision's defaults, e.g. " (32 groups, width per group 4)".</summary>
         private static string Options(ResNetSpec spec)
@@ -296,11 +372,11 @@ namespace ResNetGen.Generator
             return parts.Count == 0 ? string.Empty : " (" + string.Join(", ", parts) + ")";
         }
 
-        private static void EmitOp(SourceWriter w, NetworkPlan plan, PlanOp op)
+        /// <summary>One kernel call; <paramref name="destination"/> replaces the planned destination when not null.</summary>
+        private static void EmitOp(SourceWriter w, NetworkPlan plan, PlanOp op, string batch, string? destination)
         {
             string source = Span(plan, op.Source);
-            string destination = Span(plan, op.Destination);
-            int batch = plan.Spec.BatchSize;
+            destination ??= Span(plan, op.Destination);
             FeatureShape i = op.InputShape;
             FeatureShape o = op.OutputShape;
             switch (op)

@@ -10,8 +10,8 @@ namespace ResNetGen.Tests.Generator;
 
 /// <summary>
 /// Generated source and diagnostics compared with reviewed snapshots. One whole file (resnet50) shows everything the
-/// generator writes; each feature (basic blocks, groups, dilation, Winograd with a batch) is shown by the <c>Forward</c>
-/// of a small network, so an emitter change reads as a short diff; diagnostics are snapshot with their ID, span and message.
+/// generator writes; each feature (basic blocks, groups, dilation, Winograd with a partial batch) is shown by the
+/// <c>Forward</c>, <c>ForwardFeatures</c> and <c>RunBackbone</c> of a small network, so an emitter change reads as a short diff; diagnostics are snapshot with their ID, span and message.
 /// </summary>
 public sealed class SnapshotTests
 {
@@ -29,14 +29,18 @@ public sealed class SnapshotTests
     [InlineData("GroupedForward", "[ResNet(Block.Bottleneck, 1, 1, 1, 1, Groups = 4, WidthPerGroup = 8, InputHeight = 32, InputWidth = 32, NumClasses = 10)]")]
     [InlineData("DilatedForward", "[ResNet(Block.Bottleneck, 1, 1, 1, 1, ReplaceStrideWithDilation = new[] { false, true, true }, NumClasses = 21, InputHeight = 48, InputWidth = 64)]")]
     [InlineData("WinogradBatchForward", "[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 64, InputWidth = 72, NumClasses = 10, BatchSize = 2)]")]
-    public void Forward_of_a_small_network_matches_its_snapshot(string name, string attribute)
+    public void Forward_methods_of_a_small_network_match_their_snapshot(string name, string attribute)
     {
         GeneratorOutcome outcome = GeneratorHarness.Run(Declaration("Net", attribute));
 
         Assert.Empty(outcome.GeneratorDiagnostics);
-        MethodDeclarationSyntax forward = CSharpSyntaxTree.ParseText(Assert.Single(outcome.Sources).Value).GetRoot()
-            .DescendantNodes().OfType<MethodDeclarationSyntax>().Single(m => m.Identifier.Text == "Forward");
-        Snapshot.Verify(forward.ToFullString().TrimStart('\n'), name);
+        string[] methods = CSharpSyntaxTree.ParseText(Assert.Single(outcome.Sources).Value).GetRoot()
+            .DescendantNodes().OfType<MethodDeclarationSyntax>()
+            .Where(m => m.Identifier.Text is "Forward" or "ForwardFeatures" or "RunBackbone")
+            .Select(m => m.ToFullString().TrimStart('\n'))
+            .ToArray();
+        Assert.Equal(3, methods.Length);
+        Snapshot.Verify(string.Join("\n", methods), name);
     }
 
     [Fact]
