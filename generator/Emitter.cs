@@ -85,10 +85,19 @@ namespace ResNetGen.Generator
             Constant(w, "InputChannels", spec.InputChannels, "Channels of each input image.");
             Constant(w, "InputHeight", spec.InputHeight, "Height of each input image in pixels.");
             Constant(w, "InputWidth", spec.InputWidth, "Width of each input image in pixels.");
-            Constant(w, "NumClasses", spec.NumClasses, "Logits per image.");
+            int features = Ops(plan).OfType<GlobalAveragePoolOp>().Single().OutputShape.Channels;
+            if (spec.Headless)
+            {
+                Constant(w, "NumClasses", features, "Floats per image in <see cref=\"Forward\"/>'s output: this network has no classifier (<c>fc</c> is <c>nn.Identity()</c>), so it returns the pooled features.");
+            }
+            else
+            {
+                Constant(w, "NumClasses", spec.NumClasses, "Logits per image.");
+            }
+
             Constant(w, "InputLength", plan.InputLength, "Floats in the input span: BatchSize x InputChannels x InputHeight x InputWidth, NCHW.");
             Constant(w, "OutputLength", plan.OutputLength, "Floats in the output span: BatchSize x NumClasses.");
-            Constant(w, "FeatureLength", Ops(plan).OfType<GlobalAveragePoolOp>().Single().OutputShape.Channels, "Features per image that <see cref=\"ForwardFeatures\"/> writes: the pooled vector <c>fc</c> reads.");
+            Constant(w, "FeatureLength", features, "Features per image that <see cref=\"ForwardFeatures\"/> writes: the pooled vector <c>fc</c> reads.");
             Constant(w, "ParameterCount", plan.ParameterCount, "Learnable parameters, as torchvision's <c>sum(p.numel() for p in model.parameters())</c>.");
             Constant(w, "MultiplyAccumulates", plan.MultiplyAccumulates, "Multiply-accumulates per image in the convolutions and the classifier.");
             Constant(w, "ArenaLength", plan.ArenaLength, FormattableString.Invariant($"Floats in the arena one <see cref=\"Forward\"/> call works in ({Megabytes(plan.ArenaLength):F1} MB), planned from the lifetimes of the feature maps."));
@@ -234,21 +243,23 @@ namespace ResNetGen.Generator
             string depths = string.Join(", ", spec.Layers.Select(d => Literal(d)));
             string winograd = workspaces == 0 ? string.Empty : " and " + Literal(workspaces) + " Winograd workspaces";
             string images = spec.BatchSize == 1
-                ? "<see cref=\"BatchSize\"/> image: <paramref name=\"input\"/> holds <see cref=\"InputLength\"/> floats"
+                ? "one image: <paramref name=\"input\"/> holds <see cref=\"InputLength\"/> floats"
                 : "1 to <see cref=\"BatchSize\"/> images: <paramref name=\"input\"/> holds that many whole images, <see cref=\"InputLength\"/> floats for a full batch";
 
+            string outputs = spec.Headless ? "pooled features (the network has no classifier: <c>fc</c> is <c>nn.Identity()</c>)" : "logits";
+            string classes = spec.Headless ? "no classifier" : Literal(spec.NumClasses) + " classes";
             w.Lines($$"""
                 /// <summary>
-                /// Runs the network on {{images}} (NCHW), and <paramref name="output"/> receives <see cref="NumClasses"/> logits per image.
+                /// Runs the network on {{images}} (NCHW), and <paramref name="output"/> receives <see cref="NumClasses"/> {{outputs}} per image.
                 /// </summary>
                 /// <remarks>
-                /// <para>torchvision ResNet: {{block}} blocks [{{depths}}]{{Options(spec)}}, {{spec.NumClasses}} classes, {{spec.InputChannels}}x{{spec.InputHeight}}x{{spec.InputWidth}} input, batch {{spec.BatchSize}}: {{convolutions}} convolutions with batch norm
+                /// <para>torchvision ResNet: {{block}} blocks [{{depths}}]{{Options(spec)}}, {{classes}}, {{spec.InputChannels}}x{{spec.InputHeight}}x{{spec.InputWidth}} input, batch {{spec.BatchSize}}: {{convolutions}} convolutions with batch norm
                 /// folded in, {{blocks}} residual blocks ({{projections}} with projection shortcuts), {{plan.ParameterCount:N0}} parameters, {{plan.MultiplyAccumulates:N0}} multiply-accumulates per image.</para>
                 /// <para>Memory plan: {{arenaBuffers}} intermediate feature maps{{winograd}} share one arena of {{plan.ArenaLength:N0}} floats ({{Megabytes(plan.ArenaLength):F1}} MB) instead of {{Megabytes(plan.ArenaLengthWithoutReuse):F1}} MB without reuse.
                 /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
                 /// </remarks>
                 /// <param name="input">{{InputDescription}}</param>
-                /// <param name="output">Receives the logits, one row of <see cref="NumClasses"/> per image.</param>
+                /// <param name="output">Receives the {{(spec.Headless ? "features" : "logits")}}, one row of <see cref="NumClasses"/> per image.</param>
                 /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
                 {{GeneratedCode}}
                 """);

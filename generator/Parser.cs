@@ -210,6 +210,7 @@ namespace ResNetGen.Generator
                     nameof(ResNetSpec.BatchSize) when value.Value is int n => spec with { BatchSize = n },
                     nameof(ResNetSpec.Groups) when value.Value is int n => spec with { Groups = n },
                     nameof(ResNetSpec.WidthPerGroup) when value.Value is int n => spec with { WidthPerGroup = n },
+                    nameof(ResNetSpec.Headless) when value.Value is bool headless => spec with { Headless = headless },
                     _ => spec,
                 };
             }

@@ -122,6 +122,11 @@ namespace ResNetGen.Planning
             int avgOut = NewBuffer(pooledFeatures, "avgpool");
             _currentOps.Add(new GlobalAveragePoolOp("avgpool", shape, pooledFeatures, x, avgOut));
             CloseSection(string.Format(CultureInfo.InvariantCulture, "avgpool: adaptive average to 1x1, {0} → {1}", shape, pooledFeatures));
+            if (_spec.Headless)
+            {
+                // fc is nn.Identity(): no fc.* keys, and the pooled features are the network's output.
+                return Finish(avgOut);
+            }
 
             var logits = new FeatureShape(_spec.NumClasses, 1, 1);
             int output = NewBuffer(logits, "fc");

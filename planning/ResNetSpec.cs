@@ -13,7 +13,9 @@ namespace ResNetGen.Planning
 
     /// <summary>
     /// Everything that determines a network: the arguments of torchvision's <c>ResNet(block, layers, ...)</c>
-    /// plus the input the network is compiled for. Value equality makes it a cacheable incremental-generator model.
+    /// plus the input the network is compiled for, and whether <c>fc</c> was replaced by <c>nn.Identity()</c>
+    /// (<paramref name="Headless"/>: no classifier, the pooled features are the output). Value equality makes it a cacheable
+    /// incremental-generator model.
     /// </summary>
     internal sealed record ResNetSpec(
         BlockKind Block,
@@ -25,7 +27,8 @@ namespace ResNetGen.Planning
         int BatchSize,
         int Groups,
         int WidthPerGroup,
-        EquatableArray<bool> ReplaceStrideWithDilation)
+        EquatableArray<bool> ReplaceStrideWithDilation,
+        bool Headless = false)
     {
         // torchvision's defaults, and the only place they are written: the attribute's property initialisers and the
         // generator's reading of an attribute that leaves an option out both use these.

@@ -64,4 +64,11 @@ public sealed class ResNetAttribute : Attribute
     /// feature map larger (as in segmentation backbones). Exactly three flags; default none.
     /// </summary>
     public bool[]? ReplaceStrideWithDilation { get; set; }
+
+    /// <summary>
+    /// True for a network whose <c>fc</c> was replaced by <c>nn.Identity()</c>, as in feature extractors and fine-tuning
+    /// backbones: its <c>state_dict</c> has no <c>fc.*</c> keys, <see cref="NumClasses"/> is not used, and <c>Forward</c>
+    /// writes the pooled features (<c>FeatureLength</c> per image), as torchvision's model then returns. Default false.
+    /// </summary>
+    public bool Headless { get; set; }
 }

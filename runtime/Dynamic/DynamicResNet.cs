@@ -144,7 +144,8 @@ public sealed class DynamicResNet
             architecture.BatchSize,
             architecture.Groups,
             architecture.WidthPerGroup,
-            new EquatableArray<bool>(architecture.ReplaceStrideWithDilation ?? new bool[3]));
+            new EquatableArray<bool>(architecture.ReplaceStrideWithDilation ?? new bool[3]),
+            architecture.Headless);
         IReadOnlyList<SpecFinding> findings = SpecValidator.Validate(spec);
         if (findings.Count > 0)
         {

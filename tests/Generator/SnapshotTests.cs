@@ -28,6 +28,7 @@ public sealed class SnapshotTests
     [InlineData("BasicForward", "[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, NumClasses = 10)]")]
     [InlineData("GroupedForward", "[ResNet(Block.Bottleneck, 1, 1, 1, 1, Groups = 4, WidthPerGroup = 8, InputHeight = 32, InputWidth = 32, NumClasses = 10)]")]
     [InlineData("DilatedForward", "[ResNet(Block.Bottleneck, 1, 1, 1, 1, ReplaceStrideWithDilation = new[] { false, true, true }, NumClasses = 21, InputHeight = 48, InputWidth = 64)]")]
+    [InlineData("HeadlessForward", "[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, Headless = true)]")]
     [InlineData("WinogradBatchForward", "[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 64, InputWidth = 72, NumClasses = 10, BatchSize = 2)]")]
     public void Forward_methods_of_a_small_network_match_their_snapshot(string name, string attribute)
     {

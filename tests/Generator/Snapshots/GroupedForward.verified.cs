@@ -1,5 +1,5 @@
         /// <summary>
-        /// Runs the network on <see cref="BatchSize"/> image: <paramref name="input"/> holds <see cref="InputLength"/> floats (NCHW), and <paramref name="output"/> receives <see cref="NumClasses"/> logits per image.
+        /// Runs the network on one image: <paramref name="input"/> holds <see cref="InputLength"/> floats (NCHW), and <paramref name="output"/> receives <see cref="NumClasses"/> logits per image.
         /// </summary>
         /// <remarks>
         /// <para>torchvision ResNet: bottleneck blocks [1, 1, 1, 1] (4 groups, width per group 8), 10 classes, 3x32x32 input, batch 1: 17 convolutions with batch norm

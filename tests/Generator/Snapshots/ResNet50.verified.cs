@@ -534,7 +534,7 @@ namespace Models
             new ResNet50(global::ResNetGen.StateDictLoader.Load(stream, Parameters, "stream", progress));
 
         /// <summary>
-        /// Runs the network on <see cref="BatchSize"/> image: <paramref name="input"/> holds <see cref="InputLength"/> floats (NCHW), and <paramref name="output"/> receives <see cref="NumClasses"/> logits per image.
+        /// Runs the network on one image: <paramref name="input"/> holds <see cref="InputLength"/> floats (NCHW), and <paramref name="output"/> receives <see cref="NumClasses"/> logits per image.
         /// </summary>
         /// <remarks>
         /// <para>torchvision ResNet: bottleneck blocks [3, 4, 6, 3], 1000 classes, 3x224x224 input, batch 1: 53 convolutions with batch norm
