@@ -81,6 +81,11 @@ namespace ResNetGen.Generator
             "Stage depth is too large to unroll",
             SpecValidator.StageDepthTooLargeMessage);
 
+        public static readonly DiagnosticDescriptor UserConstructor = Create(
+            "RNG014",
+            "[ResNet] classes get their constructor from the generator",
+            "'{0}' declares a constructor, but a [ResNet] class is created only by its generated Load, FromStateDict and CreateRandom, whose constructor prepares every layer; remove the constructor (a static factory method of your own can call those)");
+
         /// <summary>The diagnostic that reports a broken <see cref="SpecRule"/>; its message is the rule's own.</summary>
         public static DiagnosticDescriptor For(SpecRule rule) => rule switch
         {

@@ -115,6 +115,16 @@ namespace ResNetGen.Generator
                 }
             }
 
+            foreach (IMethodSymbol constructor in type.InstanceConstructors)
+            {
+                if (!constructor.IsImplicitlyDeclared)
+                {
+                    // The generated private constructor is the only one that prepares the weights; any other leaves them null.
+                    report(DiagnosticDescriptors.UserConstructor, new object[] { type.Name });
+                    return null;
+                }
+            }
+
             var containing = new List<ContainingType>();
             bool partial = true;
             for (INamedTypeSymbol? current = type; current is not null; current = current.ContainingType)
