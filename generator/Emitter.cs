@@ -42,9 +42,10 @@ namespace ResNetGen.Generator
                 scopes.Push(w.Block($"partial {container.Keyword} {container.Name}"));
             }
 
-            using (w.Block($"partial class {type.Name}"))
+            using (w.Block($"partial class {type.Name} : {Api}.IResNet<{type.Name}>"))
             {
                 EmitConstants(w, plan);
+                EmitInterface(w, type);
                 EmitParameters(w, plan);
                 EmitFields(w, plan);
                 EmitConstructor(w, type, plan);
@@ -81,7 +82,7 @@ namespace ResNetGen.Generator
         private static void EmitConstants(SourceWriter w, NetworkPlan plan)
         {
             ResNetSpec spec = plan.Spec;
-            Constant(w, "BatchSize", spec.BatchSize, "Images per call to <see cref=\"Forward\"/>.");
+            Constant(w, "BatchSize", spec.BatchSize, "The most images one call to <see cref=\"Forward\"/> runs; a call may pass fewer.");
             Constant(w, "InputChannels", spec.InputChannels, "Channels of each input image.");
             Constant(w, "InputHeight", spec.InputHeight, "Height of each input image in pixels.");
             Constant(w, "InputWidth", spec.InputWidth, "Width of each input image in pixels.");
@@ -101,6 +102,23 @@ namespace ResNetGen.Generator
             Constant(w, "ParameterCount", plan.ParameterCount, "Learnable parameters, as torchvision's <c>sum(p.numel() for p in model.parameters())</c>.");
             Constant(w, "MultiplyAccumulates", plan.MultiplyAccumulates, "Multiply-accumulates per image in the convolutions and the classifier.");
             Constant(w, "ArenaLength", plan.ArenaLength, FormattableString.Invariant($"Floats in the arena one <see cref=\"Forward\"/> call works in ({Megabytes(plan.ArenaLength):F1} MB), planned from the lifetimes of the feature maps."));
+        }
+
+        /// <summary>The members of <c>IResNet&lt;TSelf&gt;</c> that constants cannot implement, implemented explicitly by those constants.</summary>
+        private static void EmitInterface(SourceWriter w, TargetType type)
+        {
+            string self = $"{Api}.IResNet<{type.Name}>";
+            w.Line("/// <summary>This network's sizes, for code that holds it as an <see cref=\"global::ResNetGen.IResNet\"/>.</summary>");
+            w.Line($"public {Api}.ResNetDimensions Dimensions => new(BatchSize, InputChannels, InputHeight, InputWidth, NumClasses, FeatureLength);");
+            w.Line();
+            foreach (string name in new[] { "BatchSize", "InputChannels", "InputHeight", "InputWidth", "NumClasses", "FeatureLength", "InputLength", "OutputLength" })
+            {
+                w.Line($"static int {self}.{name} => {name};");
+            }
+
+            w.Line($"static long {self}.ParameterCount => ParameterCount;");
+            w.Line($"static long {self}.MultiplyAccumulates => MultiplyAccumulates;");
+            w.Line();
         }
 
         private static void Constant(SourceWriter w, string name, int value, string summary)

@@ -3,9 +3,9 @@
 
 namespace Models
 {
-    partial class ResNet50
+    partial class ResNet50 : global::ResNetGen.IResNet<ResNet50>
     {
-        /// <summary>Images per call to <see cref="Forward"/>.</summary>
+        /// <summary>The most images one call to <see cref="Forward"/> runs; a call may pass fewer.</summary>
         public const int BatchSize = 1;
 
         /// <summary>Channels of each input image.</summary>
@@ -37,6 +37,20 @@ namespace Models
 
         /// <summary>Floats in the arena one <see cref="Forward"/> call works in (6.9 MB), planned from the lifetimes of the feature maps.</summary>
         public const int ArenaLength = 1806336;
+
+        /// <summary>This network's sizes, for code that holds it as an <see cref="global::ResNetGen.IResNet"/>.</summary>
+        public global::ResNetGen.ResNetDimensions Dimensions => new(BatchSize, InputChannels, InputHeight, InputWidth, NumClasses, FeatureLength);
+
+        static int global::ResNetGen.IResNet<ResNet50>.BatchSize => BatchSize;
+        static int global::ResNetGen.IResNet<ResNet50>.InputChannels => InputChannels;
+        static int global::ResNetGen.IResNet<ResNet50>.InputHeight => InputHeight;
+        static int global::ResNetGen.IResNet<ResNet50>.InputWidth => InputWidth;
+        static int global::ResNetGen.IResNet<ResNet50>.NumClasses => NumClasses;
+        static int global::ResNetGen.IResNet<ResNet50>.FeatureLength => FeatureLength;
+        static int global::ResNetGen.IResNet<ResNet50>.InputLength => InputLength;
+        static int global::ResNetGen.IResNet<ResNet50>.OutputLength => OutputLength;
+        static long global::ResNetGen.IResNet<ResNet50>.ParameterCount => ParameterCount;
+        static long global::ResNetGen.IResNet<ResNet50>.MultiplyAccumulates => MultiplyAccumulates;
 
         /// <summary>
         /// Every key of the torchvision <c>state_dict</c> (parameters and buffers) with its shape, in torchvision's order.
