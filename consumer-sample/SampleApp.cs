@@ -5,7 +5,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using ResNetGen.Kernels;
-using ResNetGen.Sample.Imaging;
+using ResNetGen.Imaging;
 using ResNetGen.Sample.Output;
 using Spectre.Console;
 
@@ -290,7 +290,7 @@ internal sealed class SampleApp
     private int RunBuiltIn(ImageClassifier classifier, ImageInput input)
     {
         // The first call pays one-time costs (JIT, worker threads); the median of the next calls is the steady state.
-        ImageResult first = classifier.Classify(input, new float[Preprocessing.OutputLength], new float[1000]);
+        ImageResult first = classifier.Classify(input, new float[ImageNetTransform.Default.OutputLength], new float[1000]);
         double[] times = classifier.Repeat(input, RepeatRuns);
         Array.Sort(times);
         if (_json is not null)

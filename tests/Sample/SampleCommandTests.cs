@@ -49,7 +49,7 @@ public sealed class SampleCommandTests : IDisposable
         {
             JsonElement[] top = [.. image.GetProperty("top").EnumerateArray()];
             Assert.Equal(3, top.Length);
-            Assert.Equal(ImageNetLabels.Get(top[0].GetProperty("classIndex").GetInt32()), top[0].GetProperty("label").GetString());
+            Assert.Equal(ImageNetClasses.Name(top[0].GetProperty("classIndex").GetInt32()), top[0].GetProperty("label").GetString());
             Assert.True(top[0].GetProperty("probability").GetDouble() >= top[2].GetProperty("probability").GetDouble());
             Assert.True(image.GetProperty("forwardMs").GetDouble() > 0);
             Assert.False(image.TryGetProperty("error", out _));
