@@ -158,13 +158,9 @@ internal sealed class SampleApp
         }
         catch (WeightLoadException e)
         {
+            // Every failure, a missing or unreadable file included.
             exitCode = ExitCodes.WeightsError;
             WeightsFailed(model, e);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            exitCode = Fail(ExitCodes.WeightsError, $"cannot read the weights {_options.Weights}: {e.Message}");
             return null;
         }
     }
@@ -194,30 +190,17 @@ internal sealed class SampleApp
 
     private void WeightsFailed(ModelInfo model, WeightLoadException e)
     {
+        // The library's message starts with the counts, says which declaration the file fits, and lists a few keys.
         string[] lines = e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         bool keys = e.MissingKeys.Count + e.UnexpectedKeys.Count + e.ShapeMismatches.Count > 0;
-        string first = lines[0].TrimEnd('.');
-        string summary = keys
-            ? $": {e.MissingKeys.Count} key(s) missing, {e.ShapeMismatches.Count} of another shape, {e.UnexpectedKeys.Count} unexpected; is the file for another --model than {model.Name}?"
-            : "";
-        _error.WriteLine($"error: {first}{summary}");
-
-        // The library's message lists every key that disagrees; the first few say enough on a terminal, JSON has them all.
-        const int Shown = 12;
-        foreach (string line in e.Message.Split('\n').Skip(1).Take(Shown))
+        string first = lines[0].TrimEnd('.') + (keys ? $"; is the file for another --model than {model.Name}?" : "");
+        _error.WriteLine($"error: {first}");
+        foreach (string line in e.Message.Split('\n').Skip(1))
         {
             _error.WriteLine($"  {line.TrimEnd()}");
         }
 
-        int more = e.Message.Split('\n').Length - 1 - Shown;
-        if (more > 0)
-        {
-            _error.WriteLine($"  ... {more} more line(s); --json lists every key");
-        }
-
-        string? fitting = keys && _options.Weights is not null
-            ? ModelCatalog.Fitting(_options.Weights, model).FirstOrDefault()?.Name
-            : null;
+        string? fitting = e.FittingTorchvisionModel is string name ? ModelCatalog.Find(name)?.Name : null;
         if (fitting is not null)
         {
             _error.WriteLine($"  The file fits --model {fitting}.");
@@ -227,7 +210,7 @@ internal sealed class SampleApp
         {
             _json.Error = new JsonError
             {
-                Message = first + summary,
+                Message = first,
                 FitsModel = fitting,
                 Details = e.Message,
                 MissingKeys = e.MissingKeys,

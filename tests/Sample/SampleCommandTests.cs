@@ -180,7 +180,7 @@ public sealed class SampleCommandTests : IDisposable
         string missing = Path.Combine(_directory, "missing.pth");
         (int exit, _, string error) = Run("--weights", missing, "--model", "resnet18");
         Assert.Equal(ExitCodes.WeightsError, exit);
-        Assert.StartsWith($"error: cannot read the weights {missing}", error);
+        Assert.StartsWith($"error: {missing}: there is no such file", error);
 
         (exit, _, error) = Run("--image", Path.Combine(_directory, "missing.jpg"));
         Assert.Equal(ExitCodes.UsageError, exit);
