@@ -208,28 +208,6 @@ public sealed class SampleCommandTests : IDisposable
         return (exit, output.ToString(), error.ToString().Replace("\r", ""));
     }
 
-    private string WriteSafetensors(StateDict weights, IReadOnlyList<StateDictEntry> entries, string name)
-    {
-        var header = new StringBuilder("{");
-        long offset = 0;
-        foreach (StateDictEntry entry in entries)
-        {
-            long bytes = weights.Get(entry.Name).Data.Length * 4L;
-            header.Append(header.Length > 1 ? "," : "")
-                .Append($"\"{entry.Name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(",", entry.Shape)}],\"data_offsets\":[{offset},{offset + bytes}]}}");
-            offset += bytes;
-        }
-
-        byte[] json = Encoding.UTF8.GetBytes(header.Append('}').ToString());
-        string path = Path.Combine(_directory, name);
-        using var file = File.Create(path);
-        file.Write(BitConverter.GetBytes((ulong)json.Length));
-        file.Write(json);
-        foreach (StateDictEntry entry in entries)
-        {
-            file.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.Get(entry.Name).Data.AsSpan()));
-        }
-
-        return path;
-    }
+    private string WriteSafetensors(StateDict weights, IReadOnlyList<StateDictEntry> entries, string name) =>
+        SafetensorsFile.Write(Path.Combine(_directory, name), weights, entries);
 }
