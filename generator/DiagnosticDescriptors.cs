@@ -79,7 +79,7 @@ namespace ResNetGen.Generator
             "Stage depth is too large to unroll",
             "Stage layer{0} has depth {1}; every block is unrolled into the generated code, so a stage can have at most {2} (resnet152's deepest has 36)");
 
-        /// <summary>The help link of one diagnostic: its row of the README's diagnostics table.</summary>
+        /// <summary>The help link of one diagnostic: its row of docs/diagnostics.md.</summary>
         public static string HelpLink(string id) => HelpLinkBase + "#" + id.ToLowerInvariant();
 
         private static DiagnosticDescriptor Create(string id, string title, string message) =>
