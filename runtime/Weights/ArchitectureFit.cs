@@ -9,7 +9,7 @@ namespace ResNetGen;
 /// <summary>
 /// Works out which <c>[ResNet]</c> declaration a weight file's keys and shapes belong to, so that weights for another
 /// network can be answered with the declaration that loads them. The candidate is read off a few keys (blocks per stage,
-/// the bottleneck's <c>conv3</c>, <c>conv1</c>'s input channels, <c>fc</c>'s classes, the first 3x3 convolution's groups)
+/// the bottleneck's <c>conv3</c>, <c>conv1</c>'s input channels, <c>fc</c>'s classes or its absence, the first 3x3 convolution's groups)
 /// and then planned like any declaration: it fits only if its planned <c>state_dict</c> has exactly the file's keys and
 /// shapes. Input size, batch size and dilation leave no trace in the keys; the declaration keeps their defaults.
 /// </summary>
@@ -30,6 +30,8 @@ internal static class ArchitectureFit
     ];
 
     /// <summary>The declaration whose keys and shapes are exactly <paramref name="shapes"/>, or null when none is.</summary>
+    /// <remarks>A file without <c>fc.*</c> keys fits a headless declaration (torchvision's model with <c>fc</c> replaced by
+    /// <c>nn.Identity()</c>), which has no torchvision constructor of its own.</remarks>
     /// <param name="shapes">The file's tensors by key (a DataParallel prefix already stripped).</param>
     /// <param name="torchvisionModel">The torchvision constructor with that architecture (e.g. <c>resnet18</c>), or null.</param>
     public static string? Declaration(IReadOnlyDictionary<string, int[]> shapes, out string? torchvisionModel)
@@ -43,7 +45,7 @@ internal static class ArchitectureFit
 
         foreach ((string name, BlockKind block, int[] layers, int groups, int widthPerGroup) in TorchvisionModels)
         {
-            if (spec.Block == block && spec.Layers.SequenceEqual(layers) && spec.Groups == groups && spec.WidthPerGroup == widthPerGroup)
+            if (!spec.Headless && spec.Block == block && spec.Layers.SequenceEqual(layers) && spec.Groups == groups && spec.WidthPerGroup == widthPerGroup)
             {
                 torchvisionModel = name;
             }
@@ -59,15 +61,31 @@ internal static class ArchitectureFit
         AppendOption(text, "InputChannels", spec.InputChannels, 3);
         AppendOption(text, "Groups", spec.Groups, 1);
         AppendOption(text, "WidthPerGroup", spec.WidthPerGroup, 64);
+        if (spec.Headless)
+        {
+            text.Append(", Headless = true");
+        }
         return text.Append(")]").ToString();
     }
 
     private static ResNetSpec? Guess(IReadOnlyDictionary<string, int[]> shapes)
     {
-        if (!shapes.TryGetValue("conv1.weight", out int[]? stem) || stem.Length != 4 || stem[1] < 1
-            || !shapes.TryGetValue("fc.weight", out int[]? fc) || fc.Length != 2 || fc[0] < 1)
+        if (!shapes.TryGetValue("conv1.weight", out int[]? stem) || stem.Length != 4 || stem[1] < 1)
         {
             return null;
+        }
+
+        // torchvision's model with fc replaced by nn.Identity() saves no fc.* keys: a headless network.
+        bool headless = !shapes.ContainsKey("fc.weight") && !shapes.ContainsKey("fc.bias");
+        int classes = 1000;
+        if (!headless)
+        {
+            if (!shapes.TryGetValue("fc.weight", out int[]? fc) || fc.Length != 2 || fc[0] < 1)
+            {
+                return null;
+            }
+
+            classes = fc[0];
         }
 
         var layers = new int[4];
@@ -99,10 +117,11 @@ internal static class ArchitectureFit
 
         return ResNetSpec.Create(bottleneck ? BlockKind.Bottleneck : BlockKind.Basic, layers) with
         {
-            NumClasses = fc[0],
+            NumClasses = classes,
             InputChannels = stem[1],
             Groups = groups,
             WidthPerGroup = widthPerGroup,
+            Headless = headless,
         };
     }
 

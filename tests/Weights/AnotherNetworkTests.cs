@@ -50,6 +50,24 @@ public sealed class AnotherNetworkTests
     }
 
     [Fact]
+    public void Weights_without_fc_fit_a_headless_declaration()
+    {
+        // torchvision's resnet18 with fc = nn.Identity() saves every key but fc.weight and fc.bias.
+        StateDict complete = StateDict.CreateRandom(ResNetGen.Sample.ResNet18.Parameters, seed: 1);
+        var headless = new StateDict("headless.pth");
+        foreach (var pair in complete.Where(pair => !pair.Key.StartsWith("fc.", System.StringComparison.Ordinal)))
+        {
+            headless.Add(pair.Key, pair.Value);
+        }
+
+        var e = Assert.Throws<WeightLoadException>(() => ResNetGen.Sample.ResNet18.FromStateDict(headless));
+
+        Assert.Equal(["fc.weight", "fc.bias"], e.MissingKeys);
+        Assert.Equal("[ResNet(Block.Basic, 2, 2, 2, 2, Headless = true)]", e.FittingDeclaration);
+        Assert.Null(e.FittingTorchvisionModel);
+    }
+
+    [Fact]
     public void A_file_that_fits_no_declaration_names_none()
     {
         // resnet18 without one batch-norm buffer is no network at all.
