@@ -7,12 +7,11 @@ namespace ResNetGen.Generator
     internal static class DiagnosticDescriptors
     {
         /// <summary>
-        /// Where every diagnostic is explained: the README's diagnostics table, which has one anchor per ID
-        /// (<c>README.md#rng001</c>). The README is at the root of the repository and of the NuGet package; the repository
-        /// has no public address yet, so the links are relative to that root rather than to an invented URL. When it gets
-        /// one, this is the only line to change (for example to "https://github.com/OWNER/ResNetGen/blob/main/README.md").
+        /// Where every diagnostic is explained: docs/diagnostics.md in the repository, one anchor per ID
+        /// (<c>#rng001</c>). Absolute, because an IDE's error list, a SARIF log or a build server has no folder to resolve a
+        /// relative link against; the <c>blob/main</c> form keeps one address for every release.
         /// </summary>
-        public const string HelpLinkBase = "README.md";
+        public const string HelpLinkBase = "https://github.com/resnetgen/ResNetGen/blob/main/docs/diagnostics.md";
 
         private const string Category = "ResNetGen";
 
@@ -102,7 +101,7 @@ namespace ResNetGen.Generator
             _ => throw new System.ArgumentOutOfRangeException(nameof(rule), rule, "A spec rule without a diagnostic."),
         };
 
-        /// <summary>The help link of one diagnostic: its row of the README's diagnostics table.</summary>
+        /// <summary>The help link of one diagnostic: its row of docs/diagnostics.md.</summary>
         public static string HelpLink(string id) => HelpLinkBase + "#" + id.ToLowerInvariant();
 
         private static DiagnosticDescriptor Create(string id, string title, string message) =>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.ComponentModel;
 
 namespace ResNetGen;
 
@@ -7,6 +8,7 @@ namespace ResNetGen;
 /// arena; returned arenas are kept for later calls, so a network called from N threads at once settles at N arenas
 /// and allocates nothing after that.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ArenaPool
 {
     private readonly Stack<float[]> _free = new();

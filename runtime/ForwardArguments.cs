@@ -1,8 +1,10 @@
 using System;
+using System.ComponentModel;
 
 namespace ResNetGen;
 
 /// <summary>Argument checks shared by every generated <c>Forward</c> and <c>ForwardFeatures</c>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class ForwardArguments
 {
     /// <summary>Throws when the input or output span does not have the network's length.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -14,6 +15,7 @@ namespace ResNetGen.Kernels;
 /// applied as the tile is stored, so each output is written exactly once. Tiles are spread over
 /// <see cref="WorkerPool.Shared"/>.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe partial class Convolution
 {
     /// <summary>Output pixels per micro-kernel tile (rows of broadcasts).</summary>

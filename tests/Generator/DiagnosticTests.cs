@@ -44,7 +44,7 @@ public sealed class DiagnosticTests
         Diagnostic diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
-        Assert.Equal("README.md#" + id.ToLowerInvariant(), diagnostic.Descriptor.HelpLinkUri);
+        Assert.Equal("https://github.com/resnetgen/ResNetGen/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant(), diagnostic.Descriptor.HelpLinkUri);
         AssertOnAttribute(source, attribute, diagnostic);
         foreach (string part in messageParts)
         {

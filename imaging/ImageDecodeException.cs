@@ -1,9 +1,9 @@
 using System;
 
-namespace ResNetGen.Sample.Imaging;
+namespace ResNetGen.Imaging;
 
 /// <summary>An image could not be read or decoded; the message is one line that says why (and what to install, if a library is missing).</summary>
-internal sealed class ImageDecodeException : Exception
+public sealed class ImageDecodeException : Exception
 {
     /// <summary>Creates the exception with a one-line <paramref name="message"/>.</summary>
     public ImageDecodeException(string message)

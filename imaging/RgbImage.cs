@@ -1,11 +1,16 @@
 using System;
+using ResNetGen;
 
-namespace ResNetGen.Sample.Imaging;
+namespace ResNetGen.Imaging;
 
 /// <summary>A decoded 8-bit RGB image, rows top to bottom, pixels interleaved R, G, B (PIL's mode "RGB").</summary>
-internal sealed class RgbImage
+public sealed class RgbImage
 {
     /// <summary>Wraps <paramref name="pixels"/>, which must hold <paramref name="width"/> x <paramref name="height"/> x 3 bytes.</summary>
+    /// <param name="width">Width in pixels, at least 1.</param>
+    /// <param name="height">Height in pixels, at least 1.</param>
+    /// <param name="pixels">R, G, B for each pixel, row by row; kept, not copied.</param>
+    /// <param name="format">What the image was decoded from, for reports.</param>
     public RgbImage(int width, int height, byte[] pixels, string format)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
@@ -33,4 +38,7 @@ internal sealed class RgbImage
 
     /// <summary>What the image was decoded from, e.g. "JPEG 4:2:0" or "PNG RGBA 8-bit", for reports.</summary>
     public string Format { get; }
+
+    /// <summary>The pixels as <see cref="ImageNetTransform"/> reads them: RGB24, tightly packed rows.</summary>
+    public ImagePixels AsPixels() => new(Pixels, Width, Height, ImagePixelFormat.Rgb24);
 }

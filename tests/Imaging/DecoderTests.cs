@@ -2,12 +2,13 @@ using System;
 using System.IO;
 using System.Linq;
 using System.Text;
-using ResNetGen.Sample.Imaging;
+using ResNetGen.Imaging;
+using ResNetGen.Tests.Sample;
 using Xunit;
 
-namespace ResNetGen.Tests.Sample;
+namespace ResNetGen.Tests.Imaging;
 
-/// <summary>The sample's decoders: formats, sizes, and one clear error (never a crash) for damaged or unsupported files.</summary>
+/// <summary>ResNetGen.Imaging's decoders: formats, sizes, and one clear error (never a crash) for damaged or unsupported files.</summary>
 public sealed class DecoderTests
 {
     [Theory]

@@ -1,7 +1,7 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace ResNetGen.Sample.Imaging;
+namespace ResNetGen.Imaging;
 
 /// <summary>
 /// PNG through the system's libspng. Every PNG colour type and bit depth is decoded to 8-bit RGBA (palettes expanded,

@@ -1,12 +1,12 @@
 using System;
 using System.Runtime.InteropServices;
 
-namespace ResNetGen.Sample.Imaging;
+namespace ResNetGen.Imaging;
 
 /// <summary>
 /// JPEG through the system's libjpeg-turbo (TurboJPEG API: <c>tjDecompressHeader3</c>, <c>tjDecompress2</c>). With the
 /// default flags (accurate integer IDCT, smooth "fancy" chroma upsampling) it decodes exactly as PIL does through libjpeg,
-/// which is also libjpeg-turbo on Debian: the sample's JPEG goldens match byte for byte.
+/// which is also libjpeg-turbo on Debian: the JPEG goldens of the tests match byte for byte.
 /// </summary>
 internal static partial class JpegDecoder
 {
@@ -38,7 +38,7 @@ internal static partial class JpegDecoder
 
             if (colorspace is ColorspaceCmyk or ColorspaceYcck)
             {
-                throw new ImageDecodeException("CMYK JPEGs are not supported by this sample (convert the image to RGB first)");
+                throw new ImageDecodeException("CMYK JPEGs are not supported (convert the image to RGB first)");
             }
 
             byte[] pixels = ImageLimits.Allocate(width, height, "JPEG");

@@ -1,6 +1,6 @@
 using System;
 
-namespace ResNetGen.Sample.Imaging;
+namespace ResNetGen.Imaging;
 
 /// <summary>
 /// Netpbm images, decoded in C#: PBM (P1, P4), PGM (P2, P5) and PPM (P3, P6), plain (text) and raw (binary), with

@@ -1,13 +1,19 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
-namespace ResNetGen.Sample.Imaging;
+namespace ResNetGen.Imaging;
 
-/// <summary>Reads an image file and decodes it to RGB, choosing the decoder from the file's first bytes, not its name.</summary>
-internal static class ImageDecoder
+/// <summary>
+/// Reads an image file and decodes it to 8-bit RGB as PIL's <c>Image.open(path).convert("RGB")</c> does, choosing the
+/// decoder from the file's first bytes, not its name: JPEG through the system's libturbojpeg, PNG through libspng, and
+/// PBM/PGM/PPM in managed code. A missing native library is an <see cref="ImageDecodeException"/> that names the package
+/// to install, thrown only when an image needs it.
+/// </summary>
+public static class ImageDecoder
 {
-    /// <summary>File name extensions a folder is searched for (case does not matter).</summary>
-    public static readonly string[] Extensions = [".jpg", ".jpeg", ".png", ".ppm", ".pgm", ".pbm", ".pnm"];
+    /// <summary>File name extensions of the formats decoded (lower case; compare ignoring case), e.g. to search a folder.</summary>
+    public static IReadOnlyList<string> Extensions { get; } = [".jpg", ".jpeg", ".png", ".ppm", ".pgm", ".pbm", ".pnm"];
 
     static ImageDecoder() => NativeImageLibrary.RegisterResolver();
 
@@ -52,7 +58,7 @@ internal static class ImageDecoder
             return NetpbmDecoder.Decode(data);
         }
 
-        throw new ImageDecodeException($"not a supported image ({Describe(data)}); the sample reads JPEG, PNG and PBM/PGM/PPM");
+        throw new ImageDecodeException($"not a supported image ({Describe(data)}); ResNetGen.Imaging reads JPEG, PNG and PBM/PGM/PPM");
     }
 
     private static string Describe(ReadOnlySpan<byte> data) => data switch

@@ -1,4 +1,4 @@
-namespace ResNetGen.Sample.Imaging;
+namespace ResNetGen.Imaging;
 
 /// <summary>Refuses images too large to be real photos before allocating for them, as PIL's decompression-bomb check does.</summary>
 internal static class ImageLimits

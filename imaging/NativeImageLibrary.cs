@@ -4,10 +4,10 @@ using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Threading;
 
-namespace ResNetGen.Sample.Imaging;
+namespace ResNetGen.Imaging;
 
 /// <summary>
-/// A system image library the sample calls through <c>[LibraryImport]</c>: found once by its usual file names, with a
+/// A system image library this package calls through <c>[LibraryImport]</c>: found once by its usual file names, with a
 /// message naming the package to install when it is missing, so a missing library is an error about one image, not a crash.
 /// </summary>
 internal sealed class NativeImageLibrary
