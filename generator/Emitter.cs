@@ -226,7 +226,7 @@ namespace ResNetGen.Generator
 
         private static void EmitLoad(SourceWriter w, TargetType type, string parameterType, string name, string arguments, string what)
         {
-            const string Refused = "The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.";
+            const string Refused = "The file is missing, unreadable, damaged, unsupported or for another network; the message names the file, gives the counts and the declaration the file fits, and the exception lists every key that disagrees.";
             w.Lines($$"""
                 /// <summary>
                 /// Loads torchvision weights, strictly like <c>load_state_dict(strict=True)</c>; the format is detected from the content.
@@ -324,7 +324,8 @@ namespace ResNetGen.Generator
         /// <summary>What the input is, for the <c>input</c> parameter of both entry points.</summary>
         private const string InputDescription =
             "The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised " +
-            "with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does.";
+            "with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; " +
+            "<see cref=\"global::ResNetGen.ImageNetTransform\"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.";
 
         /// <summary>
         /// An entry point: checks the spans, rents an arena, runs the backbone, then the given head sections (the pool and the

@@ -15,10 +15,10 @@ public static class ImageNetClasses
 
     private const string ResourceName = "ResNetGen.imagenet_classes.txt";
 
-    private static readonly Lazy<string[]> s_names = new(Read);
+    private static readonly Lazy<string[]> LazyNames = new(Read);
 
     /// <summary>All 1000 names; index i is class i.</summary>
-    public static IReadOnlyList<string> Names => s_names.Value;
+    public static IReadOnlyList<string> Names => LazyNames.Value;
 
     /// <summary>The name of class <paramref name="classIndex"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="classIndex"/> is not in 0..999.</exception>
@@ -26,7 +26,7 @@ public static class ImageNetClasses
     {
         ArgumentOutOfRangeException.ThrowIfNegative(classIndex);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(classIndex, Count);
-        return s_names.Value[classIndex];
+        return LazyNames.Value[classIndex];
     }
 
     private static string[] Read()

@@ -518,14 +518,14 @@ namespace Models
         /// Nothing in the file is executed: only the pickle operations a state_dict needs are understood.
         /// </summary>
         /// <param name="path">A <c>.pth</c> file written by <c>torch.save(model.state_dict(), path)</c>, or a <c>.safetensors</c> file.</param>
-        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is missing, unreadable, damaged, unsupported or for another network; the message names the file, gives the counts and the declaration the file fits, and the exception lists every key that disagrees.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         public static ResNet50 Load(string path) => Load(path, null);
 
         /// <summary>Loads torchvision weights as <see cref="Load(string)"/> does, reporting the bytes read as it goes.</summary>
         /// <param name="path">A <c>.pth</c> file written by <c>torch.save(model.state_dict(), path)</c>, or a <c>.safetensors</c> file.</param>
         /// <param name="progress">Receives the bytes of tensor data read so far; may be null.</param>
-        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is missing, unreadable, damaged, unsupported or for another network; the message names the file, gives the counts and the declaration the file fits, and the exception lists every key that disagrees.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         public static ResNet50 Load(string path, global::System.IProgress<global::ResNetGen.LoadProgress>? progress) =>
             new ResNet50(global::ResNetGen.StateDictLoader.Load(path, Parameters, progress));
@@ -535,14 +535,14 @@ namespace Models
         /// Nothing in the file is executed: only the pickle operations a state_dict needs are understood.
         /// </summary>
         /// <param name="stream">The content of a <c>.pth</c> or <c>.safetensors</c> file; the stream is left open.</param>
-        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is missing, unreadable, damaged, unsupported or for another network; the message names the file, gives the counts and the declaration the file fits, and the exception lists every key that disagrees.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         public static ResNet50 Load(global::System.IO.Stream stream) => Load(stream, null);
 
         /// <summary>Loads torchvision weights as <see cref="Load(global::System.IO.Stream)"/> does, reporting the bytes read as it goes.</summary>
         /// <param name="stream">The content of a <c>.pth</c> or <c>.safetensors</c> file; the stream is left open.</param>
         /// <param name="progress">Receives the bytes of tensor data read so far; may be null.</param>
-        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is missing, unreadable, damaged, unsupported or for another network; the message names the file, gives the counts and the declaration the file fits, and the exception lists every key that disagrees.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         public static ResNet50 Load(global::System.IO.Stream stream, global::System.IProgress<global::ResNetGen.LoadProgress>? progress) =>
             new ResNet50(global::ResNetGen.StateDictLoader.Load(stream, Parameters, "stream", progress));
@@ -556,7 +556,7 @@ namespace Models
         /// <para>Memory plan: 56 intermediate feature maps and 6 Winograd workspaces share one arena of 1,806,336 floats (6.9 MB) instead of 50.6 MB without reuse.
         /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
         /// </remarks>
-        /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does.</param>
+        /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; <see cref="global::ResNetGen.ImageNetTransform"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.</param>
         /// <param name="output">Receives the logits, one row of <see cref="NumClasses"/> per image.</param>
         /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
@@ -586,7 +586,7 @@ namespace Models
         /// <see cref="FeatureLength"/> per image: the embedding of <c>torch.flatten(model.avgpool(...), 1)</c>.
         /// Takes the same input as <see cref="Forward"/>.
         /// </summary>
-        /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does.</param>
+        /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; <see cref="global::ResNetGen.ImageNetTransform"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.</param>
         /// <param name="features">Receives one row of <see cref="FeatureLength"/> features per image.</param>
         /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
