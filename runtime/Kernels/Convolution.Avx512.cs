@@ -115,30 +115,30 @@ public static unsafe partial class Convolution
         // Row by row, panel by panel; only the last panel can be partial (the group's last channels).
         int rows = target.Rows;
         int full = target.Channels == ChannelTile ? panels : panels - 1;
-        StoreRow512<TEpilogue>(ref job, ref target, 0, full, c00, c01, c02, c03);
+        StoreRowAvx512<TEpilogue>(ref job, ref target, 0, full, c00, c01, c02, c03);
         if (rows > 1)
         {
-            StoreRow512<TEpilogue>(ref job, ref target, 1, full, c10, c11, c12, c13);
+            StoreRowAvx512<TEpilogue>(ref job, ref target, 1, full, c10, c11, c12, c13);
         }
 
         if (rows > 2)
         {
-            StoreRow512<TEpilogue>(ref job, ref target, 2, full, c20, c21, c22, c23);
+            StoreRowAvx512<TEpilogue>(ref job, ref target, 2, full, c20, c21, c22, c23);
         }
 
         if (rows > 3)
         {
-            StoreRow512<TEpilogue>(ref job, ref target, 3, full, c30, c31, c32, c33);
+            StoreRowAvx512<TEpilogue>(ref job, ref target, 3, full, c30, c31, c32, c33);
         }
 
         if (rows > 4)
         {
-            StoreRow512<TEpilogue>(ref job, ref target, 4, full, c40, c41, c42, c43);
+            StoreRowAvx512<TEpilogue>(ref job, ref target, 4, full, c40, c41, c42, c43);
         }
 
         if (rows > 5)
         {
-            StoreRow512<TEpilogue>(ref job, ref target, 5, full, c50, c51, c52, c53);
+            StoreRowAvx512<TEpilogue>(ref job, ref target, 5, full, c50, c51, c52, c53);
         }
 
         if (full < panels)
@@ -164,7 +164,7 @@ public static unsafe partial class Convolution
 
     /// <summary>Stores the first <paramref name="full"/> panels of one row of the tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow512<TEpilogue>(
+    private static void StoreRowAvx512<TEpilogue>(
         ref Job job, ref Target target, int row, int full, Vector512<float> p0, Vector512<float> p1, Vector512<float> p2, Vector512<float> p3)
         where TEpilogue : struct, IEpilogue
     {
@@ -174,31 +174,31 @@ public static unsafe partial class Convolution
         float* bias = target.Bias;
         if (full > 0)
         {
-            Store512<TEpilogue>(p0 + Vector512.Load(bias), output, residual);
+            StoreAvx512<TEpilogue>(p0 + Vector512.Load(bias), output, residual);
         }
 
         if (full > 1)
         {
-            Store512<TEpilogue>(p1 + Vector512.Load(bias + 16), output + 16, residual + 16);
+            StoreAvx512<TEpilogue>(p1 + Vector512.Load(bias + 16), output + 16, residual + 16);
         }
 
         if (full > 2)
         {
-            Store512<TEpilogue>(p2 + Vector512.Load(bias + 32), output + 32, residual + 32);
+            StoreAvx512<TEpilogue>(p2 + Vector512.Load(bias + 32), output + 32, residual + 32);
         }
 
         if (full > 3)
         {
-            Store512<TEpilogue>(p3 + Vector512.Load(bias + 48), output + 48, residual + 48);
+            StoreAvx512<TEpilogue>(p3 + Vector512.Load(bias + 48), output + 48, residual + 48);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store512<TEpilogue>(Vector512<float> sum, float* output, float* residual)
+    private static void StoreAvx512<TEpilogue>(Vector512<float> sum, float* output, float* residual)
         where TEpilogue : struct, IEpilogue
     {
         Vector512<float> shortcut = TEpilogue.UsesResidual ? Vector512.Load(residual) : default;
-        Vector512.Store(TEpilogue.Apply(sum, shortcut), output);
+        TEpilogue.Apply(sum, shortcut).Store(output);
     }
 
     /// <summary>How many panels a micro-kernel instantiation computes, as a constant the JIT folds.</summary>

@@ -2,7 +2,6 @@ using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
 
 namespace ResNetGen.Kernels;
 
@@ -15,6 +14,25 @@ namespace ResNetGen.Kernels;
 /// applied as the tile is stored, so each output is written exactly once. Tiles are spread over
 /// <see cref="WorkerPool.Shared"/>.
 /// </summary>
+/// <remarks>
+/// <para>
+/// This file is the driver: validation, task split, input tables and the choice of micro-kernel. Each micro-kernel
+/// lives in the file of its instruction set: <c>Convolution.Avx512.cs</c>, <c>Convolution.Avx2.cs</c> and
+/// <c>Convolution.Scalar.cs</c>. The vector tiles use the cross-platform <see cref="Vector256"/> and
+/// <see cref="Vector512"/> APIs throughout; which tile runs is decided once per call from
+/// <see cref="KernelSettings.InstructionSet"/>, never inside a tile.
+/// </para>
+/// <para>
+/// On Arm64 there is no 128-bit (<see cref="Vector128"/>) tile. <c>Avx2.IsSupported</c>, <c>Fma.IsSupported</c> and
+/// <c>Avx512F.IsSupported</c> are false there, and so is <see cref="Vector256.IsHardwareAccelerated"/> (AdvSimd registers
+/// are 128 bits wide), so <see cref="KernelSettings.HardwareInstructionSet"/> is <see cref="KernelInstructionSet.Scalar"/>
+/// and every convolution runs the scalar tile; the <see cref="Vector256"/> and <see cref="Vector512"/> tiles are never
+/// called. Code elsewhere that uses <see cref="Vector256"/> without such a check (the Winograd transforms, max pooling,
+/// the epilogues of the vector tiles) does run on Arm64, emulated by the runtime's software fallback (each 256-bit
+/// operation done as two 128-bit halves). The linear layer's vector dot product is gated on
+/// <see cref="KernelSettings.InstructionSet"/> and takes its scalar loop there.
+/// </para>
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe partial class Convolution
 {
@@ -347,143 +365,11 @@ public static unsafe partial class Convolution
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileAvx2<TEpilogue>(ref Job job, ref Target target)
-        where TEpilogue : struct, IEpilogue
-    {
-        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
-        Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
-        float* w = target.Weights;
-        int length = job.SegmentLength;
-        float** inputs = target.Inputs;
-        for (int segment = 0; segment < job.Segments; segment++, inputs += PixelTile)
-        {
-            float* a0 = inputs[0];
-            float* a1 = inputs[1];
-            float* a2 = inputs[2];
-            float* a3 = inputs[3];
-            float* a4 = inputs[4];
-            float* a5 = inputs[5];
-            for (int c = 0; c < length; c++)
-            {
-                Vector256<float> b0 = Avx.LoadVector256(w);
-                Vector256<float> b1 = Avx.LoadVector256(w + 8);
-                Vector256<float> a = Vector256.Create(a0[c]);
-                c00 = Fma.MultiplyAdd(a, b0, c00);
-                c01 = Fma.MultiplyAdd(a, b1, c01);
-                a = Vector256.Create(a1[c]);
-                c10 = Fma.MultiplyAdd(a, b0, c10);
-                c11 = Fma.MultiplyAdd(a, b1, c11);
-                a = Vector256.Create(a2[c]);
-                c20 = Fma.MultiplyAdd(a, b0, c20);
-                c21 = Fma.MultiplyAdd(a, b1, c21);
-                a = Vector256.Create(a3[c]);
-                c30 = Fma.MultiplyAdd(a, b0, c30);
-                c31 = Fma.MultiplyAdd(a, b1, c31);
-                a = Vector256.Create(a4[c]);
-                c40 = Fma.MultiplyAdd(a, b0, c40);
-                c41 = Fma.MultiplyAdd(a, b1, c41);
-                a = Vector256.Create(a5[c]);
-                c50 = Fma.MultiplyAdd(a, b0, c50);
-                c51 = Fma.MultiplyAdd(a, b1, c51);
-                w += ChannelTile;
-            }
-        }
-
-        float* output = target.Output;
-        float* residual = target.Residual;
-        int rows = target.Rows;
-        if (target.Channels == ChannelTile)
-        {
-            Vector256<float> bias0 = Avx.LoadVector256(target.Bias);
-            Vector256<float> bias1 = Avx.LoadVector256(target.Bias + 8);
-            int stride = job.OutChannels;
-            StoreRow<TEpilogue>(c00 + bias0, c01 + bias1, output, residual);
-            if (rows > 1)
-            {
-                StoreRow<TEpilogue>(c10 + bias0, c11 + bias1, output + stride, residual == null ? null : residual + stride);
-            }
-
-            if (rows > 2)
-            {
-                StoreRow<TEpilogue>(c20 + bias0, c21 + bias1, output + (2 * stride), residual == null ? null : residual + (2 * stride));
-            }
-
-            if (rows > 3)
-            {
-                StoreRow<TEpilogue>(c30 + bias0, c31 + bias1, output + (3 * stride), residual == null ? null : residual + (3 * stride));
-            }
-
-            if (rows > 4)
-            {
-                StoreRow<TEpilogue>(c40 + bias0, c41 + bias1, output + (4 * stride), residual == null ? null : residual + (4 * stride));
-            }
-
-            if (rows > 5)
-            {
-                StoreRow<TEpilogue>(c50 + bias0, c51 + bias1, output + (5 * stride), residual == null ? null : residual + (5 * stride));
-            }
-
-            return;
-        }
-
-        float* tile = stackalloc float[PixelTile * ChannelTile];
-        c00.Store(tile);
-        c01.Store(tile + 8);
-        c10.Store(tile + 16);
-        c11.Store(tile + 24);
-        c20.Store(tile + 32);
-        c21.Store(tile + 40);
-        c30.Store(tile + 48);
-        c31.Store(tile + 56);
-        c40.Store(tile + 64);
-        c41.Store(tile + 72);
-        c50.Store(tile + 80);
-        c51.Store(tile + 88);
-        StorePartial<TEpilogue>(ref job, ref target, tile);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRow<TEpilogue>(Vector256<float> low, Vector256<float> high, float* output, float* residual)
-        where TEpilogue : struct, IEpilogue
-    {
-        Vector256<float> r0 = TEpilogue.UsesResidual ? Avx.LoadVector256(residual) : default;
-        Vector256<float> r1 = TEpilogue.UsesResidual ? Avx.LoadVector256(residual + 8) : default;
-        Avx.Store(output, TEpilogue.Apply(low, r0));
-        Avx.Store(output + 8, TEpilogue.Apply(high, r1));
-    }
-
-    /// <summary>The portable micro-kernel: the same tile, accumulated one float at a time in the same order, so results are bit-identical.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileScalar<TEpilogue>(ref Job job, ref Target target)
-        where TEpilogue : struct, IEpilogue
-    {
-        float* tile = stackalloc float[PixelTile * ChannelTile];
-        new Span<float>(tile, PixelTile * ChannelTile).Clear();
-        float* w = target.Weights;
-        for (int segment = 0; segment < job.Segments; segment++)
-        {
-            float** rows = target.Inputs + (segment * PixelTile);
-
-            for (int c = 0; c < job.SegmentLength; c++)
-            {
-                for (int r = 0; r < PixelTile; r++)
-                {
-                    float a = rows[r][c];
-                    float* accumulators = tile + (r * ChannelTile);
-                    for (int j = 0; j < ChannelTile; j++)
-                    {
-                        accumulators[j] = MathF.FusedMultiplyAdd(a, w[j], accumulators[j]);
-                    }
-                }
-
-                w += ChannelTile;
-            }
-        }
-
-        StorePartial<TEpilogue>(ref job, ref target, tile);
-    }
-
+    /// <summary>
+    /// Adds the bias to a tile spilled to memory (<see cref="PixelTile"/> rows of <see cref="ChannelTile"/> floats),
+    /// applies the epilogue and stores the tile's valid rows and channels: the scalar tile's store, and the vector tiles'
+    /// when a panel is partial.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StorePartial<TEpilogue>(ref Job job, ref Target target, float* tile)
         where TEpilogue : struct, IEpilogue

@@ -91,281 +91,377 @@ internal sealed class PickleReader
             Charge(1);
             Reserve(0);
             byte opcode = _data[_position++];
-            switch (opcode)
+            if (opcode == PickleOpcode.Stop)
             {
-                case 0x80: // PROTO
-                    byte protocol = ReadByte();
-                    if (protocol > 5)
-                    {
-                        throw Malformed($"pickle protocol {protocol} is not supported (2 to 5 are)");
-                    }
-
-                    break;
-                case 0x95: // FRAME: a hint for buffered readers; the whole pickle is in memory already
-                    ulong frame = BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
-                    if (frame > (ulong)(_data.Length - _position))
-                    {
-                        throw Malformed($"a FRAME of {frame} bytes runs past the end of the pickle");
-                    }
-
-                    break;
-                case (byte)'.': // STOP
-                    return Pop();
-                case (byte)'(': // MARK
-                    if (_metastack.Count >= MaxMarkDepth)
-                    {
-                        throw Malformed($"MARKs nest deeper than {MaxMarkDepth}");
-                    }
-
-                    _metastack.Push(_stack);
-                    _stack = new List<object?>();
-                    break;
-                case (byte)'0': // POP
-                    if (_stack.Count > 0)
-                    {
-                        Pop();
-                    }
-                    else
-                    {
-                        PopMark();
-                    }
-
-                    break;
-                case (byte)'1': // POP_MARK
-                    PopMark();
-                    break;
-                case (byte)'2': // DUP
-                    Push(Peek());
-                    break;
-                case (byte)'N': // NONE
-                    Push(null);
-                    break;
-                case 0x88: // NEWTRUE
-                    Push(true);
-                    break;
-                case 0x89: // NEWFALSE
-                    Push(false);
-                    break;
-                case (byte)'J': // BININT
-                    Push((long)BinaryPrimitives.ReadInt32LittleEndian(Take(4)));
-                    break;
-                case (byte)'K': // BININT1
-                    Push((long)ReadByte());
-                    break;
-                case (byte)'M': // BININT2
-                    Push((long)BinaryPrimitives.ReadUInt16LittleEndian(Take(2)));
-                    break;
-                case 0x8a: // LONG1
-                    Push(ReadLong(ReadByte()));
-                    break;
-                case 0x8b: // LONG4
-                    Push(ReadLong(ReadLength(4)));
-                    break;
-                case (byte)'G': // BINFLOAT (big-endian)
-                    Push(BinaryPrimitives.ReadDoubleBigEndian(Take(8)));
-                    break;
-                case (byte)'X': // BINUNICODE
-                    Push(ReadUtf8(ReadLength(4)));
-                    break;
-                case 0x8c: // SHORT_BINUNICODE
-                    Push(ReadUtf8(ReadByte()));
-                    break;
-                case 0x8d: // BINUNICODE8
-                    Push(ReadUtf8(ReadLength(8)));
-                    break;
-                case (byte)'T': // BINSTRING (Python 2 str)
-                    Push(ReadLatin1(ReadLength(4)));
-                    break;
-                case (byte)'U': // SHORT_BINSTRING
-                    Push(ReadLatin1(ReadByte()));
-                    break;
-                case (byte)'C': // SHORT_BINBYTES
-                    Push(ReadBytes(ReadByte()));
-                    break;
-                case (byte)'B': // BINBYTES
-                    Push(ReadBytes(ReadLength(4)));
-                    break;
-                case 0x8e: // BINBYTES8
-                    Push(ReadBytes(ReadLength(8)));
-                    break;
-                case (byte)')': // EMPTY_TUPLE
-                    Push(MakeTuple([]));
-                    break;
-                case 0x85: // TUPLE1
-                    Push(MakeTuple([Pop()]));
-                    break;
-                case 0x86: // TUPLE2
-                {
-                    object? second = Pop();
-                    object? first = Pop();
-                    Push(MakeTuple([first, second]));
-                    break;
-                }
-
-                case 0x87: // TUPLE3
-                {
-                    object? third = Pop();
-                    object? second = Pop();
-                    object? first = Pop();
-                    Push(MakeTuple([first, second, third]));
-                    break;
-                }
-
-                case (byte)'t': // TUPLE
-                {
-                    List<object?> items = PopMark();
-                    Reserve(8L * items.Count);
-                    Push(MakeTuple(items.ToArray()));
-                    break;
-                }
-
-                case (byte)']': // EMPTY_LIST
-                    Push(new PickleList());
-                    break;
-                case (byte)'l': // LIST
-                {
-                    var list = new PickleList();
-                    list.Items.AddRange(PopMark());
-                    Push(list);
-                    break;
-                }
-
-                case (byte)'a': // APPEND
-                {
-                    object? item = Pop();
-                    PeekList().Items.Add(item);
-                    break;
-                }
-
-                case (byte)'e': // APPENDS
-                {
-                    List<object?> items = PopMark();
-                    PeekList().Items.AddRange(items);
-                    break;
-                }
-
-                case (byte)'}': // EMPTY_DICT
-                    Push(new PickleDict());
-                    break;
-                case (byte)'d': // DICT
-                {
-                    var dict = new PickleDict();
-                    SetItems(dict, PopMark());
-                    Push(dict);
-                    break;
-                }
-
-                case (byte)'s': // SETITEM
-                {
-                    object? value = Pop();
-                    object? key = Pop();
-                    SetItem(PeekDict(), key, value);
-                    break;
-                }
-
-                case (byte)'u': // SETITEMS
-                {
-                    List<object?> items = PopMark();
-                    SetItems(PeekDict(), items);
-                    break;
-                }
-
-                case (byte)'c': // GLOBAL: "module\nname\n"
-                {
-                    string module = ReadLine();
-                    string name = ReadLine();
-                    Push(ResolveGlobal(module, name));
-                    break;
-                }
-
-                case 0x93: // STACK_GLOBAL
-                {
-                    object? name = Pop();
-                    object? module = Pop();
-                    if (module is not string moduleName || name is not string globalName)
-                    {
-                        throw Malformed("STACK_GLOBAL needs two strings");
-                    }
-
-                    Push(ResolveGlobal(moduleName, globalName));
-                    break;
-                }
-
-                case (byte)'R': // REDUCE
-                {
-                    object? arguments = Pop();
-                    object? callable = Pop();
-                    Push(Call(callable, arguments, "REDUCE"));
-                    break;
-                }
-
-                case 0x81: // NEWOBJ
-                {
-                    object? arguments = Pop();
-                    object? cls = Pop();
-                    Push(New(cls, arguments));
-                    break;
-                }
-
-                case 0x92: // NEWOBJ_EX
-                {
-                    object? keywords = Pop();
-                    object? arguments = Pop();
-                    object? cls = Pop();
-                    if (keywords is not PickleDict { Count: 0 })
-                    {
-                        throw Malformed("NEWOBJ_EX with keyword arguments is not supported");
-                    }
-
-                    Push(New(cls, arguments));
-                    break;
-                }
-
-                case (byte)'b': // BUILD
-                {
-                    object? state = Pop();
-                    object? target = Peek();
-                    if (target is not PickleDict)
-                    {
-                        throw Malformed($"BUILD on {TypeName(target)} is not supported in a state_dict");
-                    }
-
-                    // An OrderedDict's state is its instance __dict__ (a state_dict's `_metadata` with per-module versions),
-                    // which loading does not need.
-                    _ = state;
-                    break;
-                }
-
-                case (byte)'Q': // BINPERSID
-                {
-                    object? pid = Pop();
-                    if (pid is not PickleTuple tuple)
-                    {
-                        throw Malformed($"a persistent id must be a tuple, found {TypeName(pid)}");
-                    }
-
-                    Push(_persistentLoad(tuple));
-                    break;
-                }
-
-                case (byte)'q': // BINPUT
-                    Put(ReadByte());
-                    break;
-                case (byte)'r': // LONG_BINPUT
-                    Put(BinaryPrimitives.ReadUInt32LittleEndian(Take(4)));
-                    break;
-                case 0x94: // MEMOIZE
-                    Put(_memo.Count);
-                    break;
-                case (byte)'h': // BINGET
-                    Get(ReadByte());
-                    break;
-                case (byte)'j': // LONG_BINGET
-                    Get(BinaryPrimitives.ReadUInt32LittleEndian(Take(4)));
-                    break;
-                default:
-                    throw Malformed($"pickle opcode 0x{opcode:x2} ('{(opcode is >= 0x20 and < 0x7f ? (char)opcode : '?')}') is not supported in a state_dict");
+                return Pop();
             }
+
+            bool handled = ReadFraming(opcode) || ReadStackOpcode(opcode) || ReadScalar(opcode) || ReadText(opcode) || ReadTuple(opcode)
+                || ReadListOrDict(opcode) || ReadGlobalOrCall(opcode) || ReadStateOrPersistentId(opcode) || ReadMemoOpcode(opcode);
+            if (!handled)
+            {
+                throw Malformed($"pickle opcode 0x{opcode:x2} ('{(opcode is >= 0x20 and < 0x7f ? (char)opcode : '?')}') is not supported in a state_dict");
+            }
+        }
+    }
+
+    // Each handler below runs one family of opcodes and returns false for an opcode outside its family.
+
+    /// <summary>PROTO and FRAME.</summary>
+    private bool ReadFraming(byte opcode)
+    {
+        switch (opcode)
+        {
+            case PickleOpcode.Proto:
+                byte protocol = ReadByte();
+                if (protocol > 5)
+                {
+                    throw Malformed($"pickle protocol {protocol} is not supported (2 to 5 are)");
+                }
+
+                return true;
+            case PickleOpcode.Frame: // a hint for buffered readers; the whole pickle is in memory already
+                ulong frame = BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
+                if (frame > (ulong)(_data.Length - _position))
+                {
+                    throw Malformed($"a FRAME of {frame} bytes runs past the end of the pickle");
+                }
+
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>MARK, POP, POP_MARK and DUP.</summary>
+    private bool ReadStackOpcode(byte opcode)
+    {
+        switch (opcode)
+        {
+            case PickleOpcode.Mark:
+                if (_metastack.Count >= MaxMarkDepth)
+                {
+                    throw Malformed($"MARKs nest deeper than {MaxMarkDepth}");
+                }
+
+                _metastack.Push(_stack);
+                _stack = new List<object?>();
+                return true;
+            case PickleOpcode.Pop:
+                if (_stack.Count > 0)
+                {
+                    Pop();
+                }
+                else
+                {
+                    PopMark();
+                }
+
+                return true;
+            case PickleOpcode.PopMark:
+                PopMark();
+                return true;
+            case PickleOpcode.Dup:
+                Push(Peek());
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>None, the booleans, the integers and the float.</summary>
+    private bool ReadScalar(byte opcode)
+    {
+        switch (opcode)
+        {
+            case PickleOpcode.None:
+                Push(null);
+                return true;
+            case PickleOpcode.NewTrue:
+                Push(true);
+                return true;
+            case PickleOpcode.NewFalse:
+                Push(false);
+                return true;
+            case PickleOpcode.BinInt:
+                Push((long)BinaryPrimitives.ReadInt32LittleEndian(Take(4)));
+                return true;
+            case PickleOpcode.BinInt1:
+                Push((long)ReadByte());
+                return true;
+            case PickleOpcode.BinInt2:
+                Push((long)BinaryPrimitives.ReadUInt16LittleEndian(Take(2)));
+                return true;
+            case PickleOpcode.Long1:
+                Push(ReadLong(ReadByte()));
+                return true;
+            case PickleOpcode.Long4:
+                Push(ReadLong(ReadLength(4)));
+                return true;
+            case PickleOpcode.BinFloat: // big-endian
+                Push(BinaryPrimitives.ReadDoubleBigEndian(Take(8)));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Strings (UTF-8, and Python 2's Latin-1 <c>str</c>) and bytes.</summary>
+    private bool ReadText(byte opcode)
+    {
+        switch (opcode)
+        {
+            case PickleOpcode.BinUnicode:
+                Push(ReadUtf8(ReadLength(4)));
+                return true;
+            case PickleOpcode.ShortBinUnicode:
+                Push(ReadUtf8(ReadByte()));
+                return true;
+            case PickleOpcode.BinUnicode8:
+                Push(ReadUtf8(ReadLength(8)));
+                return true;
+            case PickleOpcode.BinString:
+                Push(ReadLatin1(ReadLength(4)));
+                return true;
+            case PickleOpcode.ShortBinString:
+                Push(ReadLatin1(ReadByte()));
+                return true;
+            case PickleOpcode.ShortBinBytes:
+                Push(ReadBytes(ReadByte()));
+                return true;
+            case PickleOpcode.BinBytes:
+                Push(ReadBytes(ReadLength(4)));
+                return true;
+            case PickleOpcode.BinBytes8:
+                Push(ReadBytes(ReadLength(8)));
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>EMPTY_TUPLE, TUPLE1 to TUPLE3 and TUPLE.</summary>
+    private bool ReadTuple(byte opcode)
+    {
+        switch (opcode)
+        {
+            case PickleOpcode.EmptyTuple:
+                Push(MakeTuple([]));
+                return true;
+            case PickleOpcode.Tuple1:
+                Push(MakeTuple([Pop()]));
+                return true;
+            case PickleOpcode.Tuple2:
+            {
+                object? second = Pop();
+                object? first = Pop();
+                Push(MakeTuple([first, second]));
+                return true;
+            }
+
+            case PickleOpcode.Tuple3:
+            {
+                object? third = Pop();
+                object? second = Pop();
+                object? first = Pop();
+                Push(MakeTuple([first, second, third]));
+                return true;
+            }
+
+            case PickleOpcode.Tuple:
+            {
+                List<object?> items = PopMark();
+                Reserve(8L * items.Count);
+                Push(MakeTuple(items.ToArray()));
+                return true;
+            }
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Building lists (EMPTY_LIST, LIST, APPEND, APPENDS) and dicts (EMPTY_DICT, DICT, SETITEM, SETITEMS).</summary>
+    private bool ReadListOrDict(byte opcode)
+    {
+        switch (opcode)
+        {
+            case PickleOpcode.EmptyList:
+                Push(new PickleList());
+                return true;
+            case PickleOpcode.List:
+            {
+                var list = new PickleList();
+                list.Items.AddRange(PopMark());
+                Push(list);
+                return true;
+            }
+
+            case PickleOpcode.Append:
+            {
+                object? item = Pop();
+                PeekList().Items.Add(item);
+                return true;
+            }
+
+            case PickleOpcode.Appends:
+            {
+                List<object?> items = PopMark();
+                PeekList().Items.AddRange(items);
+                return true;
+            }
+
+            case PickleOpcode.EmptyDict:
+                Push(new PickleDict());
+                return true;
+            case PickleOpcode.Dict:
+            {
+                var dict = new PickleDict();
+                SetItems(dict, PopMark());
+                Push(dict);
+                return true;
+            }
+
+            case PickleOpcode.SetItem:
+            {
+                object? value = Pop();
+                object? key = Pop();
+                SetItem(PeekDict(), key, value);
+                return true;
+            }
+
+            case PickleOpcode.SetItems:
+            {
+                List<object?> items = PopMark();
+                SetItems(PeekDict(), items);
+                return true;
+            }
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>GLOBAL and STACK_GLOBAL (resolved by <see cref="ResolveGlobal"/>), REDUCE, NEWOBJ and NEWOBJ_EX.</summary>
+    private bool ReadGlobalOrCall(byte opcode)
+    {
+        switch (opcode)
+        {
+            case PickleOpcode.Global: // "module\nname\n"
+            {
+                string module = ReadLine();
+                string name = ReadLine();
+                Push(ResolveGlobal(module, name));
+                return true;
+            }
+
+            case PickleOpcode.StackGlobal:
+            {
+                object? name = Pop();
+                object? module = Pop();
+                if (module is not string moduleName || name is not string globalName)
+                {
+                    throw Malformed("STACK_GLOBAL needs two strings");
+                }
+
+                Push(ResolveGlobal(moduleName, globalName));
+                return true;
+            }
+
+            case PickleOpcode.Reduce:
+            {
+                object? arguments = Pop();
+                object? callable = Pop();
+                Push(Call(callable, arguments, "REDUCE"));
+                return true;
+            }
+
+            case PickleOpcode.NewObj:
+            {
+                object? arguments = Pop();
+                object? cls = Pop();
+                Push(New(cls, arguments));
+                return true;
+            }
+
+            case PickleOpcode.NewObjEx:
+            {
+                object? keywords = Pop();
+                object? arguments = Pop();
+                object? cls = Pop();
+                if (keywords is not PickleDict { Count: 0 })
+                {
+                    throw Malformed("NEWOBJ_EX with keyword arguments is not supported");
+                }
+
+                Push(New(cls, arguments));
+                return true;
+            }
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>BUILD (accepted on a dict only, its state ignored) and BINPERSID (a tensor's storage).</summary>
+    private bool ReadStateOrPersistentId(byte opcode)
+    {
+        switch (opcode)
+        {
+            case PickleOpcode.Build:
+            {
+                object? state = Pop();
+                object? target = Peek();
+                if (target is not PickleDict)
+                {
+                    throw Malformed($"BUILD on {TypeName(target)} is not supported in a state_dict");
+                }
+
+                // An OrderedDict's state is its instance __dict__ (a state_dict's `_metadata` with per-module versions),
+                // which loading does not need.
+                _ = state;
+                return true;
+            }
+
+            case PickleOpcode.BinPersId:
+            {
+                object? pid = Pop();
+                if (pid is not PickleTuple tuple)
+                {
+                    throw Malformed($"a persistent id must be a tuple, found {TypeName(pid)}");
+                }
+
+                Push(_persistentLoad(tuple));
+                return true;
+            }
+
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>BINPUT, LONG_BINPUT and MEMOIZE store the top of the stack in the memo; BINGET and LONG_BINGET push it back.</summary>
+    private bool ReadMemoOpcode(byte opcode)
+    {
+        switch (opcode)
+        {
+            case PickleOpcode.BinPut:
+                Put(ReadByte());
+                return true;
+            case PickleOpcode.LongBinPut:
+                Put(BinaryPrimitives.ReadUInt32LittleEndian(Take(4)));
+                return true;
+            case PickleOpcode.Memoize:
+                Put(_memo.Count);
+                return true;
+            case PickleOpcode.BinGet:
+                Get(ReadByte());
+                return true;
+            case PickleOpcode.LongBinGet:
+                Get(BinaryPrimitives.ReadUInt32LittleEndian(Take(4)));
+                return true;
+            default:
+                return false;
         }
     }
 

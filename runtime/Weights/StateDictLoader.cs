@@ -135,7 +135,7 @@ public static class StateDictLoader
                 throw new WeightLoadException(source, $"{source}: the file is empty.");
             }
 
-            if (head.StartsWith("PK\x03\x04"u8) || head.StartsWith("PK\x05\x06"u8))
+            if (head.StartsWith(ZipLayout.LocalFileHeaderSignature) || head.StartsWith(ZipLayout.EndRecordSignature))
             {
                 return TorchZipReader.Read(stream, source, expected, progress);
             }

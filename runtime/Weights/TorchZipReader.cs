@@ -130,21 +130,20 @@ internal static class TorchZipReader
     /// </summary>
     private static void CheckDirectorySize(Stream stream, string source, int expectedEntries)
     {
-        const int EndRecordLength = 22;
         long length = stream.Length;
-        if (length < EndRecordLength)
+        if (length < ZipLayout.EndRecordLength)
         {
             return;
         }
 
-        int tailLength = (int)Math.Min(length, EndRecordLength + ushort.MaxValue + 20);
+        int tailLength = (int)Math.Min(length, ZipLayout.EndRecordLength + ZipLayout.EndRecordMaxCommentLength + ZipLayout.Zip64LocatorLength);
         byte[] tail = new byte[tailLength];
         stream.Position = length - tailLength;
         stream.ReadExactly(tail);
         stream.Position = 0;
 
         // ZipArchive searches backwards from the last place a whole record fits.
-        int at = tail.AsSpan(0, tailLength - EndRecordLength + 4).LastIndexOf("PK\x05\x06"u8);
+        int at = tail.AsSpan(0, tailLength - ZipLayout.EndRecordLength + ZipLayout.EndRecordSignature.Length).LastIndexOf(ZipLayout.EndRecordSignature);
         if (at < 0)
         {
             return;
@@ -153,25 +152,26 @@ internal static class TorchZipReader
         // ZipArchive takes the zip64 record's figures when there is one, and writers put 0xFFFF or 0xFFFFFFFF in the
         // classic record to say so; a file could also put small figures there and huge ones in the zip64 record.
         ReadOnlySpan<byte> end = tail.AsSpan(at);
-        ulong classicCount = BinaryPrimitives.ReadUInt16LittleEndian(end.Slice(10));
-        ulong classicSize = BinaryPrimitives.ReadUInt32LittleEndian(end.Slice(12));
+        ulong classicCount = BinaryPrimitives.ReadUInt16LittleEndian(end.Slice(ZipLayout.EndRecordTotalEntries));
+        ulong classicSize = BinaryPrimitives.ReadUInt32LittleEndian(end.Slice(ZipLayout.EndRecordDirectorySize));
         bool saturated = classicCount == ushort.MaxValue || classicSize == uint.MaxValue;
         (ulong count, ulong size) = saturated ? (0UL, 0UL) : (classicCount, classicSize);
         bool zip64Found = false;
-        if (at >= 20 && tail.AsSpan(at - 20).StartsWith("PK\x06\x07"u8))
+        int locatorAt = at - ZipLayout.Zip64LocatorLength;
+        if (locatorAt >= 0 && tail.AsSpan(locatorAt).StartsWith(ZipLayout.Zip64LocatorSignature))
         {
-            ulong zip64At = BinaryPrimitives.ReadUInt64LittleEndian(tail.AsSpan(at - 20 + 8));
-            if (zip64At <= (ulong)(length - 56))
+            ulong zip64At = BinaryPrimitives.ReadUInt64LittleEndian(tail.AsSpan(locatorAt + ZipLayout.Zip64LocatorRecordPosition));
+            if (zip64At <= (ulong)(length - ZipLayout.Zip64RecordLength))
             {
-                Span<byte> zip64 = stackalloc byte[56];
+                Span<byte> zip64 = stackalloc byte[ZipLayout.Zip64RecordLength];
                 stream.Position = (long)zip64At;
                 stream.ReadExactly(zip64);
                 stream.Position = 0;
-                if (zip64.StartsWith("PK\x06\x06"u8))
+                if (zip64.StartsWith(ZipLayout.Zip64RecordSignature))
                 {
                     zip64Found = true;
-                    count = Math.Max(count, BinaryPrimitives.ReadUInt64LittleEndian(zip64.Slice(32)));
-                    size = Math.Max(size, BinaryPrimitives.ReadUInt64LittleEndian(zip64.Slice(40)));
+                    count = Math.Max(count, BinaryPrimitives.ReadUInt64LittleEndian(zip64.Slice(ZipLayout.Zip64RecordTotalEntries)));
+                    size = Math.Max(size, BinaryPrimitives.ReadUInt64LittleEndian(zip64.Slice(ZipLayout.Zip64RecordDirectorySize)));
                 }
             }
         }
@@ -225,8 +225,7 @@ internal static class TorchZipReader
                     "such names, so the file was refused (nothing is ever read from outside the file).");
             }
 
-            // Unix file type in the high half of the external attributes: 0xA000 is a symbolic link.
-            if ((((uint)entry.ExternalAttributes >> 16) & 0xF000) == 0xA000)
+            if ((((uint)entry.ExternalAttributes >> ZipLayout.CentralHeaderUnixModeShift) & ZipLayout.UnixFileTypeMask) == ZipLayout.UnixSymbolicLink)
             {
                 throw new WeightLoadException(source,
                     $"{source}: the zip record '{PickleReader.Quote(entry.FullName)}' is a symbolic link; torch.save never writes links, " +
@@ -389,8 +388,8 @@ internal static class TorchZipReader
     }
 
     /// <summary>
-    /// Reads every storage the wanted tensors use, once each, and converts the tensors to float32. A storage that one
-    /// tensor covers exactly (the usual case) is read straight into the tensor's array, converted chunk by chunk.
+    /// Reads every storage the wanted tensors use, once each, and converts the tensors to float32. Every record is found
+    /// and checked before any is read.
     /// </summary>
     private static float[][] Materialize(
         TensorReference[] wanted,
@@ -402,11 +401,46 @@ internal static class TorchZipReader
         string source,
         IProgress<LoadProgress>? progress)
     {
-        var groups = wanted
-            .Select((tensor, index) => (tensor, index))
-            .GroupBy(t => t.tensor.Storage)
+        List<IGrouping<StorageReference, (TensorReference Tensor, int Index)>> groups = wanted
+            .Select((tensor, index) => (Tensor: tensor, Index: index))
+            .GroupBy(t => t.Tensor.Storage)
             .ToList();
+        (Dictionary<StorageReference, ZipArchiveEntry> records, long total) = FindStorageRecords(groups, expected, entries, prefix, streamLength, pickleLength, source);
 
+        var tracker = new ProgressTracker(progress, total);
+        var result = new float[wanted.Length][];
+        byte[]? scratch = null;
+        foreach (var group in groups)
+        {
+            if (group.Key.ElementCount == 0)
+            {
+                foreach ((TensorReference tensor, int index) in group)
+                {
+                    result[index] = new float[tensor.ElementCount];
+                }
+
+                continue;
+            }
+
+            ReadStorage(records[group.Key], group.Key, group.ToList(), result, ref scratch, tracker, source);
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// The record of every non-empty storage, checked to exist, to hold the storage's bytes and to fit in memory, and the
+    /// storages' total size, checked against <see cref="CheckExpansion"/>'s limit as it grows.
+    /// </summary>
+    private static (Dictionary<StorageReference, ZipArchiveEntry> Records, long Total) FindStorageRecords(
+        List<IGrouping<StorageReference, (TensorReference Tensor, int Index)>> groups,
+        IReadOnlyList<StateDictEntry> expected,
+        Dictionary<string, ZipArchiveEntry> entries,
+        string prefix,
+        long streamLength,
+        long pickleLength,
+        string source)
+    {
         var records = new Dictionary<StorageReference, ZipArchiveEntry>();
         long total = 0;
         foreach (var group in groups)
@@ -421,7 +455,7 @@ internal static class TorchZipReader
             if (!entries.TryGetValue(name, out ZipArchiveEntry? entry))
             {
                 throw new WeightLoadException(source,
-                    $"{source}: the record '{name}' holding the storage of '{expected[group.First().index].Name}' is missing; the file is damaged.");
+                    $"{source}: the record '{name}' holding the storage of '{expected[group.First().Index].Name}' is missing; the file is damaged.");
             }
 
             long length = RecordLength(entry, streamLength, source);
@@ -442,55 +476,51 @@ internal static class TorchZipReader
             CheckExpansion(pickleLength + total, streamLength, source);
         }
 
-        var tracker = new ProgressTracker(progress, total);
-        var result = new float[wanted.Length][];
-        byte[]? scratch = null;
-        foreach (var group in groups)
+        return (records, total);
+    }
+
+    /// <summary>
+    /// Reads one storage's record and fills <paramref name="result"/> for the tensors that view it. A storage that one
+    /// tensor covers exactly (the usual case) is read straight into the tensor's array, converted chunk by chunk through
+    /// <paramref name="scratch"/>; any other is read whole and each view gathered from it.
+    /// </summary>
+    private static void ReadStorage(
+        ZipArchiveEntry entry,
+        StorageReference storage,
+        List<(TensorReference Tensor, int Index)> views,
+        float[][] result,
+        ref byte[]? scratch,
+        ProgressTracker tracker,
+        string source)
+    {
+        string name = entry.FullName;
+        TensorReference first = views[0].Tensor;
+        if (views.Count == 1 && first.Offset == 0 && first.ElementCount == storage.ElementCount && first.IsContiguous)
         {
-            StorageReference storage = group.Key;
-            if (storage.ElementCount == 0)
-            {
-                foreach ((TensorReference tensor, int index) in group)
-                {
-                    result[index] = new float[tensor.ElementCount];
-                }
-
-                continue;
-            }
-
-            ZipArchiveEntry entry = records[storage];
-            string name = entry.FullName;
-            var list = group.ToList();
-            TensorReference first = list[0].tensor;
-            if (list.Count == 1 && first.Offset == 0 && first.ElementCount == storage.ElementCount && first.IsContiguous)
-            {
-                // The usual case: one tensor covers its storage exactly. It is read (and converted, chunk by chunk)
-                // straight into its array, without a copy of the storage.
-                float[] floats = GC.AllocateUninitializedArray<float>(checked((int)first.ElementCount));
-                Zip(source, name, () =>
-                {
-                    using Stream s = entry.Open();
-                    LoadIO.ReadConverted(s, storage.DType, floats, ref scratch, tracker, source, name);
-                    return 0;
-                });
-                result[list[0].index] = floats;
-                continue;
-            }
-
-            var bytes = new byte[storage.ByteCount];
+            float[] floats = GC.AllocateUninitializedArray<float>(checked((int)first.ElementCount));
+            byte[]? buffer = scratch;
             Zip(source, name, () =>
             {
                 using Stream s = entry.Open();
-                LoadIO.ReadExactly(s, bytes, tracker, source, name);
+                LoadIO.ReadConverted(s, storage.DType, floats, ref buffer, tracker, source, name);
                 return 0;
             });
-            foreach ((TensorReference tensor, int index) in list)
-            {
-                result[index] = StridedGather.ToFloat32(bytes, storage.DType, tensor.Offset, tensor.Shape, tensor.Strides);
-            }
+            scratch = buffer;
+            result[views[0].Index] = floats;
+            return;
         }
 
-        return result;
+        var bytes = new byte[storage.ByteCount];
+        Zip(source, name, () =>
+        {
+            using Stream s = entry.Open();
+            LoadIO.ReadExactly(s, bytes, tracker, source, name);
+            return 0;
+        });
+        foreach ((TensorReference tensor, int index) in views)
+        {
+            result[index] = StridedGather.ToFloat32(bytes, storage.DType, tensor.Offset, tensor.Shape, tensor.Strides);
+        }
     }
 }
 
