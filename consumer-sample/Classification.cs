@@ -44,11 +44,11 @@ internal sealed record ImageResult(
 /// </summary>
 internal sealed class ImageClassifier
 {
-    private readonly IImageNetClassifier _network;
+    private readonly IResNet _network;
     private readonly int _top;
 
     /// <summary>Classifies with <paramref name="network"/>, reporting the <paramref name="top"/> most likely classes.</summary>
-    public ImageClassifier(IImageNetClassifier network, int top)
+    public ImageClassifier(IResNet network, int top)
     {
         _network = network;
         _top = Math.Clamp(top, 1, 1000);

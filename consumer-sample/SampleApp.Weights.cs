@@ -11,13 +11,13 @@ namespace ResNetGen.Sample;
 // declaration it fits.
 internal sealed partial class SampleApp
 {
-    private IImageNetClassifier? CreateNetwork(ModelInfo model, out int exitCode)
+    private IResNet? CreateNetwork(ModelInfo model, out int exitCode)
     {
         exitCode = ExitCodes.Success;
         var timer = Stopwatch.StartNew();
         if (_options.Weights is null)
         {
-            IImageNetClassifier random = model.CreateRandom(RandomSeed);
+            IResNet random = model.CreateRandom(RandomSeed);
             if (_json is null)
             {
                 _report.Field("Weights:", $"RANDOM ({model.Name} CreateRandom({RandomSeed}), torchvision's initialisation, built in {timer.Elapsed.TotalMilliseconds:F0} ms):");
@@ -29,7 +29,7 @@ internal sealed partial class SampleApp
 
         try
         {
-            IImageNetClassifier loaded = LoadWithProgress(model, _options.Weights);
+            IResNet loaded = LoadWithProgress(model, _options.Weights);
             if (_json is null)
             {
                 _report.Field("Weights:", $"{_options.Weights} ({ConsoleReport.Megabytes(new FileInfo(_options.Weights).Length)}), loaded in {timer.Elapsed.TotalMilliseconds:F0} ms");
@@ -46,14 +46,14 @@ internal sealed partial class SampleApp
         }
     }
 
-    private IImageNetClassifier LoadWithProgress(ModelInfo model, string path)
+    private IResNet LoadWithProgress(ModelInfo model, string path)
     {
         if (!Interactive)
         {
             return model.Load(path, null);
         }
 
-        IImageNetClassifier? network = null;
+        IResNet? network = null;
         _console.Progress()
             .AutoClear(true)
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())

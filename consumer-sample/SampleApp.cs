@@ -70,11 +70,6 @@ internal sealed partial class SampleApp
             return Fail(ExitCodes.UsageError, $"unknown --model '{_options.Model}'; one of: {string.Join(", ", ModelCatalog.Names)}");
         }
 
-        if (_options.Threads is int threads)
-        {
-            WorkerPool.SetSharedThreadCount(threads);
-        }
-
         if (!TryListInputs(out List<ImageInput> inputs, out string? inputDescription, out string? inputError))
         {
             return Fail(ExitCodes.UsageError, inputError!);
@@ -82,15 +77,20 @@ internal sealed partial class SampleApp
 
         if (_json is null)
         {
-            _report.Line($"ResNetGen sample: torchvision {model.Name}, 3x224x224 input, {WorkerPool.Shared.ThreadCount} thread(s) per Forward, batch {_options.Batch}");
+            _report.Line($"ResNetGen sample: torchvision {model.Name}, 3x224x224 input, batch {_options.Batch}, {_options.Threads ?? WorkerPool.Shared.ThreadCount} thread(s) per Forward, {KernelName(KernelSettings.InstructionSet)} kernels");
             _report.Line(string.Create(CultureInfo.InvariantCulture,
                 $"         {model.ParameterCount:N0} parameters, {model.MultiplyAccumulates / 1e9:F2} G multiply-accumulates per image"));
         }
 
-        IImageNetClassifier? network = CreateNetwork(model, out int weightsExit);
+        IResNet? network = CreateNetwork(model, out int weightsExit);
         if (network is null)
         {
             return weightsExit;
+        }
+
+        if (_options.Threads is int threads)
+        {
+            network.ThreadCount = threads;
         }
 
         if (_json is null)
@@ -103,6 +103,14 @@ internal sealed partial class SampleApp
         var classifier = new ImageClassifier(network, _options.Top);
         return _options.Image is null ? RunBuiltIn(classifier, inputs[0]) : RunFiles(classifier, inputs);
     }
+
+    /// <summary>How the header names the micro-kernels in use.</summary>
+    private static string KernelName(KernelInstructionSet instructionSet) => instructionSet switch
+    {
+        KernelInstructionSet.Avx512 => "AVX-512",
+        KernelInstructionSet.Avx2Fma => "AVX2/FMA",
+        _ => "portable scalar",
+    };
 
     private int RunBuiltIn(ImageClassifier classifier, ImageInput input)
     {

@@ -48,6 +48,7 @@ namespace ResNetGen.Generator
                 EmitInterface(w, type);
                 EmitParameters(w, plan);
                 EmitFields(w, plan);
+                EmitThreadCount(w);
                 EmitConstructor(w, type, plan);
                 EmitFactories(w, type);
                 EmitForward(w, plan);
@@ -121,6 +122,23 @@ namespace ResNetGen.Generator
             w.Line();
         }
 
+        private static void EmitThreadCount(SourceWriter w)
+        {
+            w.Lines($$"""
+                /// <summary>
+                /// Threads one call of this network uses, the calling thread included. The default, and 0, is the process-wide
+                /// pool: every core, or <c>RESNETGEN_THREADS</c>. Networks given the same count share one pool of threads.
+                /// </summary>
+                /// <exception cref="global::System.ArgumentOutOfRangeException">The value is negative.</exception>
+                public int ThreadCount
+                {
+                    get => (_workers ?? {{Kernels}}.WorkerPool.Shared).ThreadCount;
+                    set => _workers = {{Kernels}}.WorkerPool.ForThreadCount(value);
+                }
+
+                """);
+        }
+
         private static void Constant(SourceWriter w, string name, int value, string summary)
         {
             w.Line($"/// <summary>{summary}</summary>");
@@ -170,6 +188,9 @@ namespace ResNetGen.Generator
 
                 // One arena per concurrent Forward call, reused across calls.
                 private readonly {Api}.ArenaPool _arenas = new {Api}.ArenaPool(ArenaLength);
+
+                // The threads this network's kernel calls run on; null for the process-wide pool.
+                private {Kernels}.WorkerPool? _workers;
 
                 """);
         }
@@ -425,12 +446,14 @@ namespace ResNetGen.Generator
                         if (conv.Workspace >= 0)
                         {
                             w.Line($"residual: {residual},");
-                            w.Line($"workspace: {Span(plan, conv.Workspace)});");
+                            w.Line($"workspace: {Span(plan, conv.Workspace)},");
                         }
                         else
                         {
-                            w.Line($"residual: {residual});");
+                            w.Line($"residual: {residual},");
                         }
+
+                        w.Line("workers: _workers);");
                     }
 
                     break;
@@ -438,13 +461,13 @@ namespace ResNetGen.Generator
                     w.Line($"{Kernels}.Layout.ToChannelsLast(source: {source}, destination: {destination}, batch: {batch}, channels: {i.Channels}, height: {i.Height}, width: {i.Width}, padding: {layout.Padding});");
                     break;
                 case MaxPoolOp pool:
-                    w.Line($"{Kernels}.MaxPool.Forward(source: {source}, destination: {destination}, batch: {batch}, channels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {pool.Kernel}, stride: {pool.Stride}, padding: {pool.Padding});");
+                    w.Line($"{Kernels}.MaxPool.Forward(source: {source}, destination: {destination}, batch: {batch}, channels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {pool.Kernel}, stride: {pool.Stride}, padding: {pool.Padding}, workers: _workers);");
                     break;
                 case GlobalAveragePoolOp:
                     w.Line($"{Kernels}.GlobalAveragePool.Forward(source: {source}, destination: {destination}, batch: {batch}, channels: {i.Channels}, height: {i.Height}, width: {i.Width});");
                     break;
                 case LinearOp:
-                    w.Line($"{Kernels}.Linear.Forward({Field(op)}, source: {source}, destination: {destination}, batch: {batch}, inFeatures: {i.Channels}, outFeatures: {o.Channels});");
+                    w.Line($"{Kernels}.Linear.Forward({Field(op)}, source: {source}, destination: {destination}, batch: {batch}, inFeatures: {i.Channels}, outFeatures: {o.Channels}, workers: _workers);");
                     break;
                 default:
                     throw UnknownOp(op);

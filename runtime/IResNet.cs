@@ -13,6 +13,12 @@ public interface IResNet
     /// <summary>The sizes of the network's input and outputs.</summary>
     ResNetDimensions Dimensions { get; }
 
+    /// <summary>
+    /// Threads one call of this network uses, the calling thread included. Setting 0 returns the network to the
+    /// process-wide pool (every core, or <c>RESNETGEN_THREADS</c>); reading gives the count in effect.
+    /// </summary>
+    int ThreadCount { get; set; }
+
     /// <summary>Runs the network: 1 to BatchSize whole NCHW images in, NumClasses floats per image out.</summary>
     /// <param name="input">The images, NCHW float32.</param>
     /// <param name="output">Receives one row of NumClasses per image.</param>
@@ -80,6 +86,12 @@ public interface IResNet<TSelf> : IResNet
     /// <param name="path">The file.</param>
     /// <exception cref="WeightLoadException">The file is missing, damaged, unsupported or for another network.</exception>
     static abstract TSelf Load(string path);
+
+    /// <summary>Loads a <c>.pth</c> or <c>.safetensors</c> file as <see cref="Load(string)"/> does, reporting the bytes read.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="progress">Receives the bytes of tensor data read so far; may be null.</param>
+    /// <exception cref="WeightLoadException">The file is missing, damaged, unsupported or for another network.</exception>
+    static abstract TSelf Load(string path, IProgress<LoadProgress>? progress);
 
     /// <summary>Loads the content of a <c>.pth</c> or <c>.safetensors</c> file strictly; the stream is left open.</summary>
     /// <param name="stream">The content.</param>

@@ -12,7 +12,7 @@ namespace ResNetGen.Kernels;
 /// when the tap falls in the padding) and accumulates <c>input channels x 12</c> fused multiply-adds from the
 /// packed weights. No patch matrix is ever built, and the epilogue (bias, optional residual, optional ReLU) is
 /// applied as the tile is stored, so each output is written exactly once. Tiles are spread over
-/// <see cref="WorkerPool.Shared"/>.
+/// a <see cref="WorkerPool"/>, <see cref="WorkerPool.Shared"/> unless the call names another.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -67,10 +67,11 @@ public static unsafe partial class Convolution
     /// Scratch for <see cref="ConvolutionAlgorithm.Winograd"/>, not overlapping the other spans: at least
     /// <see cref="Winograd.WorkspaceLength"/> floats (one 4x4 block); more lets the call take fewer passes. The other algorithms need none.
     /// </param>
+    /// <param name="workers">The threads that share the call; null for <see cref="WorkerPool.Shared"/>.</param>
     /// <exception cref="ArgumentException">The geometry does not match the layer, the layer was prepared for another algorithm, or a span is too short.</exception>
     public static void Forward<TEpilogue>(
         ConvolutionLayer layer, in ConvolutionGeometry geometry, ConvolutionAlgorithm algorithm, ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<float> residual,
-        Span<float> workspace = default)
+        Span<float> workspace = default, WorkerPool? workers = null)
         where TEpilogue : struct, IEpilogue
     {
         Validate<TEpilogue>(layer, geometry, source.Length, destination.Length, residual.Length);
@@ -105,7 +106,7 @@ public static unsafe partial class Convolution
         {
             if (algorithm == ConvolutionAlgorithm.Winograd)
             {
-                Winograd.Forward<TEpilogue>(layer, geometry, input, output, shortcut, weights, bias, scratch, workspace.Length, zero);
+                Winograd.Forward<TEpilogue>(layer, geometry, input, output, shortcut, weights, bias, scratch, workspace.Length, zero, workers ?? WorkerPool.Shared);
                 return;
             }
 
@@ -142,7 +143,7 @@ public static unsafe partial class Convolution
             // A task covers as many panels as fit in PanelBudget bytes, so each tile of input rows is read once
             // and reused across them while their weights stay in the L2 cache.
             job.PanelsPerTask = PanelsPerTask(layer.PanelLength, job.Panels, job.InstructionSet);
-            WorkerPool pool = WorkerPool.Shared;
+            WorkerPool pool = workers ?? WorkerPool.Shared;
             int panelBlocks = (job.Panels + job.PanelsPerTask - 1) / job.PanelsPerTask;
             int tiles = (job.Pixels + PixelTile - 1) / PixelTile;
             int chunks = Math.Clamp((pool.ThreadCount * TasksPerThread) / panelBlocks, 1, tiles);

@@ -13,8 +13,15 @@ public static unsafe class Linear
     private const int OutputsPerTask = 64;
 
     /// <summary>Computes <paramref name="outFeatures"/> outputs for each of <paramref name="batch"/> rows of <paramref name="inFeatures"/>.</summary>
+    /// <param name="layer">The prepared weights and bias.</param>
+    /// <param name="source">Input rows, <c>batch x inFeatures</c>.</param>
+    /// <param name="destination">Output rows, <c>batch x outFeatures</c>.</param>
+    /// <param name="batch">Rows (images).</param>
+    /// <param name="inFeatures">Features per input row.</param>
+    /// <param name="outFeatures">Features per output row.</param>
+    /// <param name="workers">The threads that share the call; null for <see cref="WorkerPool.Shared"/>.</param>
     /// <exception cref="ArgumentException">The sizes do not match the layer, or a span is too short.</exception>
-    public static void Forward(LinearLayer layer, ReadOnlySpan<float> source, Span<float> destination, int batch, int inFeatures, int outFeatures)
+    public static void Forward(LinearLayer layer, ReadOnlySpan<float> source, Span<float> destination, int batch, int inFeatures, int outFeatures, WorkerPool? workers = null)
     {
         ArgumentNullException.ThrowIfNull(layer);
         if (layer.InFeatures != inFeatures || layer.OutFeatures != outFeatures)
@@ -43,7 +50,7 @@ public static unsafe class Linear
                 OutFeatures = outFeatures,
                 Vectorized = KernelSettings.UseAvx2Fma,
             };
-            WorkerPool.Shared.Run(&Rows, &job, (outFeatures + OutputsPerTask - 1) / OutputsPerTask);
+            (workers ?? WorkerPool.Shared).Run(&Rows, &job, (outFeatures + OutputsPerTask - 1) / OutputsPerTask);
         }
     }
 

@@ -13,10 +13,22 @@ namespace ResNetGen.Kernels;
 public static unsafe class MaxPool
 {
     /// <summary>Pools every channel of every image.</summary>
+    /// <param name="source">Input maps, <c>batch x inHeight x inWidth x channels</c> (channels-last).</param>
+    /// <param name="destination">Output maps, <c>batch x outHeight x outWidth x channels</c>.</param>
+    /// <param name="batch">Images.</param>
+    /// <param name="channels">Channels per pixel.</param>
+    /// <param name="inHeight">Input height.</param>
+    /// <param name="inWidth">Input width.</param>
+    /// <param name="outHeight">Output height.</param>
+    /// <param name="outWidth">Output width.</param>
+    /// <param name="kernel">Square window size.</param>
+    /// <param name="stride">Window stride.</param>
+    /// <param name="padding">Implicit padding on each side; padded positions never win the max.</param>
+    /// <param name="workers">The threads that share the call; null for <see cref="WorkerPool.Shared"/>.</param>
     /// <exception cref="ArgumentException">A span is too short for the sizes given.</exception>
     public static void Forward(
         ReadOnlySpan<float> source, Span<float> destination, int batch, int channels, int inHeight, int inWidth,
-        int outHeight, int outWidth, int kernel, int stride, int padding)
+        int outHeight, int outWidth, int kernel, int stride, int padding, WorkerPool? workers = null)
     {
         long inputLength = (long)batch * inHeight * inWidth * channels;
         long outputLength = (long)batch * outHeight * outWidth * channels;
@@ -41,7 +53,7 @@ public static unsafe class MaxPool
                 Stride = stride,
                 Padding = padding,
             };
-            WorkerPool.Shared.Run(&Row, &job, batch * outHeight);
+            (workers ?? WorkerPool.Shared).Run(&Row, &job, batch * outHeight);
         }
     }
 

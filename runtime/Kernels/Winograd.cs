@@ -125,7 +125,7 @@ public static unsafe class Winograd
     /// </summary>
     internal static void Forward<TEpilogue>(
         ConvolutionLayer layer, in ConvolutionGeometry geometry, float* input, float* output, float* residual, float* weights, float* bias,
-        float* workspace, long workspaceLength, float* zeros)
+        float* workspace, long workspaceLength, float* zeros, WorkerPool pool)
         where TEpilogue : struct, IEpilogue
     {
         int tilesHigh = (geometry.OutHeight + OutputTile - 1) / OutputTile;
@@ -157,7 +157,6 @@ public static unsafe class Winograd
         // Panel blocks keep each product task's weights within the same L2 budget as the direct convolution's.
         job.PanelsPerTask = Convolution.PanelsPerTask(geometry.InChannels * Convolution.ChannelTile, job.Panels, job.InstructionSet);
         job.PanelBlocks = (job.Panels + job.PanelsPerTask - 1) / job.PanelsPerTask;
-        WorkerPool pool = WorkerPool.Shared;
         for (int firstTile = 0; firstTile < tiles; firstTile += tilesPerPass)
         {
             job.FirstTile = firstTile;

@@ -17,6 +17,8 @@ public sealed unsafe class WorkerPool : IDisposable
 {
     private const long SpinMicroseconds = 200;
 
+    private static readonly System.Collections.Generic.Dictionary<int, WorkerPool> PoolsByThreadCount = new();
+
     private static WorkerPool? s_shared;
 
     private readonly Thread[] _threads;
@@ -77,6 +79,32 @@ public sealed unsafe class WorkerPool : IDisposable
 
     /// <summary>Threads that share each kernel call, the caller included.</summary>
     public int ThreadCount { get; }
+
+    /// <summary>
+    /// A pool of <paramref name="threads"/> threads kept for the life of the process and shared by every caller that asks for
+    /// the same count (a network's <c>ThreadCount</c>), so that networks with their own thread counts add no threads per
+    /// instance; null for 0, which means <see cref="Shared"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="threads"/> is negative.</exception>
+    public static WorkerPool? ForThreadCount(int threads)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(threads);
+        if (threads == 0)
+        {
+            return null;
+        }
+
+        lock (PoolsByThreadCount)
+        {
+            if (!PoolsByThreadCount.TryGetValue(threads, out WorkerPool? pool))
+            {
+                pool = new WorkerPool(threads);
+                PoolsByThreadCount.Add(threads, pool);
+            }
+
+            return pool;
+        }
+    }
 
     /// <summary>Replaces the shared pool with one of <paramref name="threads"/> threads (1 = run everything on the caller).</summary>
     public static void SetSharedThreadCount(int threads)

@@ -6,6 +6,7 @@ using Xunit;
 namespace ResNetGen.Tests.Networks;
 
 /// <summary>Generated networks against the independent float64 reference, and under concurrent calls.</summary>
+[Collection(nameof(Kernels.KernelSettingsCollection))]
 public sealed class WholeNetworkTests
 {
     /// <summary>float32 against float64 through a whole network: ‖out − ref‖ / ‖ref‖ ≤ 1e-5.</summary>

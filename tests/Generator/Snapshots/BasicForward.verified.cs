@@ -24,7 +24,7 @@
                 global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(1024, 512), destination: arena.Slice(0, 512), batch: 1, channels: 512, height: 1, width: 1);
 
                 // fc: 512 → 10 classes
-                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 512), destination: output, batch: 1, inFeatures: 512, outFeatures: 10);
+                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 512), destination: output, batch: 1, inFeatures: 512, outFeatures: 10, workers: _workers);
             }
             finally
             {
@@ -73,10 +73,11 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                 source: arena.Slice(16384, 4332),
                 destination: arena.Slice(0, 16384),
-                residual: default);
+                residual: default,
+                workers: _workers);
 
             // maxpool: 3x3 stride 2, 64x16x16 → 64x8x8
-            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 16384), destination: arena.Slice(16384, 4096), batch: 1, channels: 64, inHeight: 16, inWidth: 16, outHeight: 8, outWidth: 8, kernel: 3, stride: 2, padding: 1);
+            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 16384), destination: arena.Slice(16384, 4096), batch: 1, channels: 64, inHeight: 16, inWidth: 16, outHeight: 8, outWidth: 8, kernel: 3, stride: 2, padding: 1, workers: _workers);
 
             // layer1.0: basic block 64→64, 8x8, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -85,14 +86,16 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(16384, 4096),
                 destination: arena.Slice(0, 4096),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer1_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 8, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 4096),
                 destination: arena.Slice(4096, 4096),
-                residual: arena.Slice(16384, 4096));
+                residual: arena.Slice(16384, 4096),
+                workers: _workers);
 
             // layer2.0: basic block 64→128, stride 2, 8x8 → 4x4, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -101,21 +104,24 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(4096, 4096),
                 destination: arena.Slice(0, 2048),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(4096, 4096),
                 destination: arena.Slice(2048, 2048),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 2048),
                 destination: arena.Slice(4096, 2048),
-                residual: arena.Slice(2048, 2048));
+                residual: arena.Slice(2048, 2048),
+                workers: _workers);
 
             // layer3.0: basic block 128→256, stride 2, 4x4 → 2x2, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -124,21 +130,24 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(4096, 2048),
                 destination: arena.Slice(0, 1024),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer3_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(4096, 2048),
                 destination: arena.Slice(1024, 1024),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 1024),
                 destination: arena.Slice(2048, 1024),
-                residual: arena.Slice(1024, 1024));
+                residual: arena.Slice(1024, 1024),
+                workers: _workers);
 
             // layer4.0: basic block 256→512, stride 2, 2x2 → 1x1, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -147,19 +156,22 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(2048, 1024),
                 destination: arena.Slice(0, 512),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer4_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 512, outHeight: 1, outWidth: 1, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(2048, 1024),
                 destination: arena.Slice(512, 512),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 1, inWidth: 1, outChannels: 512, outHeight: 1, outWidth: 1, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 512),
                 destination: arena.Slice(1024, 512),
-                residual: arena.Slice(512, 512));
+                residual: arena.Slice(512, 512),
+                workers: _workers);
         }

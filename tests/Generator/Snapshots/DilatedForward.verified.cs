@@ -24,7 +24,7 @@
                 global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(98304, 98304), destination: arena.Slice(0, 2048), batch: 1, channels: 2048, height: 6, width: 8);
 
                 // fc: 2048 → 21 classes
-                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 2048), destination: output, batch: 1, inFeatures: 2048, outFeatures: 21);
+                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 2048), destination: output, batch: 1, inFeatures: 2048, outFeatures: 21, workers: _workers);
             }
             finally
             {
@@ -73,10 +73,11 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                 source: arena.Slice(49152, 11340),
                 destination: arena.Slice(0, 49152),
-                residual: default);
+                residual: default,
+                workers: _workers);
 
             // maxpool: 3x3 stride 2, 64x24x32 → 64x12x16
-            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 49152), destination: arena.Slice(49152, 12288), batch: 1, channels: 64, inHeight: 24, inWidth: 32, outHeight: 12, outWidth: 16, kernel: 3, stride: 2, padding: 1);
+            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 49152), destination: arena.Slice(49152, 12288), batch: 1, channels: 64, inHeight: 24, inWidth: 32, outHeight: 12, outWidth: 16, kernel: 3, stride: 2, padding: 1, workers: _workers);
 
             // layer1.0: bottleneck 64→64→256, 12x16, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -85,28 +86,32 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(49152, 12288),
                 destination: arena.Slice(0, 12288),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 12, inWidth: 16, outChannels: 64, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 12288),
                 destination: arena.Slice(98304, 12288),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer1_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(49152, 12288),
                 destination: arena.Slice(0, 49152),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer1_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(98304, 12288),
                 destination: arena.Slice(49152, 49152),
-                residual: arena.Slice(0, 49152));
+                residual: arena.Slice(0, 49152),
+                workers: _workers);
 
             // layer2.0: bottleneck 256→128→512, stride 2, 12x16 → 6x8, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -115,28 +120,32 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(49152, 49152),
                 destination: arena.Slice(0, 24576),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 6, outWidth: 8, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 24576),
                 destination: arena.Slice(24576, 6144),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 6, outWidth: 8, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(49152, 49152),
                 destination: arena.Slice(0, 24576),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 6, inWidth: 8, outChannels: 512, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(24576, 6144),
                 destination: arena.Slice(49152, 24576),
-                residual: arena.Slice(0, 24576));
+                residual: arena.Slice(0, 24576),
+                workers: _workers);
 
             // layer3.0: bottleneck 512→256→1024, 6x8, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -145,28 +154,32 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(49152, 24576),
                 destination: arena.Slice(0, 12288),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 6, inWidth: 8, outChannels: 256, outHeight: 6, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 12288),
                 destination: arena.Slice(73728, 12288),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer3_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 6, inWidth: 8, outChannels: 1024, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(49152, 24576),
                 destination: arena.Slice(0, 49152),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 6, inWidth: 8, outChannels: 1024, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(73728, 12288),
                 destination: arena.Slice(98304, 49152),
-                residual: arena.Slice(0, 49152));
+                residual: arena.Slice(0, 49152),
+                workers: _workers);
 
             // layer4.0: bottleneck 1024→512→2048, dilation 2, 6x8, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -175,26 +188,30 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(98304, 49152),
                 destination: arena.Slice(0, 24576),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 6, inWidth: 8, outChannels: 512, outHeight: 6, outWidth: 8, kernel: 3, stride: 1, padding: 2, dilation: 2, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 24576),
                 destination: arena.Slice(196608, 24576),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer4_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 6, inWidth: 8, outChannels: 2048, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(98304, 49152),
                 destination: arena.Slice(0, 98304),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 6, inWidth: 8, outChannels: 2048, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(196608, 24576),
                 destination: arena.Slice(98304, 98304),
-                residual: arena.Slice(0, 98304));
+                residual: arena.Slice(0, 98304),
+                workers: _workers);
         }

@@ -24,7 +24,7 @@
                 global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(2048, 2048), destination: arena.Slice(0, 2048), batch: 1, channels: 2048, height: 1, width: 1);
 
                 // fc: 2048 → 10 classes
-                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 2048), destination: output, batch: 1, inFeatures: 2048, outFeatures: 10);
+                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 2048), destination: output, batch: 1, inFeatures: 2048, outFeatures: 10, workers: _workers);
             }
             finally
             {
@@ -73,10 +73,11 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                 source: arena.Slice(16384, 4332),
                 destination: arena.Slice(0, 16384),
-                residual: default);
+                residual: default,
+                workers: _workers);
 
             // maxpool: 3x3 stride 2, 64x16x16 → 64x8x8
-            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 16384), destination: arena.Slice(16384, 4096), batch: 1, channels: 64, inHeight: 16, inWidth: 16, outHeight: 8, outWidth: 8, kernel: 3, stride: 2, padding: 1);
+            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 16384), destination: arena.Slice(16384, 4096), batch: 1, channels: 64, inHeight: 16, inWidth: 16, outHeight: 8, outWidth: 8, kernel: 3, stride: 2, padding: 1, workers: _workers);
 
             // layer1.0: bottleneck 64→32→256 (4 groups), 8x8, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -85,28 +86,32 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(16384, 4096),
                 destination: arena.Slice(0, 2048),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 32, inHeight: 8, inWidth: 8, outChannels: 32, outHeight: 8, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 4),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 2048),
                 destination: arena.Slice(32768, 2048),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer1_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 256, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(16384, 4096),
                 destination: arena.Slice(0, 16384),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer1_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 32, inHeight: 8, inWidth: 8, outChannels: 256, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(32768, 2048),
                 destination: arena.Slice(16384, 16384),
-                residual: arena.Slice(0, 16384));
+                residual: arena.Slice(0, 16384),
+                workers: _workers);
 
             // layer2.0: bottleneck 256→64→512 (4 groups), stride 2, 8x8 → 4x4, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -115,28 +120,32 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(16384, 16384),
                 destination: arena.Slice(0, 4096),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 4, outWidth: 4, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 4),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 4096),
                 destination: arena.Slice(32768, 1024),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 8, inWidth: 8, outChannels: 512, outHeight: 4, outWidth: 4, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(16384, 16384),
                 destination: arena.Slice(0, 8192),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 4, inWidth: 4, outChannels: 512, outHeight: 4, outWidth: 4, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(32768, 1024),
                 destination: arena.Slice(8192, 8192),
-                residual: arena.Slice(0, 8192));
+                residual: arena.Slice(0, 8192),
+                workers: _workers);
 
             // layer3.0: bottleneck 512→128→1024 (4 groups), stride 2, 4x4 → 2x2, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -145,28 +154,32 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(8192, 8192),
                 destination: arena.Slice(0, 2048),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 128, outHeight: 2, outWidth: 2, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 4),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 2048),
                 destination: arena.Slice(16384, 512),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer3_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 4, inWidth: 4, outChannels: 1024, outHeight: 2, outWidth: 2, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(8192, 8192),
                 destination: arena.Slice(0, 4096),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 2, inWidth: 2, outChannels: 1024, outHeight: 2, outWidth: 2, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(16384, 512),
                 destination: arena.Slice(4096, 4096),
-                residual: arena.Slice(0, 4096));
+                residual: arena.Slice(0, 4096),
+                workers: _workers);
 
             // layer4.0: bottleneck 1024→256→2048 (4 groups), stride 2, 2x2 → 1x1, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -175,26 +188,30 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(4096, 4096),
                 destination: arena.Slice(0, 1024),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 1, outWidth: 1, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 4),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 1024),
                 destination: arena.Slice(8192, 256),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer4_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 2, inWidth: 2, outChannels: 2048, outHeight: 1, outWidth: 1, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(4096, 4096),
                 destination: arena.Slice(0, 2048),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 1, inWidth: 1, outChannels: 2048, outHeight: 1, outWidth: 1, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(8192, 256),
                 destination: arena.Slice(2048, 2048),
-                residual: arena.Slice(0, 2048));
+                residual: arena.Slice(0, 2048),
+                workers: _workers);
         }

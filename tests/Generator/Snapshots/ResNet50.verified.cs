@@ -439,6 +439,20 @@ namespace Models
         // One arena per concurrent Forward call, reused across calls.
         private readonly global::ResNetGen.ArenaPool _arenas = new global::ResNetGen.ArenaPool(ArenaLength);
 
+        // The threads this network's kernel calls run on; null for the process-wide pool.
+        private global::ResNetGen.Kernels.WorkerPool? _workers;
+
+        /// <summary>
+        /// Threads one call of this network uses, the calling thread included. The default, and 0, is the process-wide
+        /// pool: every core, or <c>RESNETGEN_THREADS</c>. Networks given the same count share one pool of threads.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentOutOfRangeException">The value is negative.</exception>
+        public int ThreadCount
+        {
+            get => (_workers ?? global::ResNetGen.Kernels.WorkerPool.Shared).ThreadCount;
+            set => _workers = global::ResNetGen.Kernels.WorkerPool.ForThreadCount(value);
+        }
+
         /// <summary>Prepares every layer from a complete torchvision state_dict.</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         private ResNet50(global::ResNetGen.StateDict weights)
@@ -573,7 +587,7 @@ namespace Models
                 global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(100352, 100352), destination: arena.Slice(0, 2048), batch: 1, channels: 2048, height: 7, width: 7);
 
                 // fc: 2048 → 1000 classes
-                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 2048), destination: output, batch: 1, inFeatures: 2048, outFeatures: 1000);
+                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 2048), destination: output, batch: 1, inFeatures: 2048, outFeatures: 1000, workers: _workers);
             }
             finally
             {
@@ -622,10 +636,11 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                 source: arena.Slice(802816, 158700),
                 destination: arena.Slice(0, 802816),
-                residual: default);
+                residual: default,
+                workers: _workers);
 
             // maxpool: 3x3 stride 2, 64x112x112 → 64x56x56
-            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 802816), destination: arena.Slice(802816, 200704), batch: 1, channels: 64, inHeight: 112, inWidth: 112, outHeight: 56, outWidth: 56, kernel: 3, stride: 2, padding: 1);
+            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 802816), destination: arena.Slice(802816, 200704), batch: 1, channels: 64, inHeight: 112, inWidth: 112, outHeight: 56, outWidth: 56, kernel: 3, stride: 2, padding: 1, workers: _workers);
 
             // layer1.0: bottleneck 64→64→256, 56x56, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -634,7 +649,8 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(802816, 200704),
                 destination: arena.Slice(400896, 200704),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
@@ -642,21 +658,24 @@ namespace Models
                 source: arena.Slice(400896, 200704),
                 destination: arena.Slice(1605632, 200704),
                 residual: default,
-                workspace: arena.Slice(0, 400896));
+                workspace: arena.Slice(0, 400896),
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer1_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(802816, 200704),
                 destination: arena.Slice(0, 802816),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer1_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(1605632, 200704),
                 destination: arena.Slice(802816, 802816),
-                residual: arena.Slice(0, 802816));
+                residual: arena.Slice(0, 802816),
+                workers: _workers);
 
             // layer1.1: bottleneck 256→64→256, 56x56, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -665,7 +684,8 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(802816, 802816),
                 destination: arena.Slice(400896, 200704),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
@@ -673,14 +693,16 @@ namespace Models
                 source: arena.Slice(400896, 200704),
                 destination: arena.Slice(1605632, 200704),
                 residual: default,
-                workspace: arena.Slice(0, 400896));
+                workspace: arena.Slice(0, 400896),
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer1_1_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(1605632, 200704),
                 destination: arena.Slice(0, 802816),
-                residual: arena.Slice(802816, 802816));
+                residual: arena.Slice(802816, 802816),
+                workers: _workers);
 
             // layer1.2: bottleneck 256→64→256, 56x56, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -689,7 +711,8 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(0, 802816),
                 destination: arena.Slice(1203712, 200704),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_2_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
@@ -697,14 +720,16 @@ namespace Models
                 source: arena.Slice(1203712, 200704),
                 destination: arena.Slice(1605632, 200704),
                 residual: default,
-                workspace: arena.Slice(802816, 400896));
+                workspace: arena.Slice(802816, 400896),
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer1_2_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(1605632, 200704),
                 destination: arena.Slice(802816, 802816),
-                residual: arena.Slice(0, 802816));
+                residual: arena.Slice(0, 802816),
+                workers: _workers);
 
             // layer2.0: bottleneck 256→128→512, stride 2, 56x56 → 28x28, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -713,28 +738,32 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(802816, 802816),
                 destination: arena.Slice(0, 401408),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 401408),
                 destination: arena.Slice(1605632, 100352),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(802816, 802816),
                 destination: arena.Slice(0, 401408),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(1605632, 100352),
                 destination: arena.Slice(401408, 401408),
-                residual: arena.Slice(0, 401408));
+                residual: arena.Slice(0, 401408),
+                workers: _workers);
 
             // layer2.1: bottleneck 512→128→512, 28x28, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -743,7 +772,8 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(401408, 401408),
                 destination: arena.Slice(193536, 100352),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
@@ -751,14 +781,16 @@ namespace Models
                 source: arena.Slice(193536, 100352),
                 destination: arena.Slice(802816, 100352),
                 residual: default,
-                workspace: arena.Slice(0, 193536));
+                workspace: arena.Slice(0, 193536),
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_1_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(802816, 100352),
                 destination: arena.Slice(0, 401408),
-                residual: arena.Slice(401408, 401408));
+                residual: arena.Slice(401408, 401408),
+                workers: _workers);
 
             // layer2.2: bottleneck 512→128→512, 28x28, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -767,7 +799,8 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(0, 401408),
                 destination: arena.Slice(594944, 100352),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_2_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
@@ -775,14 +808,16 @@ namespace Models
                 source: arena.Slice(594944, 100352),
                 destination: arena.Slice(802816, 100352),
                 residual: default,
-                workspace: arena.Slice(401408, 193536));
+                workspace: arena.Slice(401408, 193536),
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_2_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(802816, 100352),
                 destination: arena.Slice(401408, 401408),
-                residual: arena.Slice(0, 401408));
+                residual: arena.Slice(0, 401408),
+                workers: _workers);
 
             // layer2.3: bottleneck 512→128→512, 28x28, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -791,7 +826,8 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(401408, 401408),
                 destination: arena.Slice(193536, 100352),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_3_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
@@ -799,14 +835,16 @@ namespace Models
                 source: arena.Slice(193536, 100352),
                 destination: arena.Slice(802816, 100352),
                 residual: default,
-                workspace: arena.Slice(0, 193536));
+                workspace: arena.Slice(0, 193536),
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_3_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(802816, 100352),
                 destination: arena.Slice(0, 401408),
-                residual: arena.Slice(401408, 401408));
+                residual: arena.Slice(401408, 401408),
+                workers: _workers);
 
             // layer3.0: bottleneck 512→256→1024, stride 2, 28x28 → 14x14, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -815,28 +853,32 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(0, 401408),
                 destination: arena.Slice(401408, 200704),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(401408, 200704),
                 destination: arena.Slice(602112, 50176),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer3_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(0, 401408),
                 destination: arena.Slice(401408, 200704),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(602112, 50176),
                 destination: arena.Slice(0, 200704),
-                residual: arena.Slice(401408, 200704));
+                residual: arena.Slice(401408, 200704),
+                workers: _workers);
 
             // layer3.1: bottleneck 1024→256→1024, 14x14, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -845,21 +887,24 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(0, 200704),
                 destination: arena.Slice(200704, 50176),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(200704, 50176),
                 destination: arena.Slice(401408, 50176),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_1_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(401408, 50176),
                 destination: arena.Slice(200704, 200704),
-                residual: arena.Slice(0, 200704));
+                residual: arena.Slice(0, 200704),
+                workers: _workers);
 
             // layer3.2: bottleneck 1024→256→1024, 14x14, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -868,21 +913,24 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(200704, 200704),
                 destination: arena.Slice(0, 50176),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_2_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 50176),
                 destination: arena.Slice(401408, 50176),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_2_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(401408, 50176),
                 destination: arena.Slice(0, 200704),
-                residual: arena.Slice(200704, 200704));
+                residual: arena.Slice(200704, 200704),
+                workers: _workers);
 
             // layer3.3: bottleneck 1024→256→1024, 14x14, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -891,21 +939,24 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(0, 200704),
                 destination: arena.Slice(200704, 50176),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_3_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(200704, 50176),
                 destination: arena.Slice(401408, 50176),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_3_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(401408, 50176),
                 destination: arena.Slice(200704, 200704),
-                residual: arena.Slice(0, 200704));
+                residual: arena.Slice(0, 200704),
+                workers: _workers);
 
             // layer3.4: bottleneck 1024→256→1024, 14x14, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -914,21 +965,24 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(200704, 200704),
                 destination: arena.Slice(0, 50176),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_4_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 50176),
                 destination: arena.Slice(401408, 50176),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_4_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(401408, 50176),
                 destination: arena.Slice(0, 200704),
-                residual: arena.Slice(200704, 200704));
+                residual: arena.Slice(200704, 200704),
+                workers: _workers);
 
             // layer3.5: bottleneck 1024→256→1024, 14x14, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -937,21 +991,24 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(0, 200704),
                 destination: arena.Slice(200704, 50176),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_5_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(200704, 50176),
                 destination: arena.Slice(401408, 50176),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_5_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(401408, 50176),
                 destination: arena.Slice(200704, 200704),
-                residual: arena.Slice(0, 200704));
+                residual: arena.Slice(0, 200704),
+                workers: _workers);
 
             // layer4.0: bottleneck 1024→512→2048, stride 2, 14x14 → 7x7, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -960,28 +1017,32 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(200704, 200704),
                 destination: arena.Slice(0, 100352),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 100352),
                 destination: arena.Slice(401408, 25088),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer4_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(200704, 200704),
                 destination: arena.Slice(0, 100352),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(401408, 25088),
                 destination: arena.Slice(100352, 100352),
-                residual: arena.Slice(0, 100352));
+                residual: arena.Slice(0, 100352),
+                workers: _workers);
 
             // layer4.1: bottleneck 2048→512→2048, 7x7, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -990,21 +1051,24 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(100352, 100352),
                 destination: arena.Slice(0, 25088),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 25088),
                 destination: arena.Slice(200704, 25088),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_1_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(200704, 25088),
                 destination: arena.Slice(0, 100352),
-                residual: arena.Slice(100352, 100352));
+                residual: arena.Slice(100352, 100352),
+                workers: _workers);
 
             // layer4.2: bottleneck 2048→512→2048, 7x7, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -1013,21 +1077,24 @@ namespace Models
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(0, 100352),
                 destination: arena.Slice(100352, 25088),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_2_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(100352, 25088),
                 destination: arena.Slice(200704, 25088),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_2_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(200704, 25088),
                 destination: arena.Slice(100352, 100352),
-                residual: arena.Slice(0, 100352));
+                residual: arena.Slice(0, 100352),
+                workers: _workers);
         }
     }
 }

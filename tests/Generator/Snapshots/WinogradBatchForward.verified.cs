@@ -24,7 +24,7 @@
                 global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(12288, 6144), destination: arena.Slice(0, 1024), batch: images, channels: 512, height: 2, width: 3);
 
                 // fc: 512 → 10 classes
-                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 1024), destination: output, batch: images, inFeatures: 512, outFeatures: 10);
+                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 1024), destination: output, batch: images, inFeatures: 512, outFeatures: 10, workers: _workers);
             }
             finally
             {
@@ -73,10 +73,11 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                 source: arena.Slice(147456, 32760),
                 destination: arena.Slice(0, 147456),
-                residual: default);
+                residual: default,
+                workers: _workers);
 
             // maxpool: 3x3 stride 2, 64x32x36 → 64x16x18
-            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 147456), destination: arena.Slice(147456, 36864), batch: images, channels: 64, inHeight: 32, inWidth: 36, outHeight: 16, outWidth: 18, kernel: 3, stride: 2, padding: 1);
+            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 147456), destination: arena.Slice(147456, 36864), batch: images, channels: 64, inHeight: 32, inWidth: 36, outHeight: 16, outWidth: 18, kernel: 3, stride: 2, padding: 1, workers: _workers);
 
             // layer1.0: basic block 64→64, 16x18, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -86,7 +87,8 @@
                 source: arena.Slice(147456, 36864),
                 destination: arena.Slice(73728, 36864),
                 residual: default,
-                workspace: arena.Slice(0, 73728));
+                workspace: arena.Slice(0, 73728),
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer1_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 16, inWidth: 18, outChannels: 64, outHeight: 16, outWidth: 18, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
@@ -94,7 +96,8 @@
                 source: arena.Slice(73728, 36864),
                 destination: arena.Slice(110592, 36864),
                 residual: arena.Slice(147456, 36864),
-                workspace: arena.Slice(0, 73728));
+                workspace: arena.Slice(0, 73728),
+                workers: _workers);
 
             // layer2.0: basic block 64→128, stride 2, 16x18 → 8x9, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -103,21 +106,24 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(110592, 36864),
                 destination: arena.Slice(0, 18432),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 16, inWidth: 18, outChannels: 128, outHeight: 8, outWidth: 9, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(110592, 36864),
                 destination: arena.Slice(18432, 18432),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 128, inHeight: 8, inWidth: 9, outChannels: 128, outHeight: 8, outWidth: 9, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 18432),
                 destination: arena.Slice(36864, 18432),
-                residual: arena.Slice(18432, 18432));
+                residual: arena.Slice(18432, 18432),
+                workers: _workers);
 
             // layer3.0: basic block 128→256, stride 2, 8x9 → 4x5, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -126,21 +132,24 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(36864, 18432),
                 destination: arena.Slice(0, 10240),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer3_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 128, inHeight: 8, inWidth: 9, outChannels: 256, outHeight: 4, outWidth: 5, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(36864, 18432),
                 destination: arena.Slice(10240, 10240),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 4, inWidth: 5, outChannels: 256, outHeight: 4, outWidth: 5, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 10240),
                 destination: arena.Slice(20480, 10240),
-                residual: arena.Slice(10240, 10240));
+                residual: arena.Slice(10240, 10240),
+                workers: _workers);
 
             // layer4.0: basic block 256→512, stride 2, 4x5 → 2x3, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
@@ -149,19 +158,22 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(20480, 10240),
                 destination: arena.Slice(0, 6144),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer4_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 4, inWidth: 5, outChannels: 512, outHeight: 2, outWidth: 3, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(20480, 10240),
                 destination: arena.Slice(6144, 6144),
-                residual: default);
+                residual: default,
+                workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 512, inHeight: 2, inWidth: 3, outChannels: 512, outHeight: 2, outWidth: 3, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 6144),
                 destination: arena.Slice(12288, 6144),
-                residual: arena.Slice(6144, 6144));
+                residual: arena.Slice(6144, 6144),
+                workers: _workers);
         }
