@@ -79,21 +79,9 @@ public sealed class DeviceConvolutionLayer : IDisposable
             }
         }
 
-        MemoryBuffer1D<float, Stride1D.Dense> deviceWeights = DeviceMemory.Allocate(accelerator, packed.Length, "the weights of '" + module + "'");
-        MemoryBuffer1D<float, Stride1D.Dense>? deviceBias = null;
-        try
-        {
-            deviceBias = DeviceMemory.Allocate(accelerator, outChannels, "the bias of '" + module + "'");
-            deviceWeights.View.CopyFromCPU(packed);
-            deviceBias.View.CopyFromCPU(bias);
-            return new DeviceConvolutionLayer(module, outChannels, inChannelsPerGroup, kernel, groups, deviceWeights, deviceBias);
-        }
-        catch
-        {
-            deviceWeights.Dispose();
-            deviceBias?.Dispose();
-            throw;
-        }
+        (MemoryBuffer1D<float, Stride1D.Dense> deviceWeights, MemoryBuffer1D<float, Stride1D.Dense> deviceBias) =
+            DeviceMemory.Upload(accelerator, packed, "the weights of '" + module + "'", bias, "the bias of '" + module + "'");
+        return new DeviceConvolutionLayer(module, outChannels, inChannelsPerGroup, kernel, groups, deviceWeights, deviceBias);
     }
 
     /// <summary>Frees the device memory.</summary>

@@ -56,21 +56,9 @@ public sealed class DeviceLinearLayer : IDisposable
             }
         }
 
-        MemoryBuffer1D<float, Stride1D.Dense> deviceWeight = DeviceMemory.Allocate(accelerator, transposed.Length, "the weight of '" + module + "'");
-        MemoryBuffer1D<float, Stride1D.Dense>? deviceBias = null;
-        try
-        {
-            deviceBias = DeviceMemory.Allocate(accelerator, outFeatures, "the bias of '" + module + "'");
-            deviceWeight.View.CopyFromCPU(transposed);
-            deviceBias.View.CopyFromCPU(bias);
-            return new DeviceLinearLayer(inFeatures, outFeatures, deviceWeight, deviceBias);
-        }
-        catch
-        {
-            deviceWeight.Dispose();
-            deviceBias?.Dispose();
-            throw;
-        }
+        (MemoryBuffer1D<float, Stride1D.Dense> deviceWeight, MemoryBuffer1D<float, Stride1D.Dense> deviceBias) =
+            DeviceMemory.Upload(accelerator, transposed, "the weight of '" + module + "'", bias, "the bias of '" + module + "'");
+        return new DeviceLinearLayer(inFeatures, outFeatures, deviceWeight, deviceBias);
     }
 
     /// <summary>Frees the device memory.</summary>

@@ -35,6 +35,40 @@ internal static class DeviceMemory
                 exception);
         }
     }
+
+    /// <summary>Allocates room for <paramref name="data"/> on <paramref name="accelerator"/> and copies it there.</summary>
+    /// <exception cref="InsufficientDeviceMemoryException">The device could not provide the memory.</exception>
+    public static MemoryBuffer1D<float, Stride1D.Dense> Upload(Accelerator accelerator, float[] data, string what)
+    {
+        MemoryBuffer1D<float, Stride1D.Dense> buffer = Allocate(accelerator, data.Length, what);
+        try
+        {
+            buffer.View.SubView(0, data.Length).CopyFromCPU(data);
+            return buffer;
+        }
+        catch
+        {
+            buffer.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Uploads two arrays (a layer's weights and bias); neither stays allocated if the second fails.</summary>
+    /// <exception cref="InsufficientDeviceMemoryException">The device could not provide the memory.</exception>
+    public static (MemoryBuffer1D<float, Stride1D.Dense> First, MemoryBuffer1D<float, Stride1D.Dense> Second) Upload(
+        Accelerator accelerator, float[] first, string firstWhat, float[] second, string secondWhat)
+    {
+        MemoryBuffer1D<float, Stride1D.Dense> one = Upload(accelerator, first, firstWhat);
+        try
+        {
+            return (one, Upload(accelerator, second, secondWhat));
+        }
+        catch
+        {
+            one.Dispose();
+            throw;
+        }
+    }
 }
 
 /// <summary>An accelerator could not provide the device memory a network needs; the message says how much, for what, and what to do.</summary>
