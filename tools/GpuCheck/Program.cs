@@ -219,7 +219,7 @@ internal sealed class TorchTimings
     {
         if (path is null || !File.Exists(path) || new FileInfo(path).Length == 0)
         {
-            return new TorchTimings("PyTorch: not measured (no python3 with torch on this machine).");
+            return new TorchTimings("PyTorch: not measured here (no --torch timings; run.sh writes them when python3 with torch and torchvision sees a CUDA device).");
         }
 
         using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
