@@ -14,7 +14,9 @@ namespace ResNetGen.Ilgpu;
 /// <remarks>
 /// Launched on a grid of <c>(ceil(pixels / Pixels), ceil(channels per group / Channels), groups)</c> thread groups of
 /// <c>(Pixels / ThreadPixels) x (Channels / ThreadChannels)</c> threads. Adjacent threads load adjacent k (input
-/// channels) and adjacent output channels, so global reads coalesce.
+/// channels of one pixel) and adjacent output channels, so global reads coalesce; each pixel's window origin is worked
+/// out once per group and each thread's k split once per step, so the gather itself has no divisions; the patch tile's
+/// rows are padded by one float so that the transposing stores do not collide in shared-memory banks.
 /// </remarks>
 internal static class ConvolutionKernel
 {
@@ -42,9 +44,13 @@ internal static class ConvolutionKernel
         TEpilogue epilogue = default;
         ArrayView<float> patchTile = SharedMemory.Allocate<float>(tile.InputTileLength);
         ArrayView<float> weightTile = SharedMemory.Allocate<float>(tile.WeightTileLength);
+        ArrayView<int> pixelBase = SharedMemory.Allocate<int>(tile.Pixels);
+        ArrayView<int> pixelRow = SharedMemory.Allocate<int>(tile.Pixels);
+        ArrayView<int> pixelColumn = SharedMemory.Allocate<int>(tile.Pixels);
         ArrayView<float> sums = LocalMemory.Allocate<float>(tile.Accumulators);
 
         int pixels = tile.Pixels;
+        int patchStride = tile.InputTileStride;
         int channels = tile.Channels;
         int depth = tile.Depth;
         int threads = GroupSize<TTile>();
@@ -61,49 +67,51 @@ internal static class ConvolutionKernel
         int outPerGroup = g.OutChannels / g.Groups;
         int reduction = inPerGroup * g.Kernel * g.Kernel;
 
+        // Where each pixel of the tile reads from, worked out once: the start of its image and channel group, and the
+        // top-left input position of its window (-1 for pixels past the end).
+        for (int mm = thread; mm < pixels; mm += threads)
+        {
+            int pixel = firstPixel + mm;
+            int ox = pixel % g.OutWidth;
+            int rest = pixel / g.OutWidth;
+            pixelBase[mm] = pixel < outPixels ? (rest / g.OutHeight * g.InHeight * g.InWidth * g.InChannels) + (group * inPerGroup) : -1;
+            pixelRow[mm] = (rest % g.OutHeight * g.Stride) - g.Padding;
+            pixelColumn[mm] = (ox * g.Stride) - g.Padding;
+        }
+
         for (int i = 0; i < tile.Accumulators; i++)
         {
             sums[i] = 0f;
         }
 
+        // Each thread always loads the same k of the patch tile and the same channel of the weight tile (the group size
+        // is a multiple of Depth and of Channels), so the k -> (ky, kx, channel) split is done once per step.
+        int loadK = thread % depth;
+        int loadChannel = thread % channels;
+        Group.Barrier();
         for (int k0 = 0; k0 < reduction; k0 += depth)
         {
-            // The patch tile, [k][pixel]: gathered from the input, zero where a tap falls in the padding.
-            for (int e = thread; e < tile.InputTileLength; e += threads)
+            int k = k0 + loadK;
+            int tap = k / inPerGroup;
+            int channelOffset = k % inPerGroup;
+            int dy = tap / g.Kernel * g.Dilation;
+            int dx = tap % g.Kernel * g.Dilation;
+            for (int mm = thread / depth; mm < pixels; mm += threads / depth)
             {
-                int kk = e % depth;
-                int mm = e / depth;
-                int pixel = firstPixel + mm;
-                int k = k0 + kk;
-                float value = 0f;
-                if (pixel < outPixels && k < reduction)
-                {
-                    int c = k % inPerGroup;
-                    int tap = k / inPerGroup;
-                    int ox = pixel % g.OutWidth;
-                    int rest = pixel / g.OutWidth;
-                    int oy = rest % g.OutHeight;
-                    int n = rest / g.OutHeight;
-                    int iy = (oy * g.Stride) - g.Padding + (tap / g.Kernel * g.Dilation);
-                    int ix = (ox * g.Stride) - g.Padding + (tap % g.Kernel * g.Dilation);
-                    if (iy >= 0 && iy < g.InHeight && ix >= 0 && ix < g.InWidth)
-                    {
-                        value = input[((((n * g.InHeight) + iy) * g.InWidth) + ix) * g.InChannels + (group * inPerGroup) + c];
-                    }
-                }
-
-                patchTile[(kk * pixels) + mm] = value;
+                int start = pixelBase[mm];
+                int iy = pixelRow[mm] + dy;
+                int ix = pixelColumn[mm] + dx;
+                patchTile[(loadK * patchStride) + mm] = start >= 0 && k < reduction && iy >= 0 && iy < g.InHeight && ix >= 0 && ix < g.InWidth
+                    ? input[start + ((((iy * g.InWidth) + ix) * g.InChannels) + channelOffset)]
+                    : 0f;
             }
 
-            // The weight tile, [k][channel]: a contiguous block of the packed weights.
-            for (int e = thread; e < tile.WeightTileLength; e += threads)
+            int channel = firstChannel + loadChannel;
+            for (int kk = thread / channels; kk < depth; kk += threads / channels)
             {
-                int nn = e % channels;
-                int kk = e / channels;
-                int k = k0 + kk;
-                int channel = firstChannel + nn;
-                weightTile[(kk * channels) + nn] = k < reduction && channel < outPerGroup
-                    ? weights[(((group * reduction) + k) * outPerGroup) + channel]
+                int kw = k0 + kk;
+                weightTile[(kk * channels) + loadChannel] = kw < reduction && channel < outPerGroup
+                    ? weights[(((group * reduction) + kw) * outPerGroup) + channel]
                     : 0f;
             }
 
@@ -112,7 +120,7 @@ internal static class ConvolutionKernel
             {
                 for (int i = 0; i < tile.ThreadPixels; i++)
                 {
-                    float a = patchTile[(kk * pixels) + threadPixel + i];
+                    float a = patchTile[(kk * patchStride) + threadPixel + i];
                     for (int j = 0; j < tile.ThreadChannels; j++)
                     {
                         sums[(i * tile.ThreadChannels) + j] += a * weightTile[(kk * channels) + threadChannel + j];

@@ -5,7 +5,9 @@ namespace ResNetGen.Ilgpu;
 /// (shared-memory lengths must be constants, and constant loop bounds unroll). One thread group computes
 /// <see cref="Pixels"/> output pixels x <see cref="Channels"/> output channels, walking the reduction
 /// <see cref="Depth"/> values per step (one pair of barriers per step); each thread owns
-/// <see cref="ThreadPixels"/> x <see cref="ThreadChannels"/> outputs.
+/// <see cref="ThreadPixels"/> x <see cref="ThreadChannels"/> outputs. The group size,
+/// <c>(Pixels / ThreadPixels) x (Channels / ThreadChannels)</c>, must be a multiple of <see cref="Depth"/> and of
+/// <see cref="Channels"/>, so that every thread loads a fixed k and a fixed channel.
 /// </summary>
 public interface IConvolutionTile
 {
@@ -24,7 +26,13 @@ public interface IConvolutionTile
     /// <summary>Output channels per thread.</summary>
     int ThreadChannels { get; }
 
-    /// <summary>Floats of the input tile in shared memory: <c>Depth x Pixels</c>.</summary>
+    /// <summary>
+    /// Floats from one row of the input tile to the next: <c>Pixels + 1</c>, so that the threads of a warp, each storing
+    /// its own row, hit different shared-memory banks.
+    /// </summary>
+    int InputTileStride { get; }
+
+    /// <summary>Floats of the input tile in shared memory: <c>Depth x InputTileStride</c>.</summary>
     int InputTileLength { get; }
 
     /// <summary>Floats of the weight tile in shared memory: <c>Depth x Channels</c>.</summary>
@@ -36,7 +44,7 @@ public interface IConvolutionTile
 
 /// <summary>
 /// 64 pixels x 64 channels per group of 64 threads, 8 x 8 outputs per thread (the classic register-blocked SGEMM
-/// micro-tile: 64 multiply-adds per 16 shared loads), 64 reduction values per step: 32 KB of shared memory. The deep
+/// micro-tile: 64 multiply-adds per 16 shared loads), 64 reduction values per step: about 33 KB of shared memory. The deep
 /// step and the small group keep barriers few and cheap, which matters most where they are expensive (ILGPU's CPU
 /// accelerator runs a group's threads on OS threads, and a barrier there costs in proportion to the group size).
 /// </summary>
@@ -58,7 +66,10 @@ public readonly struct Tile64x64x64 : IConvolutionTile
     public int ThreadChannels => 8;
 
     /// <inheritdoc/>
-    public int InputTileLength => 64 * 64;
+    public int InputTileStride => 65;
+
+    /// <inheritdoc/>
+    public int InputTileLength => 64 * 65;
 
     /// <inheritdoc/>
     public int WeightTileLength => 64 * 64;
