@@ -13,7 +13,7 @@ namespace ResNetGen.Ilgpu;
 /// </summary>
 /// <remarks>
 /// Launched on a grid of <c>(ceil(pixels / Pixels), ceil(channels per group / Channels), groups)</c> thread groups of
-/// <c>(Pixels / ThreadPixels) x (Channels / ThreadChannels)</c> threads. Adjacent threads load adjacent k (input
+/// <c>(Pixels / 8) x (Channels / 8)</c> threads, each accumulating an 8 x 8 block of outputs in registers. Adjacent threads load adjacent k (input
 /// channels of one pixel) and adjacent output channels, so global reads coalesce; each pixel's window origin is worked
 /// out once per group and each thread's k split once per step, so the gather itself has no divisions; the patch tile's
 /// rows are padded by one float so that the transposing stores do not collide in shared-memory banks.
@@ -25,7 +25,7 @@ internal static class ConvolutionKernel
         where TTile : struct, IConvolutionTile
     {
         TTile tile = default;
-        return tile.Pixels / tile.ThreadPixels * (tile.Channels / tile.ThreadChannels);
+        return tile.Pixels / 8 * (tile.Channels / 8);
     }
 
     /// <summary>The kernel: one thread group computes one tile of outputs of one channel group.</summary>
@@ -41,13 +41,11 @@ internal static class ConvolutionKernel
         where TEpilogue : struct, IDeviceEpilogue
     {
         TTile tile = default;
-        TEpilogue epilogue = default;
         ArrayView<float> patchTile = SharedMemory.Allocate<float>(tile.InputTileLength);
         ArrayView<float> weightTile = SharedMemory.Allocate<float>(tile.WeightTileLength);
         ArrayView<int> pixelBase = SharedMemory.Allocate<int>(tile.Pixels);
         ArrayView<int> pixelRow = SharedMemory.Allocate<int>(tile.Pixels);
         ArrayView<int> pixelColumn = SharedMemory.Allocate<int>(tile.Pixels);
-        ArrayView<float> sums = LocalMemory.Allocate<float>(tile.Accumulators);
 
         int pixels = tile.Pixels;
         int patchStride = tile.InputTileStride;
@@ -55,9 +53,9 @@ internal static class ConvolutionKernel
         int depth = tile.Depth;
         int threads = GroupSize<TTile>();
         int thread = Group.IdxX;
-        int channelThreads = channels / tile.ThreadChannels;
-        int threadChannel = thread % channelThreads * tile.ThreadChannels;
-        int threadPixel = thread / channelThreads * tile.ThreadPixels;
+        int channelThreads = channels / 8;
+        int threadChannel = thread % channelThreads * 8;
+        int threadPixel = thread / channelThreads * 8;
 
         int firstPixel = Grid.IdxX * pixels;
         int firstChannel = Grid.IdxY * channels;
@@ -79,10 +77,8 @@ internal static class ConvolutionKernel
             pixelColumn[mm] = (ox * g.Stride) - g.Padding;
         }
 
-        for (int i = 0; i < tile.Accumulators; i++)
-        {
-            sums[i] = 0f;
-        }
+        // This thread's 8 x 8 outputs: pixel threadPixel + i in row i, channels threadChannel + 0..7 in its lanes.
+        Row8 sums0 = default, sums1 = default, sums2 = default, sums3 = default, sums4 = default, sums5 = default, sums6 = default, sums7 = default;
 
         // Each thread always loads the same k of the patch tile and the same channel of the weight tile (the group size
         // is a multiple of Depth and of Channels), so the k -> (ky, kx, channel) split is done once per step.
@@ -118,33 +114,84 @@ internal static class ConvolutionKernel
             Group.Barrier();
             for (int kk = 0; kk < depth; kk++)
             {
-                for (int i = 0; i < tile.ThreadPixels; i++)
-                {
-                    float a = patchTile[(kk * patchStride) + threadPixel + i];
-                    for (int j = 0; j < tile.ThreadChannels; j++)
-                    {
-                        sums[(i * tile.ThreadChannels) + j] += a * weightTile[(kk * channels) + threadChannel + j];
-                    }
-                }
+                Row8 w = Row8.Load(weightTile, (kk * channels) + threadChannel);
+                int a = (kk * patchStride) + threadPixel;
+                sums0 = Row8.MultiplyAdd(sums0, patchTile[a], w);
+                sums1 = Row8.MultiplyAdd(sums1, patchTile[a + 1], w);
+                sums2 = Row8.MultiplyAdd(sums2, patchTile[a + 2], w);
+                sums3 = Row8.MultiplyAdd(sums3, patchTile[a + 3], w);
+                sums4 = Row8.MultiplyAdd(sums4, patchTile[a + 4], w);
+                sums5 = Row8.MultiplyAdd(sums5, patchTile[a + 5], w);
+                sums6 = Row8.MultiplyAdd(sums6, patchTile[a + 6], w);
+                sums7 = Row8.MultiplyAdd(sums7, patchTile[a + 7], w);
             }
 
             Group.Barrier();
         }
 
-        for (int i = 0; i < tile.ThreadPixels; i++)
+        var store = new OutputStore<TEpilogue>(bias, residual, output, firstChannel + threadChannel, group * outPerGroup, outPerGroup, outPixels, g.OutChannels);
+        int first = firstPixel + threadPixel;
+        store.Row(first, sums0);
+        store.Row(first + 1, sums1);
+        store.Row(first + 2, sums2);
+        store.Row(first + 3, sums3);
+        store.Row(first + 4, sums4);
+        store.Row(first + 5, sums5);
+        store.Row(first + 6, sums6);
+        store.Row(first + 7, sums7);
+    }
+}
+
+/// <summary>Stores one thread's rows of outputs through the epilogue, skipping pixels and channels past the end.</summary>
+internal readonly struct OutputStore<TEpilogue>
+    where TEpilogue : struct, IDeviceEpilogue
+{
+    private readonly ArrayView<float> _bias;
+    private readonly ArrayView<float> _residual;
+    private readonly ArrayView<float> _output;
+    private readonly int _channel;
+    private readonly int _groupStart;
+    private readonly int _perGroup;
+    private readonly int _pixels;
+    private readonly int _outChannels;
+
+    public OutputStore(ArrayView<float> bias, ArrayView<float> residual, ArrayView<float> output, int channel, int groupStart, int perGroup, int pixels, int outChannels)
+    {
+        _bias = bias;
+        _residual = residual;
+        _output = output;
+        _channel = channel;
+        _groupStart = groupStart;
+        _perGroup = perGroup;
+        _pixels = pixels;
+        _outChannels = outChannels;
+    }
+
+    /// <summary>Eight channels of one pixel.</summary>
+    public void Row(int pixel, Row8 sums)
+    {
+        if (pixel < _pixels)
         {
-            int pixel = firstPixel + threadPixel + i;
-            for (int j = 0; j < tile.ThreadChannels; j++)
-            {
-                int channel = firstChannel + threadChannel + j;
-                if (pixel < outPixels && channel < outPerGroup)
-                {
-                    int outChannel = (group * outPerGroup) + channel;
-                    int index = (pixel * g.OutChannels) + outChannel;
-                    float shortcut = epilogue.UsesResidual ? residual[index] : 0f;
-                    output[index] = epilogue.Apply(sums[(i * tile.ThreadChannels) + j] + bias[outChannel], shortcut);
-                }
-            }
+            One(pixel, 0, sums.C0);
+            One(pixel, 1, sums.C1);
+            One(pixel, 2, sums.C2);
+            One(pixel, 3, sums.C3);
+            One(pixel, 4, sums.C4);
+            One(pixel, 5, sums.C5);
+            One(pixel, 6, sums.C6);
+            One(pixel, 7, sums.C7);
+        }
+    }
+
+    private void One(int pixel, int lane, float sum)
+    {
+        int channel = _channel + lane;
+        if (channel < _perGroup)
+        {
+            TEpilogue epilogue = default;
+            int outChannel = _groupStart + channel;
+            int index = (pixel * _outChannels) + outChannel;
+            _output[index] = epilogue.Apply(sum + _bias[outChannel], epilogue.UsesResidual ? _residual[index] : 0f);
         }
     }
 }

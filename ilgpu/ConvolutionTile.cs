@@ -2,12 +2,12 @@ namespace ResNetGen.Ilgpu;
 
 /// <summary>
 /// The tile shape of <see cref="ConvolutionKernel"/>, as a type parameter so that ILGPU sees every size as a constant
-/// (shared-memory lengths must be constants, and constant loop bounds unroll). One thread group computes
+/// (shared-memory lengths must be constants). One thread group computes
 /// <see cref="Pixels"/> output pixels x <see cref="Channels"/> output channels, walking the reduction
-/// <see cref="Depth"/> values per step (one pair of barriers per step); each thread owns
-/// <see cref="ThreadPixels"/> x <see cref="ThreadChannels"/> outputs. The group size,
-/// <c>(Pixels / ThreadPixels) x (Channels / ThreadChannels)</c>, must be a multiple of <see cref="Depth"/> and of
-/// <see cref="Channels"/>, so that every thread loads a fixed k and a fixed channel.
+/// <see cref="Depth"/> values per step (one pair of barriers per step); each thread owns an 8 x 8 block of outputs in
+/// registers (eight <c>Row8</c> values), so <see cref="Pixels"/> and <see cref="Channels"/> are multiples of 8. The group
+/// size, <c>(Pixels / 8) x (Channels / 8)</c>, must be a multiple of <see cref="Depth"/> and of <see cref="Channels"/>,
+/// so that every thread loads a fixed k and a fixed channel.
 /// </summary>
 public interface IConvolutionTile
 {
@@ -20,12 +20,6 @@ public interface IConvolutionTile
     /// <summary>Reduction values per step, between two barriers (the GEMM's K tile).</summary>
     int Depth { get; }
 
-    /// <summary>Output pixels per thread.</summary>
-    int ThreadPixels { get; }
-
-    /// <summary>Output channels per thread.</summary>
-    int ThreadChannels { get; }
-
     /// <summary>
     /// Floats from one row of the input tile to the next: <c>Pixels + 1</c>, so that the threads of a warp, each storing
     /// its own row, hit different shared-memory banks.
@@ -37,9 +31,6 @@ public interface IConvolutionTile
 
     /// <summary>Floats of the weight tile in shared memory: <c>Depth x Channels</c>.</summary>
     int WeightTileLength { get; }
-
-    /// <summary>Accumulators per thread: <c>ThreadPixels x ThreadChannels</c>.</summary>
-    int Accumulators { get; }
 }
 
 /// <summary>
@@ -60,12 +51,6 @@ public readonly struct Tile64x64x64 : IConvolutionTile
     public int Depth => 64;
 
     /// <inheritdoc/>
-    public int ThreadPixels => 8;
-
-    /// <inheritdoc/>
-    public int ThreadChannels => 8;
-
-    /// <inheritdoc/>
     public int InputTileStride => 65;
 
     /// <inheritdoc/>
@@ -73,7 +58,4 @@ public readonly struct Tile64x64x64 : IConvolutionTile
 
     /// <inheritdoc/>
     public int WeightTileLength => 64 * 64;
-
-    /// <inheritdoc/>
-    public int Accumulators => 8 * 8;
 }
