@@ -122,6 +122,11 @@ namespace ResNetGen.Planning
             int avgOut = NewBuffer(pooledFeatures, "avgpool");
             _currentOps.Add(new GlobalAveragePoolOp("avgpool", shape, pooledFeatures, x, avgOut));
             CloseSection(string.Format(CultureInfo.InvariantCulture, "avgpool: adaptive average to 1x1, {0} → {1}", shape, pooledFeatures));
+            if (_spec.Headless)
+            {
+                // fc is nn.Identity(): no fc.* keys, and the pooled features are the network's output.
+                return Finish(avgOut);
+            }
 
             var logits = new FeatureShape(_spec.NumClasses, 1, 1);
             int output = NewBuffer(logits, "fc");
@@ -282,8 +287,8 @@ namespace ResNetGen.Planning
         /// <summary>Output size of a convolution: <c>floor((H + 2p - d(k-1) - 1) / s) + 1</c>.</summary>
         private FeatureShape ConvolutionShape(string module, FeatureShape input, int outChannels, int kernel, int stride, int padding, int dilation)
         {
-            int height = OutputSize(input.Height, kernel, stride, padding, dilation);
-            int width = OutputSize(input.Width, kernel, stride, padding, dilation);
+            int height = FeatureShape.OutputSize(input.Height, kernel, stride, padding, dilation);
+            int width = FeatureShape.OutputSize(input.Width, kernel, stride, padding, dilation);
             if (height < 1 || width < 1)
             {
                 Fail(PlanErrorKind.EmptyFeatureMap, module, string.Format(CultureInfo.InvariantCulture, "input {0}x{1} gives output {2}x{3}", input.Height, input.Width, height, width));
@@ -295,12 +300,6 @@ namespace ResNetGen.Planning
 
         private FeatureShape PoolShape(string module, FeatureShape input) =>
             ConvolutionShape(module, input, input.Channels, 3, 2, 1, 1);
-
-        private static int OutputSize(int size, int kernel, int stride, int padding, int dilation)
-        {
-            long numerator = (long)size + (2L * padding) - ((long)dilation * (kernel - 1)) - 1;
-            return numerator < 0 ? 0 : (int)((numerator / stride) + 1);
-        }
 
         private static string SpatialChange(FeatureShape input, FeatureShape output) =>
             input.Height == output.Height && input.Width == output.Width

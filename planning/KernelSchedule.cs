@@ -1,6 +1,7 @@
 namespace ResNetGen.Planning
 {
     /// <summary>How a convolution's micro-kernel finds the input values each output pixel reads (see the runtime's <c>Convolution</c>).</summary>
+    /// <remarks>Mirrors the runtime's public <c>Kernels.ConvolutionAlgorithm</c>; a test pins every member of both.</remarks>
     internal enum ConvolutionAlgorithm
     {
         /// <summary>1x1, stride 1, no padding: each pixel reads its own input channels.</summary>

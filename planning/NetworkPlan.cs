@@ -5,10 +5,22 @@ namespace ResNetGen.Planning
     {
         public long Length => (long)Channels * Height * Width;
 
+        /// <summary>
+        /// The output rows (or columns) of a convolution or pooling window over <paramref name="size"/> input rows:
+        /// <c>floor((size + 2p - d(k - 1) - 1) / s) + 1</c>, as torch computes it; 0 when the window never fits.
+        /// The one implementation: the planner, the fused dynamic steps and the eager modules all call it.
+        /// </summary>
+        public static int OutputSize(int size, int kernel, int stride, int padding, int dilation)
+        {
+            long numerator = (long)size + (2L * padding) - ((long)dilation * (kernel - 1)) - 1;
+            return numerator < 0 ? 0 : (int)((numerator / stride) + 1);
+        }
+
         public override string ToString() => Channels + "x" + Height + "x" + Width;
     }
 
     /// <summary>What a torchvision <c>state_dict</c> entry is, which decides how it is initialised and bound.</summary>
+    /// <remarks>Mirrors the runtime's public <c>StateDictEntryKind</c>; a test pins every member of both.</remarks>
     internal enum TensorRole
     {
         ConvolutionWeight,
