@@ -21,16 +21,19 @@ public abstract class AcceleratedNetwork : IDisposable
 {
     private readonly List<IDisposable> _layers = new();
     private readonly DeviceArenaPool _arenas;
+    private readonly int _imageLength;
+    private readonly int _outputsPerImage;
     private volatile bool _disposed;
 
     /// <summary>Compiles (or finds) the kernels for <paramref name="accelerator"/> and prepares the arena pool.</summary>
     /// <param name="accelerator">Any ILGPU accelerator (CUDA, OpenCL, CPU).</param>
-    /// <param name="inputLength">Floats of one call's input (NCHW).</param>
-    /// <param name="outputLength">Floats of one call's output.</param>
+    /// <param name="batchSize">Images of a full call.</param>
+    /// <param name="imageLength">Floats of one input image: channels x height x width.</param>
+    /// <param name="outputsPerImage">Floats of output per image (the classes, or the features of a headless network).</param>
     /// <param name="arenaLength">Floats of the memory plan's arena.</param>
     /// <exception cref="ArgumentNullException"><paramref name="accelerator"/> is null.</exception>
     /// <exception cref="ArgumentException">The accelerator cannot run the kernels' thread groups.</exception>
-    protected AcceleratedNetwork(Accelerator accelerator, int inputLength, int outputLength, int arenaLength)
+    protected AcceleratedNetwork(Accelerator accelerator, int batchSize, int imageLength, int outputsPerImage, int arenaLength)
     {
         if (accelerator is null)
         {
@@ -46,18 +49,24 @@ public abstract class AcceleratedNetwork : IDisposable
 
         Accelerator = accelerator;
         Kernels = DeviceKernels.For(accelerator);
-        InputLength = inputLength;
-        OutputLength = outputLength;
-        _arenas = new DeviceArenaPool(accelerator, arenaLength, inputLength, outputLength);
+        BatchSize = batchSize;
+        _imageLength = imageLength;
+        _outputsPerImage = outputsPerImage;
+        InputLength = batchSize * imageLength;
+        OutputLength = batchSize * outputsPerImage;
+        _arenas = new DeviceArenaPool(accelerator, arenaLength, InputLength, OutputLength);
     }
 
     /// <summary>The accelerator the network runs on.</summary>
     public Accelerator Accelerator { get; }
 
-    /// <summary>Floats of one call's input: BatchSize x InputChannels x InputHeight x InputWidth, NCHW.</summary>
+    /// <summary>Images of a full call; a call may also pass fewer whole images.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Floats of a full call's input: BatchSize x InputChannels x InputHeight x InputWidth, NCHW.</summary>
     public int InputLength { get; }
 
-    /// <summary>Floats of one call's output: BatchSize x NumClasses.</summary>
+    /// <summary>Floats of a full call's output: BatchSize x NumClasses.</summary>
     public int OutputLength { get; }
 
     /// <summary>Device arenas created so far (the most calls that have been in flight at once).</summary>
@@ -67,21 +76,21 @@ public abstract class AcceleratedNetwork : IDisposable
     protected DeviceKernels Kernels { get; }
 
     /// <summary>
-    /// Runs the network on host memory: copies <paramref name="input"/> (NCHW) to the device, runs every kernel, and copies
-    /// the logits back into <paramref name="output"/>; returns when they are there.
+    /// Runs the network on host memory: copies <paramref name="input"/> (1 to <see cref="BatchSize"/> whole NCHW images) to
+    /// the device, runs every kernel, and copies the logits back into <paramref name="output"/>; returns when they are there.
     /// </summary>
-    /// <exception cref="ArgumentException">A span does not have the network's length.</exception>
+    /// <exception cref="ArgumentException">A span does not have the length of whole images, as the CPU <c>Forward</c> says.</exception>
     /// <exception cref="ObjectDisposedException">The network was disposed.</exception>
     public void Forward(ReadOnlySpan<float> input, Span<float> output)
     {
-        ForwardArguments.Validate(input.Length, InputLength, output.Length, OutputLength);
+        int images = Images(input.Length, output.Length);
         ObjectDisposedException.ThrowIf(_disposed, this);
         DeviceArena arena = _arenas.Rent();
         try
         {
-            arena.Input.CopyFromCPU(arena.Stream, input);
-            Run(arena, arena.Input, arena.Output);
-            arena.Output.CopyToCPU(arena.Stream, output);
+            arena.Input.SubView(0, input.Length).CopyFromCPU(arena.Stream, input);
+            Run(arena, arena.Input, arena.Output, images);
+            arena.Output.SubView(0, output.Length).CopyToCPU(arena.Stream, output);
         }
         finally
         {
@@ -90,19 +99,19 @@ public abstract class AcceleratedNetwork : IDisposable
     }
 
     /// <summary>
-    /// Runs the network on device memory of <see cref="Accelerator"/>, with no host copies; returns when
-    /// <paramref name="output"/> holds the logits.
+    /// Runs the network on device memory of <see cref="Accelerator"/> (1 to <see cref="BatchSize"/> whole NCHW images), with
+    /// no host copies; returns when <paramref name="output"/> holds the logits.
     /// </summary>
-    /// <exception cref="ArgumentException">A view does not have the network's length.</exception>
+    /// <exception cref="ArgumentException">A view does not have the length of whole images, as the CPU <c>Forward</c> says.</exception>
     /// <exception cref="ObjectDisposedException">The network was disposed.</exception>
     public void Forward(ArrayView<float> input, ArrayView<float> output)
     {
-        ForwardArguments.Validate(Clamp(input.Length), InputLength, Clamp(output.Length), OutputLength);
+        int images = Images(Clamp(input.Length), Clamp(output.Length));
         ObjectDisposedException.ThrowIf(_disposed, this);
         DeviceArena arena = _arenas.Rent();
         try
         {
-            Run(arena, input, output);
+            Run(arena, input, output, images);
             arena.Stream.Synchronize();
         }
         finally
@@ -130,8 +139,12 @@ public abstract class AcceleratedNetwork : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary>Enqueues every kernel of the network on <paramref name="arena"/>'s stream, from <paramref name="input"/> (NCHW) to <paramref name="output"/>.</summary>
-    protected abstract void Run(DeviceArena arena, ArrayView<float> input, ArrayView<float> output);
+    /// <summary>
+    /// Enqueues every kernel of the network on <paramref name="arena"/>'s stream, from <paramref name="input"/> (NCHW) to
+    /// <paramref name="output"/>, for <paramref name="images"/> images (the batch argument of each launch when
+    /// <see cref="BatchSize"/> is above 1; each feature map keeps its planned place, the images fill its start).
+    /// </summary>
+    protected abstract void Run(DeviceArena arena, ArrayView<float> input, ArrayView<float> output, int images);
 
     /// <summary>Folds and uploads one convolution (see <see cref="DeviceConvolutionLayer.Fold"/>); freed with the network.</summary>
     protected DeviceConvolutionLayer FoldConvolution(StateDict weights, string convolution, string batchNorm, int groups) =>
@@ -145,6 +158,18 @@ public abstract class AcceleratedNetwork : IDisposable
     {
         _layers.Add(layer);
         return layer;
+    }
+
+    /// <summary>The images of a call, with the CPU <c>Forward</c>'s checks and messages.</summary>
+    private int Images(int inputLength, int outputLength)
+    {
+        if (BatchSize == 1)
+        {
+            ForwardArguments.Validate(inputLength, InputLength, outputLength, OutputLength);
+            return 1;
+        }
+
+        return ForwardArguments.Images(inputLength, _imageLength, outputLength, _outputsPerImage, BatchSize);
     }
 
     private static int Clamp(long length) => (int)Math.Min(length, int.MaxValue);

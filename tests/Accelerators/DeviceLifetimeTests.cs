@@ -12,8 +12,6 @@ namespace ResNetGen.Tests.Accelerators;
 [Collection(AcceleratorCollection.Name)]
 public sealed class DeviceLifetimeTests
 {
-    private static readonly ResNetAttribute Architecture = new(Block.Basic, 1, 1, 1, 1) { InputHeight = 32, InputWidth = 32, NumClasses = 4 };
-
     private readonly Accelerator _accelerator;
 
     public DeviceLifetimeTests(CpuAcceleratorFixture fixture) => _accelerator = fixture.Accelerator;
@@ -21,7 +19,7 @@ public sealed class DeviceLifetimeTests
     [Fact]
     public void NullAcceleratorIsRefused()
     {
-        ArgumentNullException error = Assert.Throws<ArgumentNullException>(() => PlanWalkerNetwork.OnAccelerator(null!, Architecture, Weights()));
+        ArgumentNullException error = Assert.Throws<ArgumentNullException>(() => AcceleratorBasicNet.OnAccelerator(null!, ParityFormula.Weights(AcceleratorBasicNet.Parameters)));
         Assert.Equal("accelerator", error.ParamName);
         Assert.Contains("CreateCudaAccelerator", error.Message);
     }
@@ -29,15 +27,15 @@ public sealed class DeviceLifetimeTests
     [Fact]
     public void WeightsForAnotherNetworkAreAWeightLoadException()
     {
-        StateDict other = ParityFormula.Weights(PlanWalkerNetwork.Entries(ResNetGen.Dynamic.DynamicResNet.Plan(new ResNetAttribute(Block.Basic, 1, 1, 1, 1) { NumClasses = 5 })));
-        WeightLoadException error = Assert.Throws<WeightLoadException>(() => PlanWalkerNetwork.OnAccelerator(_accelerator, Architecture, other));
+        StateDict other = ParityFormula.Weights(AcceleratorGroupedBottleneckNet.Parameters);
+        WeightLoadException error = Assert.Throws<WeightLoadException>(() => AcceleratorBasicNet.OnAccelerator(_accelerator, other));
         Assert.Contains("fc.weight", error.Message);
     }
 
     [Fact]
     public void CallsAfterDisposeThrowObjectDisposedException()
     {
-        PlanWalkerNetwork network = PlanWalkerNetwork.OnAccelerator(_accelerator, Architecture, Weights());
+        AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
         network.Dispose();
         network.Dispose(); // a second Dispose does nothing
         Assert.Throws<ObjectDisposedException>(() => network.Forward(new float[network.InputLength], new float[network.OutputLength]));
@@ -65,7 +63,4 @@ public sealed class DeviceLifetimeTests
         ArgumentException error = Assert.Throws<ArgumentException>(() => DeviceKernels.For(small));
         Assert.Contains("needs 64", error.Message);
     }
-
-    private static StateDict Weights() =>
-        ParityFormula.Weights(PlanWalkerNetwork.Entries(ResNetGen.Dynamic.DynamicResNet.Plan(Architecture)));
 }

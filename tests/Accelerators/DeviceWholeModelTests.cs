@@ -14,9 +14,10 @@ using Xunit.Abstractions;
 namespace ResNetGen.Tests.Accelerators;
 
 /// <summary>
-/// Whole networks on ILGPU's CPU accelerator against torchvision's logits (tests/Goldens/accelerators, made by
-/// tools/make_accelerator_goldens.py with the parity goldens' weight formula): ‖out − ref‖ / ‖ref‖ ≤ 1e-4 per image and
-/// the same top-1 class; then concurrent calls, device-memory calls, host bytes per call, and disposal.
+/// Generated <c>X.Accelerated</c> networks on ILGPU's CPU accelerator against torchvision's logits (tests/Goldens/accelerators,
+/// made by tools/make_accelerator_goldens.py with the parity goldens' weight formula): ‖out − ref‖ / ‖ref‖ ≤ 1e-4 per image
+/// and the same top-1 class; then partial batches, concurrent calls, device-memory calls, host bytes per call, and the
+/// plan walker the GPU check runs against the generated code.
 /// </summary>
 [Collection(AcceleratorCollection.Name)]
 public sealed class DeviceWholeModelTests
@@ -32,7 +33,15 @@ public sealed class DeviceWholeModelTests
         _output = output;
     }
 
-    /// <summary>The architecture of each golden, as a user declares it.</summary>
+    /// <summary>Each golden's generated network.</summary>
+    private static readonly IReadOnlyDictionary<string, (IReadOnlyList<StateDictEntry> Parameters, Func<Accelerator, StateDict, AcceleratedNetwork> OnAccelerator)> Generated =
+        new Dictionary<string, (IReadOnlyList<StateDictEntry>, Func<Accelerator, StateDict, AcceleratedNetwork>)>
+        {
+            ["basic_32x40_batch2"] = (AcceleratorBasicNet.Parameters, AcceleratorBasicNet.OnAccelerator),
+            ["grouped_bottleneck_40x32_dilated"] = (AcceleratorGroupedBottleneckNet.Parameters, AcceleratorGroupedBottleneckNet.OnAccelerator),
+        };
+
+    /// <summary>The architecture of each golden, as the declarations above spell it.</summary>
     public static readonly IReadOnlyDictionary<string, ResNetAttribute> Architectures = new Dictionary<string, ResNetAttribute>
     {
         ["basic_32x40_batch2"] = new(Block.Basic, 1, 1, 1, 1) { InputHeight = 32, InputWidth = 40, NumClasses = 10, BatchSize = 2 },
@@ -51,12 +60,11 @@ public sealed class DeviceWholeModelTests
         ParityGolden golden = ParityGolden.Read(config, System.IO.Path.Combine(AppContext.BaseDirectory, "Goldens", "accelerators"));
         ResNetAttribute architecture = Architectures[config];
         Assert.Equal((golden.Batch, golden.Channels, golden.Height, golden.Width, golden.NumClasses), (architecture.BatchSize, architecture.InputChannels, architecture.InputHeight, architecture.InputWidth, architecture.NumClasses));
-        StateDictEntry[] entries = PlanWalkerNetwork.Entries(ResNetGen.Dynamic.DynamicResNet.Plan(architecture));
-        StateDict weights = ParityFormula.Weights(entries);
+        StateDict weights = ParityFormula.Weights(Generated[config].Parameters);
         Assert.Equal(golden.Weights.Checksum, ParityFormula.Fingerprint(weights).Checksum);
         float[] input = ParityFormula.Input(golden.Batch * golden.Channels * golden.Height * golden.Width);
 
-        using PlanWalkerNetwork network = PlanWalkerNetwork.OnAccelerator(_accelerator, architecture, weights);
+        using AcceleratedNetwork network = Generated[config].OnAccelerator(_accelerator, weights);
         var output = new float[golden.Batch * golden.NumClasses];
         var clock = Stopwatch.StartNew();
         network.Forward(input, output);
@@ -76,9 +84,7 @@ public sealed class DeviceWholeModelTests
     [Fact]
     public void ConcurrentCallsEachGetTheirOwnArenaAndTheSameAnswer()
     {
-        ResNetAttribute architecture = Architectures["basic_32x40_batch2"];
-        StateDictEntry[] entries = PlanWalkerNetwork.Entries(ResNetGen.Dynamic.DynamicResNet.Plan(architecture));
-        using PlanWalkerNetwork network = PlanWalkerNetwork.OnAccelerator(_accelerator, architecture, ParityFormula.Weights(entries));
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
         float[][] inputs = Enumerable.Range(0, 2).Select(seed => ResNetGen.Tests.Networks.TestWeights.Input(network.InputLength, seed)).ToArray();
         float[][] expected = inputs.Select(input =>
         {
@@ -108,12 +114,19 @@ public sealed class DeviceWholeModelTests
     [Fact]
     public void DeviceForwardGivesTheHostAnswerAndHostBytesPerCallAreBounded()
     {
-        ResNetAttribute architecture = Architectures["basic_32x40_batch2"];
-        StateDictEntry[] entries = PlanWalkerNetwork.Entries(ResNetGen.Dynamic.DynamicResNet.Plan(architecture));
-        using PlanWalkerNetwork network = PlanWalkerNetwork.OnAccelerator(_accelerator, architecture, ParityFormula.Weights(entries));
+        StateDict weights = ParityFormula.Weights(AcceleratorBasicNet.Parameters);
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, weights);
         float[] input = ResNetGen.Tests.Networks.TestWeights.Input(network.InputLength, 7);
         var host = new float[network.OutputLength];
         network.Forward(input, host);
+
+        // The plan walker the GPU check runs makes the same launches: bit-identical.
+        using (PlanWalkerNetwork walker = PlanWalkerNetwork.OnAccelerator(_accelerator, Architectures["basic_32x40_batch2"], weights))
+        {
+            var walked = new float[walker.OutputLength];
+            walker.Forward(input, walked);
+            Assert.Equal(host, walked);
+        }
 
         using MemoryBuffer1D<float, Stride1D.Dense> deviceInput = _accelerator.Allocate1D(input);
         using MemoryBuffer1D<float, Stride1D.Dense> deviceOutput = _accelerator.Allocate1D<float>(network.OutputLength);
@@ -122,7 +135,7 @@ public sealed class DeviceWholeModelTests
 
         // Steady state: what one call allocates on the calling thread is what the ILGPU launches themselves cost
         // (the CPU accelerator allocates a task object per launch); the runtime adds nothing per call.
-        int launches = ResNetGen.Dynamic.DynamicResNet.Plan(architecture).Sections.Sum(s => s.Ops.Count);
+        int launches = ResNetGen.Dynamic.DynamicResNet.Plan(Architectures["basic_32x40_batch2"]).Sections.Sum(s => s.Ops.Count);
         long before = GC.GetAllocatedBytesForCurrentThread();
         network.Forward(input, host);
         long hostCall = GC.GetAllocatedBytesForCurrentThread() - before;
@@ -137,15 +150,28 @@ public sealed class DeviceWholeModelTests
     [Fact]
     public void WrongLengthsAreRefusedWithTheCpuMessages()
     {
-        ResNetAttribute architecture = Architectures["basic_32x40_batch2"];
-        StateDictEntry[] entries = PlanWalkerNetwork.Entries(ResNetGen.Dynamic.DynamicResNet.Plan(architecture));
-        using PlanWalkerNetwork network = PlanWalkerNetwork.OnAccelerator(_accelerator, architecture, ParityFormula.Weights(entries));
-        ArgumentException input = Assert.Throws<ArgumentException>(() => network.Forward(new float[network.InputLength - 1], new float[network.OutputLength]));
-        Assert.Equal("input", input.ParamName);
-        Assert.Contains($"exactly {network.InputLength} floats", input.Message);
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        var cpu = AcceleratorBasicNet.FromStateDict(ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        foreach ((int inputLength, int outputLength) in new[] { (network.InputLength - 1, network.OutputLength), (network.InputLength, network.OutputLength + 1), (3 * network.InputLength / 2, network.OutputLength) })
+        {
+            ArgumentException device = Assert.Throws<ArgumentException>(() => network.Forward(new float[inputLength], new float[outputLength]));
+            ArgumentException expected = Assert.Throws<ArgumentException>(() => cpu.Forward(new float[inputLength], new float[outputLength]));
+            Assert.Equal(expected.Message, device.Message);
+        }
+
         using MemoryBuffer1D<float, Stride1D.Dense> small = _accelerator.Allocate1D<float>(3);
-        ArgumentException output = Assert.Throws<ArgumentException>(() => network.Forward(new float[network.InputLength], new float[network.OutputLength + 1]));
-        Assert.Equal("output", output.ParamName);
         Assert.Throws<ArgumentException>(() => network.Forward(small.View, small.View));
+    }
+
+    [Fact]
+    public void OneImageOfABatchOfTwoGivesThatImagesLogits()
+    {
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        float[] input = ParityFormula.Input(AcceleratorBasicNet.InputLength);
+        var single = new float[AcceleratorBasicNet.NumClasses];
+        network.Forward(input.AsSpan(0, AcceleratorBasicNet.InputLength / 2), single);
+        float[] expected = ParityGolden.Read("basic_32x40_batch2", System.IO.Path.Combine(AppContext.BaseDirectory, "Goldens", "accelerators")).Logits[0];
+        double error = Math.Sqrt(single.Zip(expected, (a, e) => ((double)a - e) * ((double)a - e)).Sum() / expected.Sum(e => (double)e * e));
+        Assert.True(error <= Tolerance, $"relative error {error:E2}");
     }
 }

@@ -16,16 +16,14 @@ internal sealed class PlanWalkerNetwork : AcceleratedNetwork
 {
     private readonly PlanOp[] _ops;
     private readonly PlannedBuffer[] _buffers;
-    private readonly int _batch;
     private readonly DeviceConvolutionLayer?[] _convolutions;
     private readonly DeviceLinearLayer? _classifier;
 
     private PlanWalkerNetwork(Accelerator accelerator, NetworkPlan plan, StateDict weights)
-        : base(accelerator, plan.InputLength, plan.OutputLength, plan.ArenaLength)
+        : base(accelerator, plan.Spec.BatchSize, plan.InputLength / plan.Spec.BatchSize, plan.OutputLength / plan.Spec.BatchSize, plan.ArenaLength)
     {
         _ops = plan.Sections.SelectMany(s => s.Ops).ToArray();
         _buffers = plan.Buffers.ToArray();
-        _batch = plan.Spec.BatchSize;
         _convolutions = new DeviceConvolutionLayer?[_ops.Length];
         try
         {
@@ -60,7 +58,7 @@ internal sealed class PlanWalkerNetwork : AcceleratedNetwork
     public static StateDictEntry[] Entries(NetworkPlan plan) =>
         plan.StateDict.Select(t => new StateDictEntry(t.Name, (StateDictEntryKind)t.Role, t.Shape.ToArray())).ToArray();
 
-    protected override void Run(DeviceArena arena, ArrayView<float> input, ArrayView<float> output)
+    protected override void Run(DeviceArena arena, ArrayView<float> input, ArrayView<float> output, int images)
     {
         for (int i = 0; i < _ops.Length; i++)
         {
@@ -70,11 +68,11 @@ internal sealed class PlanWalkerNetwork : AcceleratedNetwork
             switch (op)
             {
                 case ChannelsLastOp layout:
-                    Kernels.ToChannelsLast(arena.Stream, source, destination, _batch, op.InputShape.Channels, op.InputShape.Height, op.InputShape.Width, layout.Padding);
+                    Kernels.ToChannelsLast(arena.Stream, source, destination, images, op.InputShape.Channels, op.InputShape.Height, op.InputShape.Width, layout.Padding);
                     break;
                 case ConvolutionOp conv:
                     var geometry = new ResNetGen.Kernels.ConvolutionGeometry(
-                        _batch, conv.InputShape.Channels, conv.InputShape.Height, conv.InputShape.Width, conv.OutputShape.Channels, conv.OutputShape.Height, conv.OutputShape.Width,
+                        images, conv.InputShape.Channels, conv.InputShape.Height, conv.InputShape.Width, conv.OutputShape.Channels, conv.OutputShape.Height, conv.OutputShape.Width,
                         conv.Kernel, conv.Stride, conv.Padding, conv.Dilation, conv.Groups);
                     DeviceConvolutionLayer layer = _convolutions[i]!;
                     if (conv.Residual >= 0)
@@ -92,13 +90,13 @@ internal sealed class PlanWalkerNetwork : AcceleratedNetwork
 
                     break;
                 case MaxPoolOp pool:
-                    Kernels.MaxPool(arena.Stream, source, destination, _batch, pool.InputShape.Channels, pool.InputShape.Height, pool.InputShape.Width, pool.OutputShape.Height, pool.OutputShape.Width, pool.Kernel, pool.Stride, pool.Padding);
+                    Kernels.MaxPool(arena.Stream, source, destination, images, pool.InputShape.Channels, pool.InputShape.Height, pool.InputShape.Width, pool.OutputShape.Height, pool.OutputShape.Width, pool.Kernel, pool.Stride, pool.Padding);
                     break;
                 case GlobalAveragePoolOp:
-                    Kernels.GlobalAveragePool(arena.Stream, source, destination, _batch, op.InputShape.Channels, op.InputShape.Height, op.InputShape.Width);
+                    Kernels.GlobalAveragePool(arena.Stream, source, destination, images, op.InputShape.Channels, op.InputShape.Height, op.InputShape.Width);
                     break;
                 case LinearOp:
-                    Kernels.Linear(arena.Stream, _classifier!, source, destination, _batch, op.InputShape.Channels, op.OutputShape.Channels);
+                    Kernels.Linear(arena.Stream, _classifier!, source, destination, images, op.InputShape.Channels, op.OutputShape.Channels);
                     break;
                 default:
                     throw new InvalidOperationException($"No device launch for the op {op.GetType().Name} ('{op.Module}').");
