@@ -7,7 +7,8 @@ namespace ResNetGen.Generator
 {
     /// <summary>
     /// Turns every <c>[ResNet(...)]</c> partial class into a compiled, unrolled torchvision ResNet.
-    /// Pipeline: attribute → <see cref="Parser"/> (spec or diagnostics) → <see cref="Planner"/> → <see cref="Emitter"/>.
+    /// Pipeline: attribute → <see cref="Parser"/> (spec or diagnostics) → <see cref="Planner"/> → <see cref="Emitter"/>
+    /// (and <see cref="AcceleratedEmitter"/> when the compilation references ResNetGen.Ilgpu).
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class ResNetGenerator : IIncrementalGenerator
@@ -59,9 +60,13 @@ namespace ResNetGen.Generator
                 .WithTrackingName(DiagnosticsStep);
             context.RegisterSourceOutput(diagnostics, static (context, diagnostic) => context.ReportDiagnostic(diagnostic.ToDiagnostic()));
 
+            // Whether the compilation references ResNetGen.Ilgpu: a bool, so the source is re-emitted only when it changes.
+            IncrementalValueProvider<bool> accelerated = context.CompilationProvider
+                .Select(static (compilation, _) => compilation.GetTypeByMetadataName(AcceleratedEmitter.MarkerType) is not null);
+
             context.RegisterSourceOutput(
-                planned.Where(static network => network.Plan is not null && network.Model.Type is not null),
-                static (context, network) => context.AddSource(Emitter.HintName(network.Model.Type!), Emitter.Emit(network.Model.Type!, network.Plan!)));
+                planned.Where(static network => network.Plan is not null && network.Model.Type is not null).Combine(accelerated),
+                static (context, pair) => context.AddSource(Emitter.HintName(pair.Left.Model.Type!), Emitter.Emit(pair.Left.Model.Type!, pair.Left.Plan!, pair.Right)));
         }
     }
 }

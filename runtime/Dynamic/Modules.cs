@@ -69,17 +69,11 @@ public sealed class BatchNorm2d : Module
     public BatchNorm2d(StateDict weights, string name)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        float[] gamma = weights.Get(name + ".weight").Data;
-        float[] beta = weights.Get(name + ".bias").Data;
-        float[] mean = weights.Get(name + ".running_mean").Data;
-        float[] variance = weights.Get(name + ".running_var").Data;
-        _scale = new float[gamma.Length];
-        _shift = new float[gamma.Length];
-        for (int c = 0; c < gamma.Length; c++)
+        double[] scale = BatchNormFold.Channels(weights, name, channels: -1, out _shift);
+        _scale = new float[scale.Length];
+        for (int c = 0; c < scale.Length; c++)
         {
-            double scale = gamma[c] / Math.Sqrt(variance[c] + ConvolutionLayer.BatchNormEpsilon);
-            _scale[c] = (float)scale;
-            _shift[c] = (float)(beta[c] - (mean[c] * scale));
+            _scale[c] = (float)scale[c];
         }
     }
 

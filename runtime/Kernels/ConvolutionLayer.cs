@@ -1,7 +1,5 @@
 using System;
-using System.Buffers;
 using System.ComponentModel;
-using System.Runtime.Intrinsics;
 
 namespace ResNetGen.Kernels;
 
@@ -15,7 +13,7 @@ namespace ResNetGen.Kernels;
 public sealed class ConvolutionLayer
 {
     /// <summary>The <c>eps</c> of torchvision's <c>BatchNorm2d</c>.</summary>
-    public const double BatchNormEpsilon = 1e-5;
+    public const double BatchNormEpsilon = BatchNormFold.Epsilon;
 
     private ConvolutionLayer(int outChannels, int inChannelsPerGroup, int kernel, int groups, bool isWinograd, float[] packedWeights, float[] packedBias)
     {
@@ -75,56 +73,8 @@ public sealed class ConvolutionLayer
     /// <exception cref="ArgumentException"><paramref name="algorithm"/> is Winograd and the layer is not a 3x3 convolution of one group with channels in multiples of 8.</exception>
     public static ConvolutionLayer Fold(StateDict weights, string convolution, string batchNorm, int groups, ConvolutionAlgorithm algorithm = ConvolutionAlgorithm.Taps)
     {
-        ArgumentNullException.ThrowIfNull(weights);
-        Tensor weight = weights.Get(convolution + ".weight");
-        if (weight.Shape.Count != 4 || weight.Shape[2] != weight.Shape[3] || weight.Shape[0] % groups != 0)
-        {
-            throw new InvalidOperationException(
-                $"{weights.Source}: the tensor '{convolution}.weight' has shape {Tensor.FormatShape(weight.Shape)}; expected [out, in / {groups}, k, k].");
-        }
-
-        int outChannels = weight.Shape[0];
-        float[] gamma = weights.Get(batchNorm + ".weight", [outChannels]).Data;
-        float[] beta = weights.Get(batchNorm + ".bias", [outChannels]).Data;
-        float[] mean = weights.Get(batchNorm + ".running_mean", [outChannels]).Data;
-        float[] variance = weights.Get(batchNorm + ".running_var", [outChannels]).Data;
-
-        int perOutput = weight.Shape[1] * weight.Shape[2] * weight.Shape[3];
-        int length = weight.Data.Length;
-        float[] folded = ArrayPool<float>.Shared.Rent(length); // only read by Create, which copies it into the packed layout
-        var bias = new float[outChannels];
-        try
-        {
-            for (int o = 0; o < outChannels; o++)
-            {
-                double scale = gamma[o] / Math.Sqrt(variance[o] + BatchNormEpsilon);
-                bias[o] = (float)(beta[o] - (mean[o] * scale));
-                ReadOnlySpan<float> from = weight.Data.AsSpan(o * perOutput, perOutput);
-                Span<float> to = folded.AsSpan(o * perOutput, perOutput);
-                int i = 0;
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    // The same arithmetic as the scalar loop: widened to double (exact), multiplied, rounded to float once.
-                    Vector256<double> factor = Vector256.Create(scale);
-                    for (; i <= perOutput - Vector256<float>.Count; i += Vector256<float>.Count)
-                    {
-                        (Vector256<double> low, Vector256<double> high) = Vector256.Widen(Vector256.Create(from.Slice(i)));
-                        Vector256.Narrow(low * factor, high * factor).CopyTo(to.Slice(i));
-                    }
-                }
-
-                for (; i < perOutput; i++)
-                {
-                    to[i] = (float)(from[i] * scale);
-                }
-            }
-
-            return Create(folded.AsSpan(0, length), bias, outChannels, weight.Shape[1], weight.Shape[2], groups, algorithm == ConvolutionAlgorithm.Winograd);
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(folded);
-        }
+        FoldedConvolution folded = BatchNormFold.Convolution(weights, convolution, batchNorm, groups);
+        return Create(folded.Weights, folded.Bias, folded.OutChannels, folded.InChannelsPerGroup, folded.Kernel, groups, algorithm == ConvolutionAlgorithm.Winograd);
     }
 
     /// <summary>Packs plain convolution weights (OIHW, already folded) and a bias.</summary>

@@ -23,13 +23,21 @@ internal static class GeneratorHarness
             .ToImmutableArray();
     });
 
+    /// <summary>The references of a project that also installs ResNetGen.Ilgpu (and so ILGPU).</summary>
+    private static readonly Lazy<ImmutableArray<MetadataReference>> AcceleratorReferences = new(() =>
+        References.Value
+            .Add(MetadataReference.CreateFromFile(typeof(ResNetGen.Ilgpu.AcceleratedNetwork).Assembly.Location))
+            .Add(MetadataReference.CreateFromFile(typeof(ILGPU.Context).Assembly.Location)));
+
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
 
-    public static CSharpCompilation Compilation(params string[] sources) =>
+    public static CSharpCompilation Compilation(params string[] sources) => Compilation(References.Value, sources);
+
+    private static CSharpCompilation Compilation(ImmutableArray<MetadataReference> references, string[] sources) =>
         CSharpCompilation.Create(
             "UserAssembly",
             sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")),
-            References.Value,
+            references,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable, warningLevel: 9999));
 
     public static GeneratorDriver Driver(bool trackSteps = false) =>
@@ -39,9 +47,13 @@ internal static class GeneratorHarness
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: trackSteps));
 
     /// <summary>Runs the generator once and returns what it produced and the diagnostics of the resulting compilation.</summary>
-    public static GeneratorOutcome Run(params string[] sources)
+    public static GeneratorOutcome Run(params string[] sources) => Run(Compilation(sources));
+
+    /// <summary>As <see cref="Run(string[])"/>, in a compilation that references ResNetGen.Ilgpu, so the accelerated form is emitted too.</summary>
+    public static GeneratorOutcome RunWithAccelerators(params string[] sources) => Run(Compilation(AcceleratorReferences.Value, sources));
+
+    private static GeneratorOutcome Run(CSharpCompilation compilation)
     {
-        CSharpCompilation compilation = Compilation(sources);
         GeneratorDriver driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out ImmutableArray<Diagnostic> generatorDiagnostics);
         GeneratorRunResult result = driver.GetRunResult().Results.Single();
         if (result.Exception is not null)

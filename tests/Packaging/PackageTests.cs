@@ -74,6 +74,40 @@ public sealed class PackageTests : IDisposable
         Assert.Equal(ExpectedTopClasses(), lines[2]);
     }
 
+    [Fact]
+    public void BothPackagesInstallAndRunTheNetworkOnIlgpusCpuAccelerator()
+    {
+        string feed = Path.Combine(_root, "feed");
+        Pack(feed);
+        string root = RepositoryRoot();
+        Run(root, "pack", Path.Combine(root, "ilgpu", "ResNetGen.Ilgpu.csproj"), "-c", Configuration, "--no-build", "-o", feed, "-nodeReuse:false");
+
+        // ILGPU itself comes from the packages this repository restored (the fresh project restores from the feed alone).
+        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        File.Copy(Path.Combine(packages, "ilgpu", "1.5.3", "ilgpu.1.5.3.nupkg"), Path.Combine(feed, "ilgpu.1.5.3.nupkg"));
+
+        string consumer = Path.Combine(_root, "accelerated-consumer");
+        Directory.CreateDirectory(consumer);
+        File.WriteAllText(Path.Combine(consumer, "consumer.csproj"), ConsumerProject.Replace(
+            "<PackageReference Include=\"ResNetGen\" Version=\"0.1.0\" />",
+            "<PackageReference Include=\"ResNetGen\" Version=\"0.1.0\" />\n    <PackageReference Include=\"ResNetGen.Ilgpu\" Version=\"0.1.0\" />",
+            StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), AcceleratedConsumerProgram);
+        File.WriteAllText(Path.Combine(consumer, "NuGet.config"), NuGetConfig(feed, Path.Combine(_root, "packages")));
+
+        Run(consumer, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
+        string output = Run(consumer, Path.Combine(consumer, "bin", "Release", "net10.0", "consumer.dll"));
+
+        // The generated accelerated form, from the packages, gives the CPU network's logits (other kernels: within 1e-4).
+        float[] logits = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0]
+            .Split(' ').Select(v => float.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+        float[] expected = ExpectedLogits();
+        Assert.Equal(expected.Length, logits.Length);
+        double difference = Math.Sqrt(expected.Zip(logits, (e, a) => ((double)e - a) * ((double)e - a)).Sum());
+        double norm = Math.Sqrt(expected.Sum(e => (double)e * e));
+        Assert.True(difference <= 1e-4 * norm, $"‖device − CPU‖ / ‖CPU‖ = {difference / norm:E2}");
+    }
+
     private static string ImagePath => Path.Combine(AppContext.BaseDirectory, "Goldens", "sample", "images", "landscape.jpg");
 
     /// <summary>Packs ResNetGen (runtime/) and ResNetGen.Imaging (imaging/) without rebuilding them, into <paramref name="feed"/>.</summary>
@@ -193,6 +227,30 @@ public sealed class PackageTests : IDisposable
         new ImageNetTransform(resizeSize: 36, cropSize: 32).Apply(ResNetGen.Imaging.ImageDecoder.DecodeFile("IMAGE_PATH").AsPixels(), image);
         net.Forward(image, logits);
         Console.WriteLine(string.Join(" ", Classification.TopK(logits, 3).Select(c => c.ClassIndex)));
+
+        [ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, NumClasses = 10)]
+        public partial class Tiny { }
+        """;
+
+    private const string AcceleratedConsumerProgram = """
+        using System.Globalization;
+        using ILGPU;
+        using ILGPU.Runtime;
+        using ILGPU.Runtime.CPU;
+        using ResNetGen;
+
+        var input = new float[Tiny.InputLength];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = ((i % 17) / 17f) - 0.5f;
+        }
+
+        using Context context = Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 2, numMultiprocessors: 2)));
+        using Accelerator accelerator = context.CreateCPUAccelerator(0);
+        using Tiny.Accelerated net = Tiny.OnAccelerator(accelerator, StateDict.CreateRandom(Tiny.Parameters, seed: 1));
+        var logits = new float[Tiny.OutputLength];
+        net.Forward(input, logits);
+        Console.WriteLine(string.Join(" ", logits.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
 
         [ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, NumClasses = 10)]
         public partial class Tiny { }

@@ -66,9 +66,12 @@ internal sealed class ParityGolden
     public static IEnumerable<string> AvailableConfigs() =>
         System.IO.Directory.EnumerateFiles(Directory, "*.json").Select(f => Path.GetFileNameWithoutExtension(f)!).Order(StringComparer.Ordinal);
 
-    public static ParityGolden Read(string config)
+    public static ParityGolden Read(string config) => Read(config, Directory);
+
+    /// <summary>Reads <c>{config}.json</c> from <paramref name="directory"/> (another folder of goldens in the same format).</summary>
+    public static ParityGolden Read(string config, string directory)
     {
-        string path = Path.Combine(Directory, config + ".json");
+        string path = Path.Combine(directory, config + ".json");
         using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
         JsonElement root = document.RootElement;
         string recorded = root.GetProperty("config").GetString()!;

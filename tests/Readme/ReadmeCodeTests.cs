@@ -40,6 +40,8 @@ public sealed partial class ReadmeCodeTests : IDisposable
             .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
             .Append(typeof(ResNetAttribute).Assembly.Location)
             .Append(typeof(ImageDecoder).Assembly.Location)
+            .Append(typeof(ResNetGen.Ilgpu.AcceleratedNetwork).Assembly.Location)
+            .Append(typeof(ILGPU.Context).Assembly.Location)
             .Distinct()
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
     });

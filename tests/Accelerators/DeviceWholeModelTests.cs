@@ -1,0 +1,177 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using ILGPU;
+using ILGPU.Runtime;
+using ResNetGen.Ilgpu;
+using ResNetGen.Tests.Parity;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ResNetGen.Tests.Accelerators;
+
+/// <summary>
+/// Generated <c>X.Accelerated</c> networks on ILGPU's CPU accelerator against torchvision's logits (tests/Goldens/accelerators,
+/// made by tools/make_accelerator_goldens.py with the parity goldens' weight formula): ‖out − ref‖ / ‖ref‖ ≤ 1e-4 per image
+/// and the same top-1 class; then partial batches, concurrent calls, device-memory calls, host bytes per call, and the
+/// plan walker the GPU check runs against the generated code.
+/// </summary>
+[Collection(AcceleratorCollection.Name)]
+public sealed class DeviceWholeModelTests
+{
+    private const double Tolerance = 1e-4;
+
+    private readonly Accelerator _accelerator;
+    private readonly ITestOutputHelper _output;
+
+    public DeviceWholeModelTests(CpuAcceleratorFixture fixture, ITestOutputHelper output)
+    {
+        _accelerator = fixture.Accelerator;
+        _output = output;
+    }
+
+    /// <summary>Each golden's generated network.</summary>
+    private static readonly IReadOnlyDictionary<string, (IReadOnlyList<StateDictEntry> Parameters, Func<Accelerator, StateDict, AcceleratedNetwork> OnAccelerator)> Generated =
+        new Dictionary<string, (IReadOnlyList<StateDictEntry>, Func<Accelerator, StateDict, AcceleratedNetwork>)>
+        {
+            ["basic_32x40_batch2"] = (AcceleratorBasicNet.Parameters, AcceleratorBasicNet.OnAccelerator),
+            ["grouped_bottleneck_40x32_dilated"] = (AcceleratorGroupedBottleneckNet.Parameters, AcceleratorGroupedBottleneckNet.OnAccelerator),
+        };
+
+    /// <summary>The architecture of each golden, as the declarations above spell it.</summary>
+    public static readonly IReadOnlyDictionary<string, ResNetAttribute> Architectures = new Dictionary<string, ResNetAttribute>
+    {
+        ["basic_32x40_batch2"] = new(Block.Basic, 1, 1, 1, 1) { InputHeight = 32, InputWidth = 40, NumClasses = 10, BatchSize = 2 },
+        ["grouped_bottleneck_40x32_dilated"] = new(Block.Bottleneck, 1, 1, 1, 1)
+        {
+            InputHeight = 40, InputWidth = 32, NumClasses = 12, Groups = 2, WidthPerGroup = 16, ReplaceStrideWithDilation = new[] { false, false, true },
+        },
+    };
+
+    public static TheoryData<string> Configs => new(Architectures.Keys);
+
+    [Theory]
+    [MemberData(nameof(Configs))]
+    public void MatchesTorchvision(string config)
+    {
+        ParityGolden golden = ParityGolden.Read(config, System.IO.Path.Combine(AppContext.BaseDirectory, "Goldens", "accelerators"));
+        ResNetAttribute architecture = Architectures[config];
+        Assert.Equal((golden.Batch, golden.Channels, golden.Height, golden.Width, golden.NumClasses), (architecture.BatchSize, architecture.InputChannels, architecture.InputHeight, architecture.InputWidth, architecture.NumClasses));
+        StateDict weights = ParityFormula.Weights(Generated[config].Parameters);
+        Assert.Equal(golden.Weights.Checksum, ParityFormula.Fingerprint(weights).Checksum);
+        float[] input = ParityFormula.Input(golden.Batch * golden.Channels * golden.Height * golden.Width);
+
+        using AcceleratedNetwork network = Generated[config].OnAccelerator(_accelerator, weights);
+        var output = new float[golden.Batch * golden.NumClasses];
+        var clock = Stopwatch.StartNew();
+        network.Forward(input, output);
+        _output.WriteLine($"{config}: forward on the CPU accelerator {clock.Elapsed.TotalMilliseconds:F0} ms");
+
+        for (int image = 0; image < golden.Batch; image++)
+        {
+            float[] expected = golden.Logits[image];
+            float[] actual = output.AsSpan(image * golden.NumClasses, golden.NumClasses).ToArray();
+            double error = Math.Sqrt(actual.Zip(expected, (a, e) => ((double)a - e) * ((double)a - e)).Sum() / expected.Sum(e => (double)e * e));
+            _output.WriteLine($"image {image}: relative error {error:E2}");
+            Assert.True(error <= Tolerance, $"{config} image {image}: ‖out − ref‖ / ‖ref‖ = {error:E2} > {Tolerance:E0}");
+            Assert.Equal(golden.Top1[image], Array.IndexOf(actual, actual.Max()));
+        }
+    }
+
+    [Fact]
+    public void ConcurrentCallsEachGetTheirOwnArenaAndTheSameAnswer()
+    {
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        float[][] inputs = Enumerable.Range(0, 2).Select(seed => ResNetGen.Tests.Networks.TestWeights.Input(network.InputLength, seed)).ToArray();
+        float[][] expected = inputs.Select(input =>
+        {
+            var output = new float[network.OutputLength];
+            network.Forward(input, output);
+            return output;
+        }).ToArray();
+
+        using var start = new Barrier(2);
+        float[][] concurrent = new float[2][];
+        Parallel.For(0, 2, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i =>
+        {
+            var output = new float[network.OutputLength];
+            start.SignalAndWait();
+            network.Forward(inputs[i], output);
+            concurrent[i] = output;
+        });
+
+        for (int i = 0; i < 2; i++)
+        {
+            Assert.Equal(expected[i], concurrent[i]);
+        }
+
+        Assert.InRange(network.ArenasCreated, 1, 2);
+    }
+
+    [Fact]
+    public void DeviceForwardGivesTheHostAnswerAndHostBytesPerCallAreBounded()
+    {
+        StateDict weights = ParityFormula.Weights(AcceleratorBasicNet.Parameters);
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, weights);
+        float[] input = ResNetGen.Tests.Networks.TestWeights.Input(network.InputLength, 7);
+        var host = new float[network.OutputLength];
+        network.Forward(input, host);
+
+        // The plan walker the GPU check runs makes the same launches: bit-identical.
+        using (PlanWalkerNetwork walker = PlanWalkerNetwork.OnAccelerator(_accelerator, Architectures["basic_32x40_batch2"], weights))
+        {
+            var walked = new float[walker.OutputLength];
+            walker.Forward(input, walked);
+            Assert.Equal(host, walked);
+        }
+
+        using MemoryBuffer1D<float, Stride1D.Dense> deviceInput = _accelerator.Allocate1D(input);
+        using MemoryBuffer1D<float, Stride1D.Dense> deviceOutput = _accelerator.Allocate1D<float>(network.OutputLength);
+        network.Forward(deviceInput.View, deviceOutput.View);
+        Assert.Equal(host, deviceOutput.GetAsArray1D());
+
+        // Steady state: what one call allocates on the calling thread is what the ILGPU launches themselves cost
+        // (the CPU accelerator allocates a task object per launch); the runtime adds nothing per call.
+        int launches = ResNetGen.Dynamic.DynamicResNet.Plan(Architectures["basic_32x40_batch2"]).Sections.Sum(s => s.Ops.Count);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        network.Forward(input, host);
+        long hostCall = GC.GetAllocatedBytesForCurrentThread() - before;
+        before = GC.GetAllocatedBytesForCurrentThread();
+        network.Forward(deviceInput.View, deviceOutput.View);
+        long deviceCall = GC.GetAllocatedBytesForCurrentThread() - before;
+        _output.WriteLine($"host bytes per call on the CPU accelerator: {hostCall} (host Forward), {deviceCall} (device Forward), {launches} launches");
+        Assert.True(deviceCall <= 256L * launches, $"{deviceCall} bytes for {launches} launches");
+        Assert.True(hostCall <= deviceCall + 512, $"host Forward {hostCall} bytes, device Forward {deviceCall}");
+    }
+
+    [Fact]
+    public void WrongLengthsAreRefusedWithTheCpuMessages()
+    {
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        var cpu = AcceleratorBasicNet.FromStateDict(ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        foreach ((int inputLength, int outputLength) in new[] { (network.InputLength - 1, network.OutputLength), (network.InputLength, network.OutputLength + 1), (3 * network.InputLength / 2, network.OutputLength) })
+        {
+            ArgumentException device = Assert.Throws<ArgumentException>(() => network.Forward(new float[inputLength], new float[outputLength]));
+            ArgumentException expected = Assert.Throws<ArgumentException>(() => cpu.Forward(new float[inputLength], new float[outputLength]));
+            Assert.Equal(expected.Message, device.Message);
+        }
+
+        using MemoryBuffer1D<float, Stride1D.Dense> small = _accelerator.Allocate1D<float>(3);
+        Assert.Throws<ArgumentException>(() => network.Forward(small.View, small.View));
+    }
+
+    [Fact]
+    public void OneImageOfABatchOfTwoGivesThatImagesLogits()
+    {
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        float[] input = ParityFormula.Input(AcceleratorBasicNet.InputLength);
+        var single = new float[AcceleratorBasicNet.NumClasses];
+        network.Forward(input.AsSpan(0, AcceleratorBasicNet.InputLength / 2), single);
+        float[] expected = ParityGolden.Read("basic_32x40_batch2", System.IO.Path.Combine(AppContext.BaseDirectory, "Goldens", "accelerators")).Logits[0];
+        double error = Math.Sqrt(single.Zip(expected, (a, e) => ((double)a - e) * ((double)a - e)).Sum() / expected.Sum(e => (double)e * e));
+        Assert.True(error <= Tolerance, $"relative error {error:E2}");
+    }
+}

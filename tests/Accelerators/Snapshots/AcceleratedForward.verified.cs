@@ -1,0 +1,229 @@
+        /// <summary>
+        /// Builds this network on an ILGPU accelerator (CUDA, OpenCL or CPU): binds <paramref name="weights"/> strictly, as
+        /// <see cref="FromStateDict"/> does, folds batch norm with the same code as the CPU layers, uploads the weights once and
+        /// compiles the kernels once per accelerator.
+        /// </summary>
+        /// <param name="accelerator">The device; dispose the network before it.</param>
+        /// <param name="weights">A torchvision state_dict, keyed and shaped exactly as <see cref="Parameters"/>.</param>
+        /// <exception cref="global::System.ArgumentNullException"><paramref name="accelerator"/> is null.</exception>
+        /// <exception cref="global::ResNetGen.WeightLoadException">Keys are missing or unexpected, or shapes differ; the message lists them all.</exception>
+        /// <exception cref="global::ResNetGen.Ilgpu.InsufficientDeviceMemoryException">The device has no room for the weights.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+        public static Accelerated OnAccelerator(global::ILGPU.Runtime.Accelerator accelerator, global::ResNetGen.StateDict weights) =>
+            new Accelerated(accelerator, global::ResNetGen.StateDictLoader.Bind(weights, Parameters));
+
+        /// <summary>
+        /// <see cref="Net"/> on an ILGPU accelerator: the same plan, one kernel launch per op. <c>Forward</c> takes host
+        /// spans (copied to and from the device) or device views of the same accelerator (no copies); both return when the
+        /// output is there.
+        /// </summary>
+        /// <remarks>
+        /// Thread safety: <c>Forward</c> may be called from several threads at once; each call rents its own device arena and
+        /// stream. <c>Dispose</c> frees the device memory and must not run during a call; calls after it throw
+        /// <see cref="global::System.ObjectDisposedException"/>.
+        /// </remarks>
+        [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+        public sealed class Accelerated : global::ResNetGen.Ilgpu.AcceleratedNetwork
+        {
+            // Weights folded and uploaded once, when the network is built.
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _conv1;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer1_0_conv1;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer1_0_conv2;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer1_0_downsample_0;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer1_0_conv3;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer2_0_conv1;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer2_0_conv2;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer2_0_downsample_0;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer2_0_conv3;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer3_0_conv1;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer3_0_conv2;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer3_0_downsample_0;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer3_0_conv3;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer4_0_conv1;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer4_0_conv2;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer4_0_downsample_0;
+            private readonly global::ResNetGen.Ilgpu.DeviceConvolutionLayer _layer4_0_conv3;
+            private readonly global::ResNetGen.Ilgpu.DeviceLinearLayer _fc;
+
+            /// <summary>Uploads every layer of a state_dict already bound to <see cref="Parameters"/>; on failure frees what was uploaded.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+            internal Accelerated(global::ILGPU.Runtime.Accelerator accelerator, global::ResNetGen.StateDict weights) : base(accelerator, batchSize: 2, imageLength: 3072, outputsPerImage: 10, arenaLength: 69632)
+            {
+                try
+                {
+                    _conv1 = FoldConvolution(weights, "conv1", "bn1", groups: 1);
+                    _layer1_0_conv1 = FoldConvolution(weights, "layer1.0.conv1", "layer1.0.bn1", groups: 1);
+                    _layer1_0_conv2 = FoldConvolution(weights, "layer1.0.conv2", "layer1.0.bn2", groups: 2);
+                    _layer1_0_downsample_0 = FoldConvolution(weights, "layer1.0.downsample.0", "layer1.0.downsample.1", groups: 1);
+                    _layer1_0_conv3 = FoldConvolution(weights, "layer1.0.conv3", "layer1.0.bn3", groups: 1);
+                    _layer2_0_conv1 = FoldConvolution(weights, "layer2.0.conv1", "layer2.0.bn1", groups: 1);
+                    _layer2_0_conv2 = FoldConvolution(weights, "layer2.0.conv2", "layer2.0.bn2", groups: 2);
+                    _layer2_0_downsample_0 = FoldConvolution(weights, "layer2.0.downsample.0", "layer2.0.downsample.1", groups: 1);
+                    _layer2_0_conv3 = FoldConvolution(weights, "layer2.0.conv3", "layer2.0.bn3", groups: 1);
+                    _layer3_0_conv1 = FoldConvolution(weights, "layer3.0.conv1", "layer3.0.bn1", groups: 1);
+                    _layer3_0_conv2 = FoldConvolution(weights, "layer3.0.conv2", "layer3.0.bn2", groups: 2);
+                    _layer3_0_downsample_0 = FoldConvolution(weights, "layer3.0.downsample.0", "layer3.0.downsample.1", groups: 1);
+                    _layer3_0_conv3 = FoldConvolution(weights, "layer3.0.conv3", "layer3.0.bn3", groups: 1);
+                    _layer4_0_conv1 = FoldConvolution(weights, "layer4.0.conv1", "layer4.0.bn1", groups: 1);
+                    _layer4_0_conv2 = FoldConvolution(weights, "layer4.0.conv2", "layer4.0.bn2", groups: 2);
+                    _layer4_0_downsample_0 = FoldConvolution(weights, "layer4.0.downsample.0", "layer4.0.downsample.1", groups: 1);
+                    _layer4_0_conv3 = FoldConvolution(weights, "layer4.0.conv3", "layer4.0.bn3", groups: 1);
+                    _fc = CreateLinear(weights, "fc");
+                }
+                catch
+                {
+                    Dispose();
+                    throw;
+                }
+            }
+
+            /// <summary>
+            /// Enqueues the whole network on the arena's stream, 21 launches in the order of the plan
+            /// (torchvision ResNet: bottleneck blocks [1, 1, 1, 1] (2 groups, width per group 16), batch 2).
+            /// Every convolution is the implicit GEMM on the device; the arena has the CPU plan's layout (69,632 floats, 0.3 MB).
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+            protected override void Run(global::ResNetGen.Ilgpu.DeviceArena arena, global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> output, int images)
+            {
+                // input: NCHW → NHWC (channels-last, the layout of every feature map below), zero border of 3 for conv1, 3x32x32 → 3x38x38
+                Kernels.ToChannelsLast(arena.Stream, source: input, destination: arena.Slice(32768, 8664), batch: images, channels: 3, height: 32, width: 32, padding: 3);
+
+                // conv1 + bn1 + relu: 7x7 stride 2 padding 3, 3x32x32 → 64x16x16
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    arena.Stream,
+                    _conv1,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 3, inHeight: 38, inWidth: 38, outChannels: 64, outHeight: 16, outWidth: 16, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(32768, 8664),
+                    destination: arena.Slice(0, 32768),
+                    residual: default);
+
+                // maxpool: 3x3 stride 2, 64x16x16 → 64x8x8
+                Kernels.MaxPool(arena.Stream, source: arena.Slice(0, 32768), destination: arena.Slice(32768, 8192), batch: images, channels: 64, inHeight: 16, inWidth: 16, outHeight: 8, outWidth: 8, kernel: 3, stride: 2, padding: 1);
+
+                // layer1.0: bottleneck 64→32→256 (2 groups), 8x8, projection shortcut
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    arena.Stream,
+                    _layer1_0_conv1,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 32, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(32768, 8192),
+                    destination: arena.Slice(0, 4096),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    arena.Stream,
+                    _layer1_0_conv2,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 32, inHeight: 8, inWidth: 8, outChannels: 32, outHeight: 8, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 2),
+                    source: arena.Slice(0, 4096),
+                    destination: arena.Slice(65536, 4096),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias>(
+                    arena.Stream,
+                    _layer1_0_downsample_0,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 256, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(32768, 8192),
+                    destination: arena.Slice(0, 32768),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu>(
+                    arena.Stream,
+                    _layer1_0_conv3,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 32, inHeight: 8, inWidth: 8, outChannels: 256, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(65536, 4096),
+                    destination: arena.Slice(32768, 32768),
+                    residual: arena.Slice(0, 32768));
+
+                // layer2.0: bottleneck 256→64→512 (2 groups), stride 2, 8x8 → 4x4, projection shortcut
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    arena.Stream,
+                    _layer2_0_conv1,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(32768, 32768),
+                    destination: arena.Slice(0, 8192),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    arena.Stream,
+                    _layer2_0_conv2,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 4, outWidth: 4, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 2),
+                    source: arena.Slice(0, 8192),
+                    destination: arena.Slice(65536, 2048),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias>(
+                    arena.Stream,
+                    _layer2_0_downsample_0,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 8, inWidth: 8, outChannels: 512, outHeight: 4, outWidth: 4, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(32768, 32768),
+                    destination: arena.Slice(0, 16384),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu>(
+                    arena.Stream,
+                    _layer2_0_conv3,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 4, inWidth: 4, outChannels: 512, outHeight: 4, outWidth: 4, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(65536, 2048),
+                    destination: arena.Slice(16384, 16384),
+                    residual: arena.Slice(0, 16384));
+
+                // layer3.0: bottleneck 512→128→1024 (2 groups), stride 2, 4x4 → 2x2, projection shortcut
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    arena.Stream,
+                    _layer3_0_conv1,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 512, inHeight: 4, inWidth: 4, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(16384, 16384),
+                    destination: arena.Slice(0, 4096),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    arena.Stream,
+                    _layer3_0_conv2,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 128, outHeight: 2, outWidth: 2, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 2),
+                    source: arena.Slice(0, 4096),
+                    destination: arena.Slice(32768, 1024),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias>(
+                    arena.Stream,
+                    _layer3_0_downsample_0,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 512, inHeight: 4, inWidth: 4, outChannels: 1024, outHeight: 2, outWidth: 2, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(16384, 16384),
+                    destination: arena.Slice(0, 8192),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu>(
+                    arena.Stream,
+                    _layer3_0_conv3,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 128, inHeight: 2, inWidth: 2, outChannels: 1024, outHeight: 2, outWidth: 2, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(32768, 1024),
+                    destination: arena.Slice(8192, 8192),
+                    residual: arena.Slice(0, 8192));
+
+                // layer4.0: bottleneck 1024→256→2048 (2 groups), stride 2, 2x2 → 1x1, projection shortcut
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    arena.Stream,
+                    _layer4_0_conv1,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 1024, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(8192, 8192),
+                    destination: arena.Slice(0, 2048),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    arena.Stream,
+                    _layer4_0_conv2,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 1, outWidth: 1, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 2),
+                    source: arena.Slice(0, 2048),
+                    destination: arena.Slice(16384, 512),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias>(
+                    arena.Stream,
+                    _layer4_0_downsample_0,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 1024, inHeight: 2, inWidth: 2, outChannels: 2048, outHeight: 1, outWidth: 1, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(8192, 8192),
+                    destination: arena.Slice(0, 4096),
+                    residual: default);
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu>(
+                    arena.Stream,
+                    _layer4_0_conv3,
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 1, inWidth: 1, outChannels: 2048, outHeight: 1, outWidth: 1, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                    source: arena.Slice(16384, 512),
+                    destination: arena.Slice(4096, 4096),
+                    residual: arena.Slice(0, 4096));
+
+                // avgpool: adaptive average to 1x1, 2048x1x1 → 2048x1x1
+                Kernels.GlobalAveragePool(arena.Stream, source: arena.Slice(4096, 4096), destination: arena.Slice(0, 4096), batch: images, channels: 2048, height: 1, width: 1);
+
+                // fc: 2048 → 10 classes
+                Kernels.Linear(arena.Stream, _fc, source: arena.Slice(0, 4096), destination: output, batch: images, inFeatures: 2048, outFeatures: 10);
+            }
+        }
