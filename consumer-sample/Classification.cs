@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.Threading.Tasks;
-using ResNetGen.Sample.Imaging;
+using ResNetGen.Imaging;
 
 namespace ResNetGen.Sample;
 
@@ -56,7 +57,7 @@ internal sealed class ImageClassifier
     /// <summary>One call on a blank image, so that the first real image is not timed with one-time costs (JIT, thread start).</summary>
     public void WarmUp()
     {
-        var input = new float[Preprocessing.OutputLength];
+        var input = new float[ImageNetTransform.Default.OutputLength];
         var logits = new float[1000];
         _network.Forward(input, logits);
     }
@@ -72,7 +73,7 @@ internal sealed class ImageClassifier
         var logits = new float[batch][];
         for (int i = 0; i < batch; i++)
         {
-            tensors[i] = new float[Preprocessing.OutputLength];
+            tensors[i] = new float[ImageNetTransform.Default.OutputLength];
             logits[i] = new float[1000];
         }
 
@@ -106,7 +107,7 @@ internal sealed class ImageClassifier
         try
         {
             image = input.Image ?? ImageDecoder.DecodeFile(input.Path!);
-            Preprocessing.ToTensor(image, tensor);
+            ImageNetTransform.Default.Apply(image.AsPixels(), tensor);
         }
         catch (ImageDecodeException e)
         {
@@ -123,9 +124,9 @@ internal sealed class ImageClassifier
     /// <summary>Timings of <paramref name="runs"/> further calls on the same image, after the first.</summary>
     public double[] Repeat(ImageInput input, int runs)
     {
-        var tensor = new float[Preprocessing.OutputLength];
+        var tensor = new float[ImageNetTransform.Default.OutputLength];
         var logits = new float[1000];
-        Preprocessing.ToTensor(input.Image ?? ImageDecoder.DecodeFile(input.Path!), tensor);
+        ImageNetTransform.Default.Apply((input.Image ?? ImageDecoder.DecodeFile(input.Path!)).AsPixels(), tensor);
         var times = new double[runs];
         for (int i = 0; i < runs; i++)
         {
@@ -137,38 +138,8 @@ internal sealed class ImageClassifier
         return times;
     }
 
-    /// <summary>The <paramref name="k"/> largest logits with their softmax probabilities, most likely first.</summary>
-    public static Prediction[] TopK(ReadOnlySpan<float> logits, int k)
-    {
-        float max = float.NegativeInfinity;
-        foreach (float logit in logits)
-        {
-            max = Math.Max(max, logit);
-        }
-
-        double sum = 0;
-        foreach (float logit in logits)
-        {
-            sum += Math.Exp(logit - max);
-        }
-
-        int[] order = new int[logits.Length];
-        for (int i = 0; i < order.Length; i++)
-        {
-            order[i] = i;
-        }
-
-        // Largest logit first; equal logits in class order, so the ranking is deterministic.
-        float[] values = logits.ToArray();
-        Array.Sort(order, (a, b) => values[b] != values[a] ? values[b].CompareTo(values[a]) : a.CompareTo(b));
-        k = Math.Min(k, logits.Length);
-        var top = new Prediction[k];
-        for (int r = 0; r < k; r++)
-        {
-            int index = order[r];
-            top[r] = new Prediction(r + 1, index, ImageNetLabels.Get(index), Math.Exp(logits[index] - max) / sum, logits[index]);
-        }
-
-        return top;
-    }
+    /// <summary>The <paramref name="k"/> largest logits with their softmax probabilities and ImageNet names, most likely first.</summary>
+    public static Prediction[] TopK(ReadOnlySpan<float> logits, int k) =>
+        [.. Classification.TopK(logits, k).Select((score, rank) =>
+            new Prediction(rank + 1, score.ClassIndex, ImageNetClasses.Name(score.ClassIndex), score.Probability, score.Logit))];
 }

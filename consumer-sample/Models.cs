@@ -115,35 +115,4 @@ internal static class ModelCatalog
     private static ModelInfo Describe<T>(string name, long parameters, long multiplyAccumulates)
         where T : IImageNetClassifier<T> =>
         new(name, parameters, multiplyAccumulates, (path, progress) => T.Load(path, progress), seed => T.CreateRandom(seed), T.Parameters);
-
-    /// <summary>
-    /// The other networks whose state_dict keys and shapes <paramref name="path"/> matches exactly. Cheap for the networks
-    /// that do not match: the loader compares the keys before it reads any tensor data.
-    /// </summary>
-    public static IEnumerable<ModelInfo> Fitting(string path, ModelInfo except)
-    {
-        foreach (ModelInfo model in All)
-        {
-            if (model == except)
-            {
-                continue;
-            }
-
-            bool fits;
-            try
-            {
-                _ = StateDictLoader.Load(path, model.Parameters);
-                fits = true;
-            }
-            catch (Exception e) when (e is WeightLoadException or System.IO.IOException or UnauthorizedAccessException)
-            {
-                fits = false;
-            }
-
-            if (fits)
-            {
-                yield return model;
-            }
-        }
-    }
 }

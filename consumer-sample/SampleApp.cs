@@ -4,41 +4,15 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using ResNetGen.Imaging;
 using ResNetGen.Kernels;
-using ResNetGen.Sample.Imaging;
 using ResNetGen.Sample.Output;
 using Spectre.Console;
 
 namespace ResNetGen.Sample;
 
-/// <summary>The exit codes of the sample.</summary>
-internal static class ExitCodes
-{
-    /// <summary>Every image was classified.</summary>
-    public const int Success = 0;
-
-    /// <summary>At least one image could not be read or decoded; the others were classified.</summary>
-    public const int ImageErrors = 1;
-
-    /// <summary>Bad command line: an invalid option, a missing --image path, or a folder without images.</summary>
-    public const int UsageError = 2;
-
-    /// <summary>The weights could not be loaded: missing, damaged, or for another architecture.</summary>
-    public const int WeightsError = 3;
-}
-
-/// <summary>What the command line asked for.</summary>
-/// <param name="Model">A name from <see cref="ModelCatalog"/>.</param>
-/// <param name="Weights">A .pth or .safetensors file, or null for random weights.</param>
-/// <param name="Image">An image file or a folder of images, or null for the built-in picture.</param>
-/// <param name="Top">How many classes to list per image.</param>
-/// <param name="Threads">Threads per Forward call, or null for every core.</param>
-/// <param name="Batch">Images in flight at once.</param>
-/// <param name="Json">Print one JSON document instead of tables.</param>
-internal sealed record SampleOptions(string Model, string? Weights, string? Image, int Top, int? Threads, int Batch, bool Json);
-
 /// <summary>Runs the sample for parsed options, writing to the given streams (the tests run it in-process).</summary>
-internal sealed class SampleApp
+internal sealed partial class SampleApp
 {
     private const int RandomSeed = 0;
     private const int RepeatRuns = 5;
@@ -130,167 +104,10 @@ internal sealed class SampleApp
         return _options.Image is null ? RunBuiltIn(classifier, inputs[0]) : RunFiles(classifier, inputs);
     }
 
-    private IImageNetClassifier? CreateNetwork(ModelInfo model, out int exitCode)
-    {
-        exitCode = ExitCodes.Success;
-        var timer = Stopwatch.StartNew();
-        if (_options.Weights is null)
-        {
-            IImageNetClassifier random = model.CreateRandom(RandomSeed);
-            if (_json is null)
-            {
-                _report.Field("Weights:", $"RANDOM ({model.Name} CreateRandom({RandomSeed}), torchvision's initialisation, built in {timer.Elapsed.TotalMilliseconds:F0} ms):");
-                _report.Field("", "the classes below are not a real prediction; pass --weights FILE for real ones");
-            }
-
-            return random;
-        }
-
-        try
-        {
-            IImageNetClassifier loaded = LoadWithProgress(model, _options.Weights);
-            if (_json is null)
-            {
-                _report.Field("Weights:", $"{_options.Weights} ({ConsoleReport.Megabytes(new FileInfo(_options.Weights).Length)}), loaded in {timer.Elapsed.TotalMilliseconds:F0} ms");
-            }
-
-            return loaded;
-        }
-        catch (WeightLoadException e)
-        {
-            exitCode = ExitCodes.WeightsError;
-            WeightsFailed(model, e);
-            return null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            exitCode = Fail(ExitCodes.WeightsError, $"cannot read the weights {_options.Weights}: {e.Message}");
-            return null;
-        }
-    }
-
-    private IImageNetClassifier LoadWithProgress(ModelInfo model, string path)
-    {
-        if (!Interactive)
-        {
-            return model.Load(path, null);
-        }
-
-        IImageNetClassifier? network = null;
-        _console.Progress()
-            .AutoClear(true)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new TransferSpeedColumn())
-            .Start(context =>
-            {
-                ProgressTask task = context.AddTask($"Loading {Path.GetFileName(path)}", maxValue: 1);
-                network = model.Load(path, new ActionProgress<LoadProgress>(p =>
-                {
-                    task.MaxValue = Math.Max(1, p.TotalBytes);
-                    task.Value = p.BytesRead;
-                }));
-            });
-        return network!;
-    }
-
-    private void WeightsFailed(ModelInfo model, WeightLoadException e)
-    {
-        string[] lines = e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
-        bool keys = e.MissingKeys.Count + e.UnexpectedKeys.Count + e.ShapeMismatches.Count > 0;
-        string first = lines[0].TrimEnd('.');
-        string summary = keys
-            ? $": {e.MissingKeys.Count} key(s) missing, {e.ShapeMismatches.Count} of another shape, {e.UnexpectedKeys.Count} unexpected; is the file for another --model than {model.Name}?"
-            : "";
-        _error.WriteLine($"error: {first}{summary}");
-
-        // The library's message lists every key that disagrees; the first few say enough on a terminal, JSON has them all.
-        const int Shown = 12;
-        foreach (string line in e.Message.Split('\n').Skip(1).Take(Shown))
-        {
-            _error.WriteLine($"  {line.TrimEnd()}");
-        }
-
-        int more = e.Message.Split('\n').Length - 1 - Shown;
-        if (more > 0)
-        {
-            _error.WriteLine($"  ... {more} more line(s); --json lists every key");
-        }
-
-        string? fitting = keys && _options.Weights is not null
-            ? ModelCatalog.Fitting(_options.Weights, model).FirstOrDefault()?.Name
-            : null;
-        if (fitting is not null)
-        {
-            _error.WriteLine($"  The file fits --model {fitting}.");
-        }
-
-        if (_json is not null)
-        {
-            _json.Error = new JsonError
-            {
-                Message = first + summary,
-                FitsModel = fitting,
-                Details = e.Message,
-                MissingKeys = e.MissingKeys,
-                UnexpectedKeys = e.UnexpectedKeys,
-                ShapeMismatches = [.. e.ShapeMismatches.Select(m => m.ToString())],
-            };
-            _json.WriteTo(_out);
-        }
-    }
-
-    private bool TryListInputs(out List<ImageInput> inputs, out string? description, out string? error)
-    {
-        inputs = [];
-        description = null;
-        error = null;
-        string? path = _options.Image;
-        if (path is null)
-        {
-            inputs.Add(new ImageInput("built-in test pattern", null, SyntheticImage.Create()));
-            description = $"built-in test pattern ({SyntheticImage.Width}x{SyntheticImage.Height}, deterministic; pass --image FILE or FOLDER for real ones)";
-            return true;
-        }
-
-        if (File.Exists(path))
-        {
-            inputs.Add(new ImageInput(path, path, null));
-            description = path;
-            return true;
-        }
-
-        if (!Directory.Exists(path))
-        {
-            error = $"--image {path}: no such file or folder";
-            return false;
-        }
-
-        try
-        {
-            inputs = [.. Directory.EnumerateFiles(path)
-                .Where(f => ImageDecoder.Extensions.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
-                .Order(StringComparer.Ordinal)
-                .Select(f => new ImageInput(f, f, null))];
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            error = $"--image {path}: cannot list the folder: {e.Message}";
-            return false;
-        }
-
-        if (inputs.Count == 0)
-        {
-            error = $"--image {path}: the folder has no images ({string.Join(", ", ImageDecoder.Extensions.Select(x => "*" + x))})";
-            return false;
-        }
-
-        description = $"{path}: {inputs.Count} image(s)";
-        return true;
-    }
-
     private int RunBuiltIn(ImageClassifier classifier, ImageInput input)
     {
         // The first call pays one-time costs (JIT, worker threads); the median of the next calls is the steady state.
-        ImageResult first = classifier.Classify(input, new float[Preprocessing.OutputLength], new float[1000]);
+        ImageResult first = classifier.Classify(input, new float[ImageNetTransform.Default.OutputLength], new float[1000]);
         double[] times = classifier.Repeat(input, RepeatRuns);
         Array.Sort(times);
         if (_json is not null)
@@ -386,10 +203,5 @@ internal sealed class SampleApp
         }
 
         return exitCode;
-    }
-
-    private sealed class ActionProgress<T>(Action<T> handler) : IProgress<T>
-    {
-        public void Report(T value) => handler(value);
     }
 }

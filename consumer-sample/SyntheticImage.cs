@@ -1,5 +1,5 @@
 using System;
-using ResNetGen.Sample.Imaging;
+using ResNetGen.Imaging;
 
 namespace ResNetGen.Sample;
 

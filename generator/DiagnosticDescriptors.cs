@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using ResNetGen.Planning;
 
 namespace ResNetGen.Generator
 {
@@ -6,12 +7,11 @@ namespace ResNetGen.Generator
     internal static class DiagnosticDescriptors
     {
         /// <summary>
-        /// Where every diagnostic is explained: the README's diagnostics table, which has one anchor per ID
-        /// (<c>README.md#rng001</c>). The README is at the root of the repository and of the NuGet package; the repository
-        /// has no public address yet, so the links are relative to that root rather than to an invented URL. When it gets
-        /// one, this is the only line to change (for example to "https://github.com/OWNER/ResNetGen/blob/main/README.md").
+        /// Where every diagnostic is explained: docs/diagnostics.md in the repository, one anchor per ID
+        /// (<c>#rng001</c>). Absolute, because an IDE's error list, a SARIF log or a build server has no folder to resolve a
+        /// relative link against; the <c>blob/main</c> form keeps one address for every release.
         /// </summary>
-        public const string HelpLinkBase = "README.md";
+        public const string HelpLinkBase = "https://github.com/resnetgen/ResNetGen/blob/main/docs/diagnostics.md";
 
         private const string Category = "ResNetGen";
 
@@ -28,42 +28,42 @@ namespace ResNetGen.Generator
         public static readonly DiagnosticDescriptor WrongStageCount = Create(
             "RNG003",
             "Exactly four stage depths are required",
-            "[ResNet] needs exactly four stage depths (torchvision's 'layers'), but {0} {1} given; for example [ResNet(Block.Bottleneck, 3, 4, 6, 3)]");
+            SpecValidator.WrongStageCountMessage);
 
         public static readonly DiagnosticDescriptor StageDepthTooSmall = Create(
             "RNG004",
             "Stage depth must be at least 1",
-            "Stage layer{0} has depth {1}; every stage needs at least one block");
+            SpecValidator.StageDepthTooSmallMessage);
 
         public static readonly DiagnosticDescriptor OptionTooSmall = Create(
             "RNG005",
             "Option must be at least 1",
-            "{0} is {1}; it must be at least 1");
+            SpecValidator.OptionTooSmallMessage);
 
         public static readonly DiagnosticDescriptor WrongDilationLength = Create(
             "RNG006",
             "ReplaceStrideWithDilation needs three flags",
-            "ReplaceStrideWithDilation has {0} element(s); it needs exactly 3, one each for layer2, layer3 and layer4, for example new[] {{ false, true, true }}");
+            SpecValidator.WrongDilationLengthMessage);
 
         public static readonly DiagnosticDescriptor InputTooSmall = Create(
             "RNG007",
             "Input is too small for the network",
-            "The {0}x{1} input is too small: the output of '{2}' would be empty ({3}); increase InputHeight/InputWidth");
+            SpecValidator.InputTooSmallMessage);
 
         public static readonly DiagnosticDescriptor BasicBlockGroups = Create(
             "RNG008",
             "Basic blocks support only Groups = 1 and WidthPerGroup = 64",
-            "Block.Basic supports only Groups = 1 and WidthPerGroup = 64, as torchvision's BasicBlock, but Groups is {0} and WidthPerGroup is {1}; use Block.Bottleneck for ResNeXt and wide ResNets");
+            SpecValidator.BasicBlockGroupsMessage);
 
         public static readonly DiagnosticDescriptor BasicBlockDilation = Create(
             "RNG009",
             "Basic blocks do not support dilation",
-            "Block.Basic does not support dilation, as torchvision's BasicBlock, but '{0}' would get {1}; remove ReplaceStrideWithDilation or use Block.Bottleneck");
+            SpecValidator.BasicBlockDilationMessage);
 
         public static readonly DiagnosticDescriptor NetworkTooLarge = Create(
             "RNG010",
             "Network is too large",
-            "The network does not fit in spans: {0}, more than int.MaxValue; reduce {1}");
+            SpecValidator.NetworkTooLargeMessage);
 
         public static readonly DiagnosticDescriptor NotAClass = Create(
             "RNG011",
@@ -73,14 +73,35 @@ namespace ResNetGen.Generator
         public static readonly DiagnosticDescriptor UnknownBlock = Create(
             "RNG012",
             "Block must be Block.Basic or Block.Bottleneck",
-            "(Block){0} is not a block type; use Block.Basic or Block.Bottleneck");
+            SpecValidator.UnknownBlockMessage);
 
         public static readonly DiagnosticDescriptor StageDepthTooLarge = Create(
             "RNG013",
             "Stage depth is too large to unroll",
-            "Stage layer{0} has depth {1}; every block is unrolled into the generated code, so a stage can have at most {2} (resnet152's deepest has 36)");
+            SpecValidator.StageDepthTooLargeMessage);
 
-        /// <summary>The help link of one diagnostic: its row of the README's diagnostics table.</summary>
+        public static readonly DiagnosticDescriptor UserConstructor = Create(
+            "RNG014",
+            "[ResNet] classes get their constructor from the generator",
+            "'{0}' declares a constructor, but a [ResNet] class is created only by its generated Load, FromStateDict and CreateRandom, whose constructor prepares every layer; remove the constructor (a static factory method of your own can call those)");
+
+        /// <summary>The diagnostic that reports a broken <see cref="SpecRule"/>; its message is the rule's own.</summary>
+        public static DiagnosticDescriptor For(SpecRule rule) => rule switch
+        {
+            SpecRule.WrongStageCount => WrongStageCount,
+            SpecRule.StageDepthTooSmall => StageDepthTooSmall,
+            SpecRule.OptionTooSmall => OptionTooSmall,
+            SpecRule.WrongDilationLength => WrongDilationLength,
+            SpecRule.InputTooSmall => InputTooSmall,
+            SpecRule.BasicBlockGroups => BasicBlockGroups,
+            SpecRule.BasicBlockDilation => BasicBlockDilation,
+            SpecRule.NetworkTooLarge => NetworkTooLarge,
+            SpecRule.UnknownBlock => UnknownBlock,
+            SpecRule.StageDepthTooLarge => StageDepthTooLarge,
+            _ => throw new System.ArgumentOutOfRangeException(nameof(rule), rule, "A spec rule without a diagnostic."),
+        };
+
+        /// <summary>The help link of one diagnostic: its row of docs/diagnostics.md.</summary>
         public static string HelpLink(string id) => HelpLinkBase + "#" + id.ToLowerInvariant();
 
         private static DiagnosticDescriptor Create(string id, string title, string message) =>

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
-using System.Numerics;
+using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -12,16 +12,11 @@ namespace ResNetGen.Generator
 {
     /// <summary>
     /// Reads one <c>[ResNet]</c> attribute into a <see cref="ResNetModel"/>, or into diagnostics that say what to change.
-    /// Every check torchvision would make at construction time is made here, at compile time.
+    /// What makes a network valid is decided by <see cref="SpecValidator"/>, shared with the runtime; this class reads the
+    /// declaration and the arguments, and reports the validator's findings at the attribute.
     /// </summary>
     internal static class Parser
     {
-        /// <summary>
-        /// The most blocks a stage may have. Every block is unrolled into the generated source (resnet152's 50 blocks are
-        /// about 240 KB of it), so a mistyped depth would otherwise make the compiler plan and emit without end.
-        /// </summary>
-        public const int MaxStageDepth = 1000;
-
         /// <summary>
         /// Reads the attribute without planning the network: this runs again for every annotated class whenever the
         /// compilation changes (on every keystroke in an IDE), so it only reads the declaration and the arguments.
@@ -68,17 +63,14 @@ namespace ResNetGen.Generator
             {
                 if (failure.Error is { } error && failure.Model.Equals(parsed.Model))
                 {
-                    ResNetSpec spec = failure.Model.Spec;
-                    yield return error.Kind switch
-                    {
-                        PlanErrorKind.EmptyFeatureMap => Info(DiagnosticDescriptors.InputTooSmall, parsed.Location, spec.InputHeight, spec.InputWidth, error.Module, error.Detail),
-                        PlanErrorKind.TooLarge => Info(DiagnosticDescriptors.NetworkTooLarge, parsed.Location, error.Detail, error.Remedy),
-                        _ => Info(DiagnosticDescriptors.BasicBlockDilation, parsed.Location, error.Module, error.Detail),
-                    };
+                    yield return Info(SpecValidator.Explain(error, failure.Model.Spec), parsed.Location);
                     yield break;
                 }
             }
         }
+
+        private static DiagnosticInfo Info(SpecFinding finding, LocationInfo? location) =>
+            new(DiagnosticDescriptors.For(finding.Rule), location, finding.Arguments);
 
         private static DiagnosticInfo Info(DiagnosticDescriptor descriptor, LocationInfo? location, params object[] arguments)
         {
@@ -119,6 +111,16 @@ namespace ResNetGen.Generator
                 if (current.IsGenericType)
                 {
                     report(DiagnosticDescriptors.GenericType, new object[] { type.Name });
+                    return null;
+                }
+            }
+
+            foreach (IMethodSymbol constructor in type.InstanceConstructors)
+            {
+                if (!constructor.IsImplicitlyDeclared)
+                {
+                    // The generated private constructor is the only one that prepares the weights; any other leaves them null.
+                    report(DiagnosticDescriptors.UserConstructor, new object[] { type.Name });
                     return null;
                 }
             }
@@ -172,25 +174,34 @@ namespace ResNetGen.Generator
 
         private static ResNetSpec? ReadSpec(AttributeData attribute, System.Action<DiagnosticDescriptor, object[]> report)
         {
-            ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
-            if (arguments.Length != 2 || HasErrors(arguments[0]) || HasErrors(arguments[1]) || arguments[0].Value is not int block)
+            ResNetSpec? spec = ReadArguments(attribute);
+            if (spec is null)
             {
-                // The compiler reports malformed attribute arguments itself.
                 return null;
             }
 
-            int[] layers = arguments[1].IsNull ? new int[0] : ReadArray<int>(arguments[1]);
-            var values = new Dictionary<string, int>
+            IReadOnlyList<SpecFinding> findings = SpecValidator.Validate(spec);
+            foreach (SpecFinding finding in findings)
             {
-                ["NumClasses"] = 1000,
-                ["InputChannels"] = 3,
-                ["InputHeight"] = 224,
-                ["InputWidth"] = 224,
-                ["BatchSize"] = 1,
-                ["Groups"] = 1,
-                ["WidthPerGroup"] = 64,
-            };
-            bool[] dilation = new bool[3];
+                report(DiagnosticDescriptors.For(finding.Rule), finding.Arguments.Cast<object>().ToArray());
+            }
+
+            return findings.Count == 0 ? spec : null;
+        }
+
+        /// <summary>
+        /// The attribute's arguments as a spec, not yet validated, with torchvision's defaults for the options it leaves out;
+        /// null when an argument does not compile (the compiler reports that itself).
+        /// </summary>
+        private static ResNetSpec? ReadArguments(AttributeData attribute)
+        {
+            ImmutableArray<TypedConstant> arguments = attribute.ConstructorArguments;
+            if (arguments.Length != 2 || HasErrors(arguments[0]) || HasErrors(arguments[1]) || arguments[0].Value is not int block)
+            {
+                return null;
+            }
+
+            ResNetSpec spec = ResNetSpec.Create((BlockKind)block, arguments[1].IsNull ? new int[0] : ReadArray<int>(arguments[1]));
             foreach (KeyValuePair<string, TypedConstant> named in attribute.NamedArguments)
             {
                 if (HasErrors(named.Value))
@@ -198,91 +209,23 @@ namespace ResNetGen.Generator
                     return null;
                 }
 
-                if (named.Key == "ReplaceStrideWithDilation")
+                TypedConstant value = named.Value;
+                spec = named.Key switch
                 {
-                    dilation = named.Value.IsNull ? new bool[3] : ReadArray<bool>(named.Value);
-                }
-                else if (values.ContainsKey(named.Key) && named.Value.Value is int value)
-                {
-                    values[named.Key] = value;
-                }
+                    nameof(ResNetSpec.ReplaceStrideWithDilation) => spec with { ReplaceStrideWithDilation = new EquatableArray<bool>(value.IsNull ? new bool[3] : ReadArray<bool>(value)) },
+                    nameof(ResNetSpec.NumClasses) when value.Value is int n => spec with { NumClasses = n },
+                    nameof(ResNetSpec.InputChannels) when value.Value is int n => spec with { InputChannels = n },
+                    nameof(ResNetSpec.InputHeight) when value.Value is int n => spec with { InputHeight = n },
+                    nameof(ResNetSpec.InputWidth) when value.Value is int n => spec with { InputWidth = n },
+                    nameof(ResNetSpec.BatchSize) when value.Value is int n => spec with { BatchSize = n },
+                    nameof(ResNetSpec.Groups) when value.Value is int n => spec with { Groups = n },
+                    nameof(ResNetSpec.WidthPerGroup) when value.Value is int n => spec with { WidthPerGroup = n },
+                    nameof(ResNetSpec.Headless) when value.Value is bool headless => spec with { Headless = headless },
+                    _ => spec,
+                };
             }
 
-            bool valid = true;
-            if (layers.Length != 4)
-            {
-                report(DiagnosticDescriptors.WrongStageCount, new object[] { layers.Length, layers.Length == 1 ? "was" : "were" });
-                valid = false;
-            }
-
-            for (int i = 0; i < layers.Length; i++)
-            {
-                if (layers[i] < 1)
-                {
-                    report(DiagnosticDescriptors.StageDepthTooSmall, new object[] { i + 1, layers[i] });
-                    valid = false;
-                }
-                else if (layers[i] > MaxStageDepth)
-                {
-                    report(DiagnosticDescriptors.StageDepthTooLarge, new object[] { i + 1, layers[i], MaxStageDepth });
-                    valid = false;
-                }
-            }
-
-            foreach (KeyValuePair<string, int> option in values)
-            {
-                if (option.Value < 1)
-                {
-                    report(DiagnosticDescriptors.OptionTooSmall, new object[] { option.Key, option.Value });
-                    valid = false;
-                }
-            }
-
-            if (values["BatchSize"] >= 1 && values["InputChannels"] >= 1 && values["InputHeight"] >= 1 && values["InputWidth"] >= 1)
-            {
-                // Checked before planning: the planner's shape arithmetic is in int, and an input this large cannot be a span anyway.
-                BigInteger inputLength = new BigInteger(values["BatchSize"]) * values["InputChannels"] * values["InputHeight"] * values["InputWidth"];
-                if (inputLength > int.MaxValue)
-                {
-                    report(DiagnosticDescriptors.NetworkTooLarge, new object[] { "the input needs " + inputLength.ToString("N0", CultureInfo.InvariantCulture) + " floats", PlanError.ReduceInput });
-                    valid = false;
-                }
-            }
-
-            if (dilation.Length != 3)
-            {
-                report(DiagnosticDescriptors.WrongDilationLength, new object[] { dilation.Length });
-                valid = false;
-            }
-
-            var kind = (BlockKind)block;
-            if (kind != BlockKind.Basic && kind != BlockKind.Bottleneck)
-            {
-                report(DiagnosticDescriptors.UnknownBlock, new object[] { block });
-                valid = false;
-            }
-            else if (kind == BlockKind.Basic && (values["Groups"] != 1 || values["WidthPerGroup"] != 64))
-            {
-                report(DiagnosticDescriptors.BasicBlockGroups, new object[] { values["Groups"], values["WidthPerGroup"] });
-                valid = false;
-            }
-
-            if (!valid)
-            {
-                return null;
-            }
-
-            return new ResNetSpec(
-                kind,
-                new EquatableArray<int>(layers),
-                values["NumClasses"],
-                values["InputChannels"],
-                values["InputHeight"],
-                values["InputWidth"],
-                values["BatchSize"],
-                values["Groups"],
-                values["WidthPerGroup"],
-                new EquatableArray<bool>(dilation));
+            return spec;
         }
 
         private static bool HasErrors(TypedConstant constant)

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel;
 
 namespace ResNetGen;
 
@@ -14,6 +15,7 @@ namespace ResNetGen;
 /// packed weights (the kernels read and write them through pointers), so they are allocated outside the heap's small
 /// object space, where a thread's allocation context is not involved.
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ArenaPool
 {
     /// <summary>Free arenas the pool has room for before it grows its list (calls in flight at once, in most programs).</summary>

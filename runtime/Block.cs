@@ -1,6 +1,7 @@
 namespace ResNetGen;
 
 /// <summary>The residual block a ResNet is built from, as torchvision's <c>BasicBlock</c> and <c>Bottleneck</c>.</summary>
+/// <remarks>Mirrored by the planner's <c>BlockKind</c> (shared source); a test pins every member of both.</remarks>
 public enum Block
 {
     /// <summary>Two 3x3 convolutions; output channels equal <c>planes</c> (expansion 1). resnet18 and resnet34.</summary>

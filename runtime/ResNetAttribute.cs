@@ -1,4 +1,5 @@
 using System;
+using ResNetGen.Planning;
 
 namespace ResNetGen;
 
@@ -35,32 +36,39 @@ public sealed class ResNetAttribute : Attribute
     public int[] Layers { get; }
 
     /// <summary>Outputs of the final <c>fc</c> layer. Default 1000 (ImageNet).</summary>
-    public int NumClasses { get; set; } = 1000;
+    public int NumClasses { get; set; } = ResNetSpec.DefaultNumClasses;
 
     /// <summary>Height of the input images the network is compiled for. Default 224.</summary>
-    public int InputHeight { get; set; } = 224;
+    public int InputHeight { get; set; } = ResNetSpec.DefaultInputSize;
 
     /// <summary>Width of the input images the network is compiled for. Default 224.</summary>
-    public int InputWidth { get; set; } = 224;
+    public int InputWidth { get; set; } = ResNetSpec.DefaultInputSize;
 
     /// <summary>Channels of the input images (the input of <c>conv1</c>). Default 3.</summary>
-    public int InputChannels { get; set; } = 3;
+    public int InputChannels { get; set; } = ResNetSpec.DefaultInputChannels;
 
     /// <summary>Images per <c>Forward</c> call. Default 1.</summary>
-    public int BatchSize { get; set; } = 1;
+    public int BatchSize { get; set; } = ResNetSpec.DefaultBatchSize;
 
     /// <summary>Groups of the 3x3 convolution in each bottleneck (32 for ResNeXt-50 32x4d). Default 1.</summary>
-    public int Groups { get; set; } = 1;
+    public int Groups { get; set; } = ResNetSpec.DefaultGroups;
 
     /// <summary>
     /// Channels per group of each bottleneck's 3x3 convolution at <c>planes = 64</c>; the bottleneck width is
     /// <c>int(planes * WidthPerGroup / 64) * Groups</c> (128 for wide_resnet50_2, 4 for ResNeXt-50 32x4d). Default 64.
     /// </summary>
-    public int WidthPerGroup { get; set; } = 64;
+    public int WidthPerGroup { get; set; } = ResNetSpec.DefaultWidthPerGroup;
 
     /// <summary>
     /// For <c>layer2</c>, <c>layer3</c> and <c>layer4</c>: replace that stage's stride 2 with dilation, keeping the
     /// feature map larger (as in segmentation backbones). Exactly three flags; default none.
     /// </summary>
     public bool[]? ReplaceStrideWithDilation { get; set; }
+
+    /// <summary>
+    /// True for a network whose <c>fc</c> was replaced by <c>nn.Identity()</c>, as in feature extractors and fine-tuning
+    /// backbones: its <c>state_dict</c> has no <c>fc.*</c> keys, <see cref="NumClasses"/> is not used, and <c>Forward</c>
+    /// writes the pooled features (<c>FeatureLength</c> per image), as torchvision's model then returns. Default false.
+    /// </summary>
+    public bool Headless { get; set; }
 }

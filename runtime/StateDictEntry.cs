@@ -5,6 +5,7 @@ using System.Linq;
 namespace ResNetGen;
 
 /// <summary>What a <c>state_dict</c> entry is: which module type it belongs to and which of its tensors it is.</summary>
+/// <remarks>Mirrored by the planner's <c>TensorRole</c> (shared source); a test pins every member of both.</remarks>
 public enum StateDictEntryKind
 {
     /// <summary>A convolution's weight, shape [out, in / groups, k, k].</summary>

@@ -3,7 +3,7 @@
 
 Run with Debian's torchvision (python3-torchvision 0.14, python3-pil 9.4):
     /usr/bin/python3 tools/make_sample_goldens.py [GOLDENS_DIR] [LABELS_FILE]
-defaults: tests/Goldens/sample and consumer-sample/imagenet_classes.txt.
+defaults: tests/Goldens/sample and runtime/Classification/imagenet_classes.txt.
 
 GOLDENS_DIR/images/    small synthetic test images (PNG, JPEG, PPM/PGM; odd sizes, portrait, landscape, grayscale,
                        an alpha channel and a palette), written by PIL with fixed seeds.
@@ -119,7 +119,7 @@ def make_images(directory):
 
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "tests/Goldens/sample"
-    labels = sys.argv[2] if len(sys.argv) > 2 else "consumer-sample/imagenet_classes.txt"
+    labels = sys.argv[2] if len(sys.argv) > 2 else "runtime/Classification/imagenet_classes.txt"
     images = os.path.join(out, "images")
     expected = os.path.join(out, "expected")
     os.makedirs(images, exist_ok=True)

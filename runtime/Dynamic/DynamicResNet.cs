@@ -144,29 +144,16 @@ public sealed class DynamicResNet
             architecture.BatchSize,
             architecture.Groups,
             architecture.WidthPerGroup,
-            new EquatableArray<bool>(architecture.ReplaceStrideWithDilation ?? new bool[3]));
-        if (spec.Layers.Count != 4 || spec.Layers.Any(d => d < 1))
+            new EquatableArray<bool>(architecture.ReplaceStrideWithDilation ?? new bool[3]),
+            architecture.Headless);
+        IReadOnlyList<SpecFinding> findings = SpecValidator.Validate(spec);
+        if (findings.Count > 0)
         {
-            throw new ArgumentException($"A ResNet needs four stage depths of at least 1, not [{string.Join(", ", spec.Layers)}].", nameof(architecture));
-        }
-
-        if (new[] { spec.NumClasses, spec.InputChannels, spec.InputHeight, spec.InputWidth, spec.BatchSize, spec.Groups, spec.WidthPerGroup }.Any(v => v < 1))
-        {
-            throw new ArgumentException("NumClasses, InputChannels, InputHeight, InputWidth, BatchSize, Groups and WidthPerGroup must all be at least 1.", nameof(architecture));
-        }
-
-        if (spec.ReplaceStrideWithDilation.Count != 3)
-        {
-            throw new ArgumentException($"ReplaceStrideWithDilation needs exactly 3 flags, not {spec.ReplaceStrideWithDilation.Count}.", nameof(architecture));
-        }
-
-        if (spec.Block == BlockKind.Basic && (spec.Groups != 1 || spec.WidthPerGroup != 64))
-        {
-            throw new ArgumentException("Block.Basic supports only Groups = 1 and WidthPerGroup = 64.", nameof(architecture));
+            throw new ArgumentException("The architecture is invalid: " + string.Join("; ", findings.Select(f => f.Message)) + ".", nameof(architecture));
         }
 
         return Planner.Plan(spec, out PlanError? error)
-            ?? throw new ArgumentException($"The network cannot be built: {error!.Kind} at '{error.Module}' ({error.Detail}).", nameof(architecture));
+            ?? throw new ArgumentException("The network cannot be built: " + SpecValidator.Explain(error!, spec).Message + ".", nameof(architecture));
     }
 
     /// <summary>torchvision's module tree, from the plan's sections: stem, the blocks of layer1..layer4, pool, classifier.</summary>
@@ -208,6 +195,11 @@ public sealed class DynamicResNet
                     case LinearOp fc:
                         modules.Add(new Linear(weights, fc.Module));
                         break;
+                    case ChannelsLastOp:
+                        // Forward converts the caller's input itself; the eager graph starts at conv1.
+                        break;
+                    default:
+                        throw new NotSupportedException("The eager graph has no module for the plan op " + op.GetType().Name + " (" + op.Module + ").");
                 }
             }
         }

@@ -49,8 +49,8 @@ public sealed class Conv2d : Module
     public override FeatureMap Forward(FeatureMap input)
     {
         int kernel = _layer.Kernel;
-        int height = ((input.Height + (2 * Padding) - (Dilation * (kernel - 1)) - 1) / Stride) + 1;
-        int width = ((input.Width + (2 * Padding) - (Dilation * (kernel - 1)) - 1) / Stride) + 1;
+        int height = FeatureShape.OutputSize(input.Height, kernel, Stride, Padding, Dilation);
+        int width = FeatureShape.OutputSize(input.Width, kernel, Stride, Padding, Dilation);
         var output = new FeatureMap(input.Batch, _layer.OutChannels, height, width);
         var geometry = new ConvolutionGeometry(input.Batch, input.Channels, input.Height, input.Width, _layer.OutChannels, height, width, kernel, Stride, Padding, Dilation, Groups);
         var algorithm = (Kernels.ConvolutionAlgorithm)KernelSchedule.ChooseDirect(input.Channels, kernel, Stride, Padding, Dilation, Groups);
@@ -111,8 +111,7 @@ public sealed class ReLU : Module
         var output = new FeatureMap(input.Batch, input.Channels, input.Height, input.Width);
         for (int i = 0; i < input.Data.Length; i++)
         {
-            float v = input.Data[i];
-            output.Data[i] = v > 0f || float.IsNaN(v) ? v : 0f;
+            output.Data[i] = BiasRelu.Relu(input.Data[i]);
         }
 
         return output;
@@ -125,8 +124,8 @@ public sealed class MaxPool2d(int kernel, int stride, int padding) : Module
     /// <inheritdoc/>
     public override FeatureMap Forward(FeatureMap input)
     {
-        int height = ((input.Height + (2 * padding) - kernel) / stride) + 1;
-        int width = ((input.Width + (2 * padding) - kernel) / stride) + 1;
+        int height = FeatureShape.OutputSize(input.Height, kernel, stride, padding, dilation: 1);
+        int width = FeatureShape.OutputSize(input.Width, kernel, stride, padding, dilation: 1);
         var output = new FeatureMap(input.Batch, input.Channels, height, width);
         MaxPool.Forward(input.Data, output.Data, input.Batch, input.Channels, input.Height, input.Width, height, width, kernel, stride, padding);
         return output;

@@ -58,9 +58,6 @@ internal abstract class Step
         _ => throw new InvalidOperationException("The input is read-only."),
     };
 
-    private static int OutputSize(int size, int kernel, int stride, int padding, int dilation) =>
-        ((size + (2 * padding) - (dilation * (kernel - 1)) - 1) / stride) + 1;
-
     private sealed class ConvolutionStep<TEpilogue>(NetworkPlan plan, ConvolutionOp op, StateDict weights) : Step(plan, op)
         where TEpilogue : struct, IEpilogue
     {
@@ -71,8 +68,8 @@ internal abstract class Step
         public override void Run(ref StepContext context)
         {
             int kernel = _layer.Kernel;
-            int height = OutputSize(Input.Height, kernel, op.Stride, op.Padding, op.Dilation);
-            int width = OutputSize(Input.Width, kernel, op.Stride, op.Padding, op.Dilation);
+            int height = FeatureShape.OutputSize(Input.Height, kernel, op.Stride, op.Padding, op.Dilation);
+            int width = FeatureShape.OutputSize(Input.Width, kernel, op.Stride, op.Padding, op.Dilation);
             var geometry = new ConvolutionGeometry(Batch, Input.Channels, Input.Height, Input.Width, _layer.OutChannels, height, width, kernel, op.Stride, op.Padding, op.Dilation, _layer.Groups);
             ReadOnlySpan<float> residual = _residual is null ? default : Read(ref context, _residual);
             Span<float> workspace = _workspace is null ? default : Write(ref context, _workspace);
@@ -91,8 +88,8 @@ internal abstract class Step
     {
         public override void Run(ref StepContext context)
         {
-            int height = OutputSize(Input.Height, op.Kernel, op.Stride, op.Padding, 1);
-            int width = OutputSize(Input.Width, op.Kernel, op.Stride, op.Padding, 1);
+            int height = FeatureShape.OutputSize(Input.Height, op.Kernel, op.Stride, op.Padding, 1);
+            int width = FeatureShape.OutputSize(Input.Width, op.Kernel, op.Stride, op.Padding, 1);
             MaxPool.Forward(Read(ref context, SourceBuffer), Write(ref context, DestinationBuffer), Batch, Input.Channels, Input.Height, Input.Width, height, width, op.Kernel, op.Stride, op.Padding);
         }
     }

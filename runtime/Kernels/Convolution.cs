@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -32,6 +33,7 @@ namespace ResNetGen.Kernels;
 /// <see cref="KernelSettings.InstructionSet"/> and takes its scalar loop there.
 /// </para>
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe partial class Convolution
 {
     /// <summary>Output pixels per micro-kernel tile (rows of broadcasts).</summary>

@@ -1,9 +1,13 @@
+using System.ComponentModel;
+
 namespace ResNetGen.Kernels;
 
 /// <summary>
 /// How <see cref="Convolution"/>'s micro-kernel finds the input values each output pixel reads. The generator picks
 /// one per layer from the layer's shape and emits it as a literal.
 /// </summary>
+/// <remarks>Mirrored by the planner's own <c>ConvolutionAlgorithm</c> (shared source); a test pins every member of both.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public enum ConvolutionAlgorithm
 {
     /// <summary>1x1, stride 1, no padding: each pixel reads its own input channels.</summary>

@@ -1,8 +1,11 @@
+using System.ComponentModel;
+
 namespace ResNetGen.Kernels;
 
 /// <summary>
 /// Every size of one convolution call. Generated code constructs it from literals, so nothing is computed at run time.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct ConvolutionGeometry
 {
     /// <summary>Describes one convolution call; the output sizes must follow from the others.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using System.ComponentModel;
 using System.Runtime.Intrinsics;
 
 namespace ResNetGen.Kernels;
@@ -10,6 +11,7 @@ namespace ResNetGen.Kernels;
 /// <see cref="Convolution.ChannelTile"/> output channels, each ordered [ky][kx][input channel][output channel in panel].
 /// Immutable, so one layer serves any number of concurrent calls.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ConvolutionLayer
 {
     /// <summary>The <c>eps</c> of torchvision's <c>BatchNorm2d</c>.</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel;
 using System.Runtime.Intrinsics;
 
 namespace ResNetGen.Kernels;
@@ -7,6 +8,7 @@ namespace ResNetGen.Kernels;
 /// Implemented by empty structs, so <see cref="Convolution.Forward{TEpilogue}"/> is specialised per epilogue
 /// and the choice costs nothing at run time.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public interface IEpilogue
 {
     /// <summary>True when <see cref="Apply(Vector256{float}, Vector256{float})"/> reads the residual.</summary>
@@ -23,6 +25,7 @@ public interface IEpilogue
 }
 
 /// <summary>Folded batch norm only: <c>y = conv(x) + b</c> (projection shortcuts).</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct Bias : IEpilogue
 {
     /// <inheritdoc/>
@@ -39,6 +42,7 @@ public readonly struct Bias : IEpilogue
 }
 
 /// <summary>Folded batch norm and ReLU: <c>y = max(conv(x) + b, 0)</c>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct BiasRelu : IEpilogue
 {
     /// <inheritdoc/>
@@ -57,6 +61,7 @@ public readonly struct BiasRelu : IEpilogue
 }
 
 /// <summary>The end of a residual block: <c>y = max(conv(x) + b + identity, 0)</c>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public readonly struct BiasResidualRelu : IEpilogue
 {
     /// <inheritdoc/>

@@ -1,9 +1,11 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace ResNetGen.Kernels;
 
 /// <summary><c>AdaptiveAvgPool2d((1, 1))</c> on channels-last (NHWC) maps: the mean of each channel of each image.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class GlobalAveragePool
 {
     /// <summary>Writes one mean per channel per image (<c>Batch x Channels</c>), summing in double as torch does on the CPU.</summary>

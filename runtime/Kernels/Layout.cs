@@ -1,9 +1,11 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 
 namespace ResNetGen.Kernels;
 
 /// <summary>Conversions between the caller's NCHW layout and the channels-last (NHWC) layout the kernels use.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static class Layout
 {
     /// <summary>

@@ -1,10 +1,12 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace ResNetGen.Kernels;
 
 /// <summary>The classifier: <c>y = x W^T + b</c> for each image, output features spread over <see cref="WorkerPool.Shared"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class Linear
 {
     /// <summary>Outputs per task: the weight rows one task streams (64 rows of 2048 floats = 512 KB).</summary>

@@ -1,8 +1,10 @@
 using System;
+using System.ComponentModel;
 
 namespace ResNetGen.Kernels;
 
 /// <summary>A fully connected layer (<c>nn.Linear</c>) prepared for inference: weight [out, in] and bias [out].</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class LinearLayer
 {
     private LinearLayer(int inFeatures, int outFeatures, float[] weight, float[] bias)

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -8,6 +9,7 @@ namespace ResNetGen.Kernels;
 /// 2-D max pooling over channels-last (NHWC) feature maps, eight channels at a time, rows spread over
 /// <see cref="WorkerPool.Shared"/>. Padded positions never take part in the max; NaN propagates as in torch.
 /// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class MaxPool
 {
     /// <summary>Pools every channel of every image.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using ResNetGen.Planning;
@@ -28,6 +29,7 @@ namespace ResNetGen.Kernels;
 /// reaches about 1e-6 of the sum of the products' magnitudes (the kernel tests allow 1e-5, the direct kernels 1e-6);
 /// through whole 224x224 networks the relative error against torchvision stays below 1e-6 (README, Parity).
 /// </remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class Winograd
 {
     /// <summary>Output pixels per block side.</summary>

@@ -21,6 +21,9 @@ internal static class StateDictBinder
     /// <summary>The prefix <c>torch.nn.DataParallel</c> and <c>DistributedDataParallel</c> put on every key.</summary>
     public const string DataParallelPrefix = "module.";
 
+    /// <summary>About how many keys a mismatch message lists, shared among its lists; the exception's properties hold all.</summary>
+    private const int MessageKeys = 10;
+
     /// <summary>Checks the caller's manifest: no nulls, no duplicate names.</summary>
     /// <exception cref="ArgumentNullException">The list or one of its entries is null.</exception>
     /// <exception cref="ArgumentException">Two entries share a name.</exception>
@@ -100,8 +103,24 @@ internal static class StateDictBinder
             return match;
         }
 
+        var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
+        foreach ((string name, int at) in byName)
+        {
+            if (found[at].Shape is int[] shape)
+            {
+                shapes[name] = shape;
+            }
+        }
+
+        string? torchvisionModel = null;
+        string? fitting = shapes.Count == byName.Count ? ArchitectureFit.Declaration(shapes, out torchvisionModel) : null;
+
+        // Counts first, then what to do, then a few keys of each kind: the complete lists are on the exception.
         var message = new StringBuilder();
-        message.Append(source).Append(": the weights do not match the network (load_state_dict(strict=True) would refuse them too)");
+        message.Append(source).Append(": the weights do not match the network (load_state_dict(strict=True) would refuse them too): ")
+            .Append(missing.Count).Append(" key(s) missing, ")
+            .Append(unexpected.Count).Append(" unexpected, ")
+            .Append(mismatches.Count).Append(" of another shape");
         if (location.Length > 0)
         {
             message.Append("; the state_dict was found under ").Append(location);
@@ -113,10 +132,13 @@ internal static class StateDictBinder
         }
 
         message.Append('.');
-        AppendList(message, "Missing keys", missingNotes);
-        AppendList(message, "Unexpected keys", unexpected);
-        AppendList(message, "Shape mismatches", mismatches.Select(m => m.ToString()).ToList());
-        if (used.Count == 0 && expected.Count > 0 && found.Count > 0)
+        if (fitting is not null)
+        {
+            message.AppendLine().Append("The file's keys and shapes fit ").Append(fitting)
+                .Append(torchvisionModel is null ? "" : $" (torchvision's {torchvisionModel})")
+                .Append(": declare the network that way, or load weights made for this one.");
+        }
+        else if (used.Count == 0 && expected.Count > 0 && found.Count > 0)
         {
             message.AppendLine().Append("None of the file's keys belong to this network: the weights are probably for a different architecture.");
         }
@@ -125,10 +147,19 @@ internal static class StateDictBinder
             message.AppendLine().Append("Every key is present but some shapes differ: check the network's configuration (e.g. NumClasses).");
         }
 
-        throw new WeightLoadException(source, message.ToString(), missing, unexpected, mismatches);
+        int lists = (missing.Count > 0 ? 1 : 0) + (unexpected.Count > 0 ? 1 : 0) + (mismatches.Count > 0 ? 1 : 0);
+        int shownPerList = MessageKeys / lists;
+        AppendList(message, "Missing keys", missingNotes, shownPerList);
+        AppendList(message, "Unexpected keys", unexpected, shownPerList);
+        AppendList(message, "Shape mismatches", mismatches.Select(m => m.ToString()).ToList(), shownPerList);
+        throw new WeightLoadException(source, message.ToString(), missing, unexpected, mismatches)
+        {
+            FittingDeclaration = fitting,
+            FittingTorchvisionModel = torchvisionModel,
+        };
     }
 
-    private static void AppendList(StringBuilder message, string title, IReadOnlyList<string> lines)
+    private static void AppendList(StringBuilder message, string title, IReadOnlyList<string> lines, int shown)
     {
         if (lines.Count == 0)
         {
@@ -136,9 +167,15 @@ internal static class StateDictBinder
         }
 
         message.AppendLine().Append("  ").Append(title).Append(" (").Append(lines.Count).Append("):");
-        foreach (string line in lines)
+        foreach (string line in lines.Take(shown))
         {
             message.AppendLine().Append("    ").Append(line);
+        }
+
+        if (lines.Count > shown)
+        {
+            string property = title switch { "Missing keys" => "MissingKeys", "Unexpected keys" => "UnexpectedKeys", _ => "ShapeMismatches" };
+            message.AppendLine().Append("    ... and ").Append(lines.Count - shown).Append(" more (WeightLoadException.").Append(property).Append(" lists all)");
         }
     }
 }

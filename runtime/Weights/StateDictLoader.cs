@@ -32,15 +32,15 @@ public static class StateDictLoader
     /// <param name="expected">The network's manifest (e.g. a generated class's <c>Parameters</c>): names and shapes, in order.</param>
     /// <param name="progress">Receives the bytes of tensor data read so far while the storages are read; optional.</param>
     /// <returns>Exactly the expected keys, in the expected order, as float32 tensors; <see cref="StateDict.Source"/> is <paramref name="path"/>.</returns>
-    /// <exception cref="WeightLoadException">The file is damaged or unsupported, refers to a refused global, or does not match
-    /// <paramref name="expected"/>; the message names the file and what to do.</exception>
-    /// <exception cref="FileNotFoundException">There is no file at <paramref name="path"/>.</exception>
+    /// <exception cref="WeightLoadException">There is no file at <paramref name="path"/> or it cannot be opened, or it is damaged
+    /// or unsupported, refers to a refused global, or does not match <paramref name="expected"/>; the message names the file
+    /// and what to do, and <see cref="Exception.InnerException"/> keeps the I/O exception when there was one.</exception>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty, or <paramref name="expected"/> names a key twice.</exception>
     public static StateDict Load(string path, IReadOnlyList<StateDictEntry> expected, IProgress<LoadProgress>? progress = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         StateDictBinder.ValidateExpected(expected, nameof(expected));
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        using FileStream stream = Open(path);
         return LoadCore(stream, expected, path, progress);
     }
 
@@ -100,6 +100,24 @@ public static class StateDictLoader
         }
 
         return bound;
+    }
+
+    /// <summary>Opens the weight file; every way that can fail is a <see cref="WeightLoadException"/> naming the path.</summary>
+    private static FileStream Open(string path)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1 << 16, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            string where = Path.IsPathFullyQualified(path) ? "" : $" (looked for {Path.GetFullPath(path)})";
+            throw new WeightLoadException(path, $"{path}: there is no such file{where}.", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw new WeightLoadException(path, $"{path}: cannot be opened ({e.Message}).", e);
+        }
     }
 
     /// <summary>Detects the format and reads; <paramref name="stream"/> is seekable and positioned at 0.</summary>

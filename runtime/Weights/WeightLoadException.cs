@@ -36,7 +36,7 @@ public sealed class WeightLoadException : Exception
 
     /// <summary>Creates the strict-binding exception listing every difference between a file and a network.</summary>
     /// <param name="source">The file name or description of the stream being loaded.</param>
-    /// <param name="message">The complete message; it should name <paramref name="source"/> and list every key.</param>
+    /// <param name="message">The complete message; it should name <paramref name="source"/> and give the counts.</param>
     /// <param name="missingKeys">Keys the network needs that the file lacks.</param>
     /// <param name="unexpectedKeys">Keys in the file that the network does not have.</param>
     /// <param name="shapeMismatches">Keys in both whose shapes differ.</param>
@@ -69,4 +69,14 @@ public sealed class WeightLoadException : Exception
 
     /// <summary>Keys present in both whose shapes differ, in the network's order.</summary>
     public IReadOnlyList<ShapeMismatch> ShapeMismatches { get; }
+
+    /// <summary>
+    /// When the file's keys and shapes are exactly those of another <c>[ResNet]</c> declaration, that declaration, e.g.
+    /// <c>[ResNet(Block.Basic, 2, 2, 2, 2)]</c> (options that leave no trace in the keys, such as the input size, at their
+    /// defaults); otherwise null.
+    /// </summary>
+    public string? FittingDeclaration { get; init; }
+
+    /// <summary>The torchvision model of <see cref="FittingDeclaration"/> (e.g. <c>resnet18</c>), when it is one; otherwise null.</summary>
+    public string? FittingTorchvisionModel { get; init; }
 }

@@ -8,8 +8,8 @@ using Xunit;
 namespace ResNetGen.Tests.Generator;
 
 /// <summary>
-/// The catalogue of diagnostics: numbered without gaps, all errors in one category, each with a help link to its own row
-/// of the README's diagnostics table. (Release tracking, AnalyzerReleases.*.md, is checked at build time by RS2000-RS2008.)
+/// The catalogue of diagnostics: numbered without gaps, all errors in one category, each with an absolute help link to its own row
+/// of docs/diagnostics.md. (Release tracking, AnalyzerReleases.*.md, is checked at build time by RS2000-RS2008.)
 /// </summary>
 public sealed class DiagnosticCatalogueTests
 {
@@ -31,24 +31,25 @@ public sealed class DiagnosticCatalogueTests
     }
 
     [Fact]
-    public void EveryDiagnosticIsAnErrorWithAHelpLinkToItsRowOfTheReadmeTable()
+    public void EveryDiagnosticIsAnErrorWithAnAbsoluteHelpLinkToItsRowOfTheDiagnosticsPage()
     {
         Assert.All(Descriptors, descriptor =>
         {
             Assert.Equal(DiagnosticSeverity.Error, descriptor.DefaultSeverity);
             Assert.True(descriptor.IsEnabledByDefault);
             Assert.Equal("ResNetGen", descriptor.Category);
-            Assert.Equal("README.md#" + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri);
+            Assert.Equal("https://github.com/resnetgen/ResNetGen/blob/main/docs/diagnostics.md#" + descriptor.Id.ToLowerInvariant(), descriptor.HelpLinkUri);
+            Assert.True(System.Uri.TryCreate(descriptor.HelpLinkUri, System.UriKind.Absolute, out System.Uri? link) && link.Scheme == "https");
             Assert.False(string.IsNullOrWhiteSpace(descriptor.Title.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         });
     }
 
     [Fact]
-    public void EveryDiagnosticHasItsAnchoredRowInTheReadme()
+    public void EveryDiagnosticHasItsAnchoredRowOnTheDiagnosticsPage()
     {
-        string readme = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "README.md"));
+        string page = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "docs", "diagnostics.md"));
 
-        Assert.All(Descriptors, d => Assert.Contains($"<a id=\"{d.Id.ToLowerInvariant()}\"></a>{d.Id} |", readme));
+        Assert.All(Descriptors, d => Assert.Contains($"<a id=\"{d.Id.ToLowerInvariant()}\"></a>{d.Id} |", page));
     }
 
     private static string RepositoryRoot()

@@ -44,7 +44,7 @@ public sealed class DiagnosticTests
         Diagnostic diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
         Assert.Equal(id, diagnostic.Id);
         Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
-        Assert.Equal("README.md#" + id.ToLowerInvariant(), diagnostic.Descriptor.HelpLinkUri);
+        Assert.Equal("https://github.com/resnetgen/ResNetGen/blob/main/docs/diagnostics.md#" + id.ToLowerInvariant(), diagnostic.Descriptor.HelpLinkUri);
         AssertOnAttribute(source, attribute, diagnostic);
         foreach (string part in messageParts)
         {
@@ -65,6 +65,35 @@ public sealed class DiagnosticTests
         Assert.Equal("RNG001", diagnostic.Id);
         Assert.Contains("'Net' must be declared partial", diagnostic.GetMessage());
         AssertOnAttribute(source, attribute, diagnostic);
+    }
+
+    [Theory]
+    [InlineData("public Net() { }")]
+    [InlineData("private Net(int seed) { }")]
+    [InlineData("public Net(string path) : this() { } private Net() { }")]
+    public void Constructor_declared_by_the_user_is_reported_and_nothing_is_generated(string constructor)
+    {
+        const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2)";
+        string source = "using ResNetGen;\n[" + attribute + "]\npublic partial class Net { " + constructor + " }\n";
+
+        GeneratorOutcome outcome = GeneratorHarness.Run(source);
+
+        Diagnostic diagnostic = Assert.Single(outcome.GeneratorDiagnostics);
+        Assert.Equal("RNG014", diagnostic.Id);
+        Assert.Contains("'Net' declares a constructor", diagnostic.GetMessage());
+        AssertOnAttribute(source, attribute, diagnostic);
+        Assert.Empty(outcome.Sources);
+    }
+
+    [Fact]
+    public void Static_constructor_is_the_users_own_and_allowed()
+    {
+        const string source = "using ResNetGen;\n[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32)]\npublic partial class Net { static Net() { } }\n";
+
+        GeneratorOutcome outcome = GeneratorHarness.Run(source);
+
+        Assert.Empty(outcome.GeneratorDiagnostics);
+        Assert.Single(outcome.Sources);
     }
 
     [Fact]

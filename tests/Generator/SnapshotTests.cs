@@ -1,37 +1,84 @@
 using System.Linq;
+using System.Text;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ResNetGen.Tests.Snapshots;
 using Xunit;
 
 namespace ResNetGen.Tests.Generator;
 
-/// <summary>The generated source for representative networks, compared with reviewed snapshots.</summary>
+/// <summary>
+/// Generated source and diagnostics compared with reviewed snapshots. One whole file (resnet50) shows everything the
+/// generator writes; each feature (basic blocks, groups, dilation, Winograd with a partial batch) is shown by the
+/// <c>Forward</c>, <c>ForwardFeatures</c> and <c>RunBackbone</c> of a small network, so an emitter change reads as a short diff; diagnostics are snapshot with their ID, span and message.
+/// </summary>
 public sealed class SnapshotTests
 {
-    [Theory]
-    [InlineData("ResNet18", "[ResNet(Block.Basic, 2, 2, 2, 2)]")]
-    [InlineData("ResNet50", "[ResNet(Block.Bottleneck, 3, 4, 6, 3)]")]
-    [InlineData("ResNeXt50_32x4d", "[ResNet(Block.Bottleneck, 3, 4, 6, 3, Groups = 32, WidthPerGroup = 4)]")]
-    [InlineData("DilatedResNet50", "[ResNet(Block.Bottleneck, 3, 4, 6, 3, ReplaceStrideWithDilation = new[] { false, true, true }, NumClasses = 21, InputHeight = 96, InputWidth = 128)]")]
-    public void GeneratedSourceMatchesSnapshot(string name, string attribute)
+    [Fact]
+    public void Whole_generated_file_of_resnet50_matches_its_snapshot()
     {
-        string source = $$"""
-            using ResNetGen;
-
-            namespace Models;
-
-            {{attribute}}
-            public partial class {{name}} { }
-            """;
-
-        GeneratorOutcome outcome = GeneratorHarness.Run(source);
+        GeneratorOutcome outcome = GeneratorHarness.Run(Declaration("ResNet50", "[ResNet(Block.Bottleneck, 3, 4, 6, 3)]"));
 
         Assert.Empty(outcome.GeneratorDiagnostics);
-        string generated = Assert.Single(outcome.Sources).Value;
-        Snapshot.Verify(generated, name);
+        Snapshot.Verify(Assert.Single(outcome.Sources).Value, "ResNet50");
+    }
+
+    [Theory]
+    [InlineData("BasicForward", "[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, NumClasses = 10)]")]
+    [InlineData("GroupedForward", "[ResNet(Block.Bottleneck, 1, 1, 1, 1, Groups = 4, WidthPerGroup = 8, InputHeight = 32, InputWidth = 32, NumClasses = 10)]")]
+    [InlineData("DilatedForward", "[ResNet(Block.Bottleneck, 1, 1, 1, 1, ReplaceStrideWithDilation = new[] { false, true, true }, NumClasses = 21, InputHeight = 48, InputWidth = 64)]")]
+    [InlineData("HeadlessForward", "[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, Headless = true)]")]
+    [InlineData("WinogradBatchForward", "[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 64, InputWidth = 72, NumClasses = 10, BatchSize = 2)]")]
+    public void Forward_methods_of_a_small_network_match_their_snapshot(string name, string attribute)
+    {
+        GeneratorOutcome outcome = GeneratorHarness.Run(Declaration("Net", attribute));
+
+        Assert.Empty(outcome.GeneratorDiagnostics);
+        string[] methods = CSharpSyntaxTree.ParseText(Assert.Single(outcome.Sources).Value).GetRoot()
+            .DescendantNodes().OfType<MethodDeclarationSyntax>()
+            .Where(m => m.Identifier.Text is "Forward" or "ForwardFeatures" or "RunBackbone")
+            .Select(m => m.ToFullString().TrimStart('\n'))
+            .ToArray();
+        Assert.Equal(3, methods.Length);
+        Snapshot.Verify(string.Join("\n", methods), name);
     }
 
     [Fact]
-    public void NestedClassInGlobalNamespaceIsEmittedInsideItsContainers()
+    public void Diagnostics_match_their_snapshot_with_id_span_and_message()
+    {
+        string[] attributes =
+        {
+            "[ResNet(Block.Bottleneck, 3, 4, 6)]",
+            "[ResNet(Block.Bottleneck, 3, 0, 6, 1001)]",
+            "[ResNet(Block.Bottleneck, 3, 4, 6, 3, NumClasses = 0, BatchSize = -2)]",
+            "[ResNet(Block.Bottleneck, 3, 4, 6, 3, ReplaceStrideWithDilation = new[] { true, true })]",
+            "[ResNet(Block.Basic, 2, 2, 2, 2, Groups = 32)]",
+            "[ResNet(Block.Basic, 2, 2, 2, 2, ReplaceStrideWithDilation = new[] { false, true, false })]",
+            "[ResNet((Block)7, 3, 4, 6, 3)]",
+            "[ResNet(Block.Bottleneck, 3, 4, 6, 3, InputHeight = 2000, InputWidth = 2000, BatchSize = 64)]",
+            "[ResNet(Block.Bottleneck, 3, 4, 6, 3, Groups = int.MaxValue, InputHeight = 1, InputWidth = 1)]",
+        };
+        var text = new StringBuilder();
+        foreach (string attribute in attributes)
+        {
+            string source = Declaration("Net", attribute);
+            text.Append(attribute).Append('\n');
+            foreach (Diagnostic diagnostic in GeneratorHarness.Run(source).GeneratorDiagnostics)
+            {
+                FileLinePositionSpan span = diagnostic.Location.GetLineSpan();
+                text.Append("  ").Append(diagnostic.Id).Append(' ').Append(diagnostic.Severity)
+                    .Append(" at ").Append(span.StartLinePosition).Append('-').Append(span.EndLinePosition)
+                    .Append(" \"").Append(source.Substring(diagnostic.Location.SourceSpan.Start, diagnostic.Location.SourceSpan.Length)).Append("\": ")
+                    .Append(diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)).Append('\n');
+            }
+        }
+
+        Snapshot.Verify(text.ToString(), "Diagnostics", "txt");
+    }
+
+    [Fact]
+    public void Nested_class_in_the_global_namespace_is_emitted_inside_its_containers()
     {
         const string source = """
             using ResNetGen;
@@ -48,11 +95,20 @@ public sealed class SnapshotTests
 
         GeneratorOutcome outcome = GeneratorHarness.Run(source);
 
-        Assert.Empty(outcome.CompilationDiagnostics.Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning));
+        Assert.Empty(outcome.CompilationDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
         (string hint, string generated) = Assert.Single(outcome.Sources);
         Assert.Equal("Zoo.Shelf.Tiny.ResNet.g.cs", hint);
         Assert.Contains("partial class Zoo", generated);
         Assert.Contains("partial struct Shelf", generated);
         Assert.DoesNotContain("namespace", generated);
     }
+
+    private static string Declaration(string name, string attribute) => $$"""
+        using ResNetGen;
+
+        namespace Models;
+
+        {{attribute}}
+        public partial class {{name}} { }
+        """;
 }

@@ -76,7 +76,7 @@ public sealed class GeneratedLoadTests
     }
 
     /// <summary>Writes a state_dict as safetensors: an 8-byte header length, a JSON header, then the raw float32 data.</summary>
-    private static byte[] Safetensors(StateDict weights, IReadOnlyList<StateDictEntry> entries)
+    internal static byte[] Safetensors(StateDict weights, IReadOnlyList<StateDictEntry> entries)
     {
         var header = new Dictionary<string, object>();
         long offset = 0;

@@ -30,20 +30,26 @@ internal sealed class ReferenceResNet
 
     private sealed record Map(double[] Data, int Channels, int Height, int Width);
 
-    public double[] Forward(float[] input, int batch, int channels, int height, int width)
+    public double[] Forward(float[] input, int batch, int channels, int height, int width) =>
+        PerImage(input, batch, channels, height, width, x => Classify(Features(x)));
+
+    /// <summary>The pooled features <c>fc</c> reads, per image.</summary>
+    public double[] ForwardFeatures(float[] input, int batch, int channels, int height, int width) =>
+        PerImage(input, batch, channels, height, width, Features);
+
+    private static double[] PerImage(float[] input, int batch, int channels, int height, int width, Func<Map, double[]> run)
     {
-        var logits = new List<double>();
+        var result = new List<double>();
         int image = channels * height * width;
         for (int n = 0; n < batch; n++)
         {
-            var x = new Map(input.Skip(n * image).Take(image).Select(v => (double)v).ToArray(), channels, height, width);
-            logits.AddRange(ForwardImage(x));
+            result.AddRange(run(new Map(input.Skip(n * image).Take(image).Select(v => (double)v).ToArray(), channels, height, width)));
         }
 
-        return logits.ToArray();
+        return result.ToArray();
     }
 
-    private double[] ForwardImage(Map x)
+    private double[] Features(Map x)
     {
         x = Relu(BatchNorm(Conv(x, "conv1", 2, 3, 1, 1), "bn1"));
         x = MaxPool(x);
@@ -80,6 +86,11 @@ internal sealed class ReferenceResNet
             pooled[c] = x.Data.Skip(c * plane).Take(plane).Average();
         }
 
+        return pooled;
+    }
+
+    private double[] Classify(double[] pooled)
+    {
         Tensor weight = _weights.Get("fc.weight");
         Tensor bias = _weights.Get("fc.bias");
         int classes = weight.Shape[0];

@@ -21,3 +21,9 @@ public partial class TinyBottleneckNet
 public partial class WinogradBasicNet
 {
 }
+
+/// <summary>TinyBasicNet with <c>fc</c> replaced by <c>nn.Identity()</c>: no classifier, the pooled features are the output.</summary>
+[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 40, InputWidth = 36, BatchSize = 2, Headless = true)]
+public partial class HeadlessBasicNet
+{
+}

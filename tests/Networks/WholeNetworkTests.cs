@@ -154,15 +154,15 @@ public sealed class WholeNetworkTests
     [Fact]
     public void WrongSpanLengthsNameTheExpectedLength()
     {
-        TinyBasicNet network = TinyBasicNet.CreateRandom(0);
+        TinyBottleneckNet network = TinyBottleneckNet.CreateRandom(0);
 
-        var error = Assert.Throws<ArgumentException>(() => network.Forward(new float[TinyBasicNet.InputLength - 1], new float[TinyBasicNet.OutputLength]));
+        var error = Assert.Throws<ArgumentException>(() => network.Forward(new float[TinyBottleneckNet.InputLength - 1], new float[TinyBottleneckNet.OutputLength]));
         Assert.Equal("input", error.ParamName);
-        Assert.Contains($"exactly {TinyBasicNet.InputLength} floats", error.Message);
+        Assert.Contains($"exactly {TinyBottleneckNet.InputLength} floats", error.Message);
 
-        error = Assert.Throws<ArgumentException>(() => network.Forward(new float[TinyBasicNet.InputLength], new float[3]));
+        error = Assert.Throws<ArgumentException>(() => network.Forward(new float[TinyBottleneckNet.InputLength], new float[3]));
         Assert.Equal("output", error.ParamName);
-        Assert.Contains($"exactly {TinyBasicNet.OutputLength} floats", error.Message);
+        Assert.Contains($"exactly {TinyBottleneckNet.OutputLength} floats", error.Message);
     }
 
     [Fact]

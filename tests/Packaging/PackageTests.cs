@@ -46,13 +46,14 @@ public sealed class PackageTests : IDisposable
     public void PackageInstallsBuildsAndRunsInAFreshProject()
     {
         string feed = Path.Combine(_root, "feed");
-        string package = Pack(feed);
+        (string package, string imaging) = Pack(feed);
         AssertPackageContents(package);
+        AssertImagingPackageContents(imaging);
 
         string consumer = Path.Combine(_root, "consumer");
         Directory.CreateDirectory(consumer);
         File.WriteAllText(Path.Combine(consumer, "consumer.csproj"), ConsumerProject);
-        File.WriteAllText(Path.Combine(consumer, "Program.cs"), ConsumerProgram);
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), ConsumerProgram.Replace("IMAGE_PATH", ImagePath, StringComparison.Ordinal));
         File.WriteAllText(Path.Combine(consumer, "NuGet.config"), NuGetConfig(feed, Path.Combine(_root, "packages")));
 
         Run(consumer, "build", "-c", "Release", "--disable-build-servers", "-nodeReuse:false");
@@ -68,14 +69,40 @@ public sealed class PackageTests : IDisposable
         {
             Assert.True(Math.Abs(expected[i] - logits[i]) <= 1e-5f, $"logit {i}: {logits[i]} from the package, {expected[i]} here");
         }
+
+        // The two packages together: a JPEG decoded, preprocessed and classified as here.
+        Assert.Equal(ExpectedTopClasses(), lines[2]);
     }
 
-    /// <summary>Packs runtime/ResNetGen.Runtime.csproj (the ResNetGen package) without rebuilding it, into <paramref name="feed"/>.</summary>
-    private static string Pack(string feed)
+    private static string ImagePath => Path.Combine(AppContext.BaseDirectory, "Goldens", "sample", "images", "landscape.jpg");
+
+    /// <summary>Packs ResNetGen (runtime/) and ResNetGen.Imaging (imaging/) without rebuilding them, into <paramref name="feed"/>.</summary>
+    private static (string Package, string Imaging) Pack(string feed)
     {
-        string project = Path.Combine(RepositoryRoot(), "runtime", "ResNetGen.Runtime.csproj");
-        Run(RepositoryRoot(), "pack", project, "-c", Configuration, "--no-build", "-o", feed, "-nodeReuse:false");
-        return Assert.Single(Directory.GetFiles(feed, "*.nupkg"));
+        foreach (string project in new[] { Path.Combine("runtime", "ResNetGen.Runtime.csproj"), Path.Combine("imaging", "ResNetGen.Imaging.csproj") })
+        {
+            Run(RepositoryRoot(), "pack", Path.Combine(RepositoryRoot(), project), "-c", Configuration, "--no-build", "-o", feed, "-nodeReuse:false");
+        }
+
+        string[] packages = [.. Directory.GetFiles(feed, "*.nupkg").Order(StringComparer.Ordinal)];
+        Assert.Equal(2, packages.Length);
+        return (packages[0], packages[1]);
+    }
+
+    private static void AssertImagingPackageContents(string package)
+    {
+        Assert.Equal("ResNetGen.Imaging." + Version + ".nupkg", Path.GetFileName(package));
+        using ZipArchive zip = ZipFile.OpenRead(package);
+        string[] files = zip.Entries.Select(e => e.FullName).ToArray();
+        Assert.Contains("lib/net10.0/ResNetGen.Imaging.dll", files);
+        Assert.Contains("lib/net10.0/ResNetGen.Imaging.xml", files);
+        Assert.DoesNotContain(files, f => f.Contains("ResNetGen.Runtime", StringComparison.Ordinal) || f.StartsWith("analyzers/", StringComparison.Ordinal));
+
+        // Its one dependency is the ResNetGen package (ImagePixels, ImageNetTransform), at the same version.
+        using Stream nuspecStream = zip.Entries.Single(e => e.FullName == "ResNetGen.Imaging.nuspec").Open();
+        XElement dependency = Assert.Single(XDocument.Load(nuspecStream).Descendants(), e => e.Name.LocalName == "dependency");
+        Assert.Equal("ResNetGen", dependency.Attribute("id")?.Value);
+        Assert.Equal(Version, dependency.Attribute("version")?.Value);
     }
 
     private static void AssertPackageContents(string package)
@@ -119,6 +146,17 @@ public sealed class PackageTests : IDisposable
         return logits;
     }
 
+    /// <summary>The consumer's second line: the top three classes of the JPEG, by the in-repository code.</summary>
+    private static string ExpectedTopClasses()
+    {
+        PackagedTiny net = PackagedTiny.CreateRandom(seed: 1);
+        float[] input = new float[PackagedTiny.InputLength];
+        new ImageNetTransform(resizeSize: 36, cropSize: 32).Apply(ResNetGen.Imaging.ImageDecoder.DecodeFile(ImagePath).AsPixels(), input);
+        float[] logits = new float[PackagedTiny.OutputLength];
+        net.Forward(input, logits);
+        return string.Join(" ", Classification.TopK(logits, 3).Select(c => c.ClassIndex.ToString(CultureInfo.InvariantCulture)));
+    }
+
     private const string ConsumerProject = """
         <Project Sdk="Microsoft.NET.Sdk">
           <PropertyGroup>
@@ -130,6 +168,7 @@ public sealed class PackageTests : IDisposable
           </PropertyGroup>
           <ItemGroup>
             <PackageReference Include="ResNetGen" Version="0.1.0" />
+            <PackageReference Include="ResNetGen.Imaging" Version="0.1.0" />
           </ItemGroup>
         </Project>
         """;
@@ -149,6 +188,11 @@ public sealed class PackageTests : IDisposable
         net.Forward(input, logits);
         Console.WriteLine(Tiny.ParameterCount.ToString(CultureInfo.InvariantCulture));
         Console.WriteLine(string.Join(" ", logits.Select(v => v.ToString("R", CultureInfo.InvariantCulture))));
+
+        var image = new float[Tiny.InputLength];
+        new ImageNetTransform(resizeSize: 36, cropSize: 32).Apply(ResNetGen.Imaging.ImageDecoder.DecodeFile("IMAGE_PATH").AsPixels(), image);
+        net.Forward(image, logits);
+        Console.WriteLine(string.Join(" ", Classification.TopK(logits, 3).Select(c => c.ClassIndex)));
 
         [ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, NumClasses = 10)]
         public partial class Tiny { }

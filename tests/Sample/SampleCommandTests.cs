@@ -49,7 +49,7 @@ public sealed class SampleCommandTests : IDisposable
         {
             JsonElement[] top = [.. image.GetProperty("top").EnumerateArray()];
             Assert.Equal(3, top.Length);
-            Assert.Equal(ImageNetLabels.Get(top[0].GetProperty("classIndex").GetInt32()), top[0].GetProperty("label").GetString());
+            Assert.Equal(ImageNetClasses.Name(top[0].GetProperty("classIndex").GetInt32()), top[0].GetProperty("label").GetString());
             Assert.True(top[0].GetProperty("probability").GetDouble() >= top[2].GetProperty("probability").GetDouble());
             Assert.True(image.GetProperty("forwardMs").GetDouble() > 0);
             Assert.False(image.TryGetProperty("error", out _));
@@ -180,7 +180,7 @@ public sealed class SampleCommandTests : IDisposable
         string missing = Path.Combine(_directory, "missing.pth");
         (int exit, _, string error) = Run("--weights", missing, "--model", "resnet18");
         Assert.Equal(ExitCodes.WeightsError, exit);
-        Assert.StartsWith($"error: cannot read the weights {missing}", error);
+        Assert.StartsWith($"error: {missing}: there is no such file", error);
 
         (exit, _, error) = Run("--image", Path.Combine(_directory, "missing.jpg"));
         Assert.Equal(ExitCodes.UsageError, exit);
@@ -208,28 +208,6 @@ public sealed class SampleCommandTests : IDisposable
         return (exit, output.ToString(), error.ToString().Replace("\r", ""));
     }
 
-    private string WriteSafetensors(StateDict weights, IReadOnlyList<StateDictEntry> entries, string name)
-    {
-        var header = new StringBuilder("{");
-        long offset = 0;
-        foreach (StateDictEntry entry in entries)
-        {
-            long bytes = weights.Get(entry.Name).Data.Length * 4L;
-            header.Append(header.Length > 1 ? "," : "")
-                .Append($"\"{entry.Name}\":{{\"dtype\":\"F32\",\"shape\":[{string.Join(",", entry.Shape)}],\"data_offsets\":[{offset},{offset + bytes}]}}");
-            offset += bytes;
-        }
-
-        byte[] json = Encoding.UTF8.GetBytes(header.Append('}').ToString());
-        string path = Path.Combine(_directory, name);
-        using var file = File.Create(path);
-        file.Write(BitConverter.GetBytes((ulong)json.Length));
-        file.Write(json);
-        foreach (StateDictEntry entry in entries)
-        {
-            file.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(weights.Get(entry.Name).Data.AsSpan()));
-        }
-
-        return path;
-    }
+    private string WriteSafetensors(StateDict weights, IReadOnlyList<StateDictEntry> entries, string name) =>
+        SafetensorsFile.Write(Path.Combine(_directory, name), weights, entries);
 }

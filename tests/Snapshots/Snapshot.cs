@@ -10,8 +10,9 @@ using Xunit.Sdk;
 namespace ResNetGen.Tests.Snapshots;
 
 /// <summary>
-/// Snapshot assertions in Verify's conventions: the accepted output is <c>{name}.verified.cs</c> beside the test;
-/// on a mismatch the new output is written to <c>{name}.received.cs</c> and the failure shows a line diff.
+/// Snapshot assertions in Verify's conventions: the accepted output is <c>{name}.verified.{extension}</c> in a Snapshots
+/// folder beside the test; on a mismatch the new output is written to <c>{name}.received.{extension}</c> and the failure
+/// shows a line diff.
 /// To accept a change, review the diff and move the received file over the verified one
 /// (or run the tests with <c>ACCEPT_SNAPSHOTS=1</c> to overwrite all verified files).
 /// </summary>
@@ -19,11 +20,11 @@ internal static partial class Snapshot
 {
     private const int MaxDiffLines = 60;
 
-    public static void Verify(string actual, string name, [CallerFilePath] string callerPath = "")
+    public static void Verify(string actual, string name, string extension = "cs", [CallerFilePath] string callerPath = "")
     {
         string directory = Path.Combine(Path.GetDirectoryName(callerPath)!, "Snapshots");
-        string verifiedPath = Path.Combine(directory, name + ".verified.cs");
-        string receivedPath = Path.Combine(directory, name + ".received.cs");
+        string verifiedPath = Path.Combine(directory, name + ".verified." + extension);
+        string receivedPath = Path.Combine(directory, name + ".received." + extension);
         string received = Scrub(actual);
 
         if (Environment.GetEnvironmentVariable("ACCEPT_SNAPSHOTS") == "1")

@@ -138,9 +138,25 @@ public sealed class RefusedFileTests
     }
 
     [Fact]
-    public void A_missing_file_is_the_usual_FileNotFoundException()
+    public void A_missing_file_is_a_WeightLoadException_that_names_it()
     {
-        Assert.Throws<FileNotFoundException>(() => StateDictLoader.Load(WeightFixtures.PathOf("no-such-file.pth"), WeightFixtures.Entries("mixed")));
+        string path = WeightFixtures.PathOf("no-such-file.pth");
+        var e = Assert.Throws<WeightLoadException>(() => StateDictLoader.Load(path, WeightFixtures.Entries("mixed")));
+        Assert.Equal(path, e.Source);
+        Assert.StartsWith($"{path}: there is no such file", e.Message);
+        Assert.IsType<FileNotFoundException>(e.InnerException);
+
+        string inMissingFolder = Path.Combine(WeightFixtures.PathOf("no-such-folder"), "weights.pth");
+        e = Assert.Throws<WeightLoadException>(() => StateDictLoader.Load(inMissingFolder, WeightFixtures.Entries("mixed")));
+        Assert.IsType<DirectoryNotFoundException>(e.InnerException);
+    }
+
+    [Fact]
+    public void A_folder_instead_of_a_file_is_a_WeightLoadException()
+    {
+        string folder = Path.GetDirectoryName(WeightFixtures.PathOf("mixed.pth"))!;
+        var e = Assert.Throws<WeightLoadException>(() => StateDictLoader.Load(folder, WeightFixtures.Entries("mixed")));
+        Assert.StartsWith($"{folder}: cannot be opened", e.Message);
     }
 
     [Fact]

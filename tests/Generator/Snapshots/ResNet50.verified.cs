@@ -3,9 +3,9 @@
 
 namespace Models
 {
-    partial class ResNet50
+    partial class ResNet50 : global::ResNetGen.IResNet<ResNet50>
     {
-        /// <summary>Images per call to <see cref="Forward"/>.</summary>
+        /// <summary>The most images one call to <see cref="Forward"/> runs; a call may pass fewer.</summary>
         public const int BatchSize = 1;
 
         /// <summary>Channels of each input image.</summary>
@@ -26,6 +26,9 @@ namespace Models
         /// <summary>Floats in the output span: BatchSize x NumClasses.</summary>
         public const int OutputLength = 1000;
 
+        /// <summary>Features per image that <see cref="ForwardFeatures"/> writes: the pooled vector <c>fc</c> reads.</summary>
+        public const int FeatureLength = 2048;
+
         /// <summary>Learnable parameters, as torchvision's <c>sum(p.numel() for p in model.parameters())</c>.</summary>
         public const long ParameterCount = 25557032L;
 
@@ -34,6 +37,20 @@ namespace Models
 
         /// <summary>Floats in the arena one <see cref="Forward"/> call works in (6.9 MB), planned from the lifetimes of the feature maps.</summary>
         public const int ArenaLength = 1806336;
+
+        /// <summary>This network's sizes, for code that holds it as an <see cref="global::ResNetGen.IResNet"/>.</summary>
+        public global::ResNetGen.ResNetDimensions Dimensions => new(BatchSize, InputChannels, InputHeight, InputWidth, NumClasses, FeatureLength);
+
+        static int global::ResNetGen.IResNet<ResNet50>.BatchSize => BatchSize;
+        static int global::ResNetGen.IResNet<ResNet50>.InputChannels => InputChannels;
+        static int global::ResNetGen.IResNet<ResNet50>.InputHeight => InputHeight;
+        static int global::ResNetGen.IResNet<ResNet50>.InputWidth => InputWidth;
+        static int global::ResNetGen.IResNet<ResNet50>.NumClasses => NumClasses;
+        static int global::ResNetGen.IResNet<ResNet50>.FeatureLength => FeatureLength;
+        static int global::ResNetGen.IResNet<ResNet50>.InputLength => InputLength;
+        static int global::ResNetGen.IResNet<ResNet50>.OutputLength => OutputLength;
+        static long global::ResNetGen.IResNet<ResNet50>.ParameterCount => ParameterCount;
+        static long global::ResNetGen.IResNet<ResNet50>.MultiplyAccumulates => MultiplyAccumulates;
 
         /// <summary>
         /// Every key of the torchvision <c>state_dict</c> (parameters and buffers) with its shape, in torchvision's order.
@@ -501,14 +518,14 @@ namespace Models
         /// Nothing in the file is executed: only the pickle operations a state_dict needs are understood.
         /// </summary>
         /// <param name="path">A <c>.pth</c> file written by <c>torch.save(model.state_dict(), path)</c>, or a <c>.safetensors</c> file.</param>
-        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is missing, unreadable, damaged, unsupported or for another network; the message names the file, gives the counts and the declaration the file fits, and the exception lists every key that disagrees.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         public static ResNet50 Load(string path) => Load(path, null);
 
         /// <summary>Loads torchvision weights as <see cref="Load(string)"/> does, reporting the bytes read as it goes.</summary>
         /// <param name="path">A <c>.pth</c> file written by <c>torch.save(model.state_dict(), path)</c>, or a <c>.safetensors</c> file.</param>
         /// <param name="progress">Receives the bytes of tensor data read so far; may be null.</param>
-        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is missing, unreadable, damaged, unsupported or for another network; the message names the file, gives the counts and the declaration the file fits, and the exception lists every key that disagrees.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         public static ResNet50 Load(string path, global::System.IProgress<global::ResNetGen.LoadProgress>? progress) =>
             new ResNet50(global::ResNetGen.StateDictLoader.Load(path, Parameters, progress));
@@ -518,21 +535,20 @@ namespace Models
         /// Nothing in the file is executed: only the pickle operations a state_dict needs are understood.
         /// </summary>
         /// <param name="stream">The content of a <c>.pth</c> or <c>.safetensors</c> file; the stream is left open.</param>
-        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is missing, unreadable, damaged, unsupported or for another network; the message names the file, gives the counts and the declaration the file fits, and the exception lists every key that disagrees.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         public static ResNet50 Load(global::System.IO.Stream stream) => Load(stream, null);
 
         /// <summary>Loads torchvision weights as <see cref="Load(global::System.IO.Stream)"/> does, reporting the bytes read as it goes.</summary>
         /// <param name="stream">The content of a <c>.pth</c> or <c>.safetensors</c> file; the stream is left open.</param>
         /// <param name="progress">Receives the bytes of tensor data read so far; may be null.</param>
-        /// <exception cref="global::ResNetGen.WeightLoadException">The file is damaged, unsupported or for another network; the message names the file and every key that disagrees.</exception>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The file is missing, unreadable, damaged, unsupported or for another network; the message names the file, gives the counts and the declaration the file fits, and the exception lists every key that disagrees.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         public static ResNet50 Load(global::System.IO.Stream stream, global::System.IProgress<global::ResNetGen.LoadProgress>? progress) =>
             new ResNet50(global::ResNetGen.StateDictLoader.Load(stream, Parameters, "stream", progress));
 
         /// <summary>
-        /// Runs the network on <see cref="BatchSize"/> images: <paramref name="input"/> holds
-        /// <see cref="InputLength"/> floats (NCHW), <paramref name="output"/> receives <see cref="OutputLength"/> logits.
+        /// Runs the network on one image: <paramref name="input"/> holds <see cref="InputLength"/> floats (NCHW), and <paramref name="output"/> receives <see cref="NumClasses"/> logits per image.
         /// </summary>
         /// <remarks>
         /// <para>torchvision ResNet: bottleneck blocks [3, 4, 6, 3], 1000 classes, 3x224x224 input, batch 1: 53 convolutions with batch norm
@@ -540,7 +556,7 @@ namespace Models
         /// <para>Memory plan: 56 intermediate feature maps and 6 Winograd workspaces share one arena of 1,806,336 floats (6.9 MB) instead of 50.6 MB without reuse.
         /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
         /// </remarks>
-        /// <param name="input">The images, NCHW float32.</param>
+        /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; <see cref="global::ResNetGen.ImageNetTransform"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.</param>
         /// <param name="output">Receives the logits, one row of <see cref="NumClasses"/> per image.</param>
         /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
@@ -551,423 +567,7 @@ namespace Models
             try
             {
                 global::System.Span<float> arena = rented;
-
-                // input: NCHW → NHWC (channels-last, the layout of every feature map below), zero border of 3 for conv1, 3x224x224 → 3x230x230
-                global::ResNetGen.Kernels.Layout.ToChannelsLast(source: input, destination: arena.Slice(802816, 158700), batch: 1, channels: 3, height: 224, width: 224, padding: 3);
-
-                // conv1 + bn1 + relu: 7x7 stride 2 padding 3, 3x224x224 → 64x112x112
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 3, inHeight: 230, inWidth: 230, outChannels: 64, outHeight: 112, outWidth: 112, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
-                    source: arena.Slice(802816, 158700),
-                    destination: arena.Slice(0, 802816),
-                    residual: default);
-
-                // maxpool: 3x3 stride 2, 64x112x112 → 64x56x56
-                global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 802816), destination: arena.Slice(802816, 200704), batch: 1, channels: 64, inHeight: 112, inWidth: 112, outHeight: 56, outWidth: 56, kernel: 3, stride: 2, padding: 1);
-
-                // layer1.0: bottleneck 64→64→256, 56x56, projection shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer1_0_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(802816, 200704),
-                    destination: arena.Slice(400896, 200704),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer1_0_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
-                    source: arena.Slice(400896, 200704),
-                    destination: arena.Slice(1605632, 200704),
-                    residual: default,
-                    workspace: arena.Slice(0, 400896));
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
-                    _layer1_0_downsample_0,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(802816, 200704),
-                    destination: arena.Slice(0, 802816),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer1_0_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(1605632, 200704),
-                    destination: arena.Slice(802816, 802816),
-                    residual: arena.Slice(0, 802816));
-
-                // layer1.1: bottleneck 256→64→256, 56x56, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer1_1_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(802816, 802816),
-                    destination: arena.Slice(400896, 200704),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer1_1_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
-                    source: arena.Slice(400896, 200704),
-                    destination: arena.Slice(1605632, 200704),
-                    residual: default,
-                    workspace: arena.Slice(0, 400896));
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer1_1_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(1605632, 200704),
-                    destination: arena.Slice(0, 802816),
-                    residual: arena.Slice(802816, 802816));
-
-                // layer1.2: bottleneck 256→64→256, 56x56, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer1_2_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(0, 802816),
-                    destination: arena.Slice(1203712, 200704),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer1_2_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
-                    source: arena.Slice(1203712, 200704),
-                    destination: arena.Slice(1605632, 200704),
-                    residual: default,
-                    workspace: arena.Slice(802816, 400896));
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer1_2_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(1605632, 200704),
-                    destination: arena.Slice(802816, 802816),
-                    residual: arena.Slice(0, 802816));
-
-                // layer2.0: bottleneck 256→128→512, stride 2, 56x56 → 28x28, projection shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer2_0_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(802816, 802816),
-                    destination: arena.Slice(0, 401408),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer2_0_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                    source: arena.Slice(0, 401408),
-                    destination: arena.Slice(1605632, 100352),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
-                    _layer2_0_downsample_0,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(802816, 802816),
-                    destination: arena.Slice(0, 401408),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer2_0_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(1605632, 100352),
-                    destination: arena.Slice(401408, 401408),
-                    residual: arena.Slice(0, 401408));
-
-                // layer2.1: bottleneck 512→128→512, 28x28, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer2_1_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(401408, 401408),
-                    destination: arena.Slice(193536, 100352),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer2_1_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
-                    source: arena.Slice(193536, 100352),
-                    destination: arena.Slice(802816, 100352),
-                    residual: default,
-                    workspace: arena.Slice(0, 193536));
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer2_1_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(802816, 100352),
-                    destination: arena.Slice(0, 401408),
-                    residual: arena.Slice(401408, 401408));
-
-                // layer2.2: bottleneck 512→128→512, 28x28, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer2_2_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(0, 401408),
-                    destination: arena.Slice(594944, 100352),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer2_2_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
-                    source: arena.Slice(594944, 100352),
-                    destination: arena.Slice(802816, 100352),
-                    residual: default,
-                    workspace: arena.Slice(401408, 193536));
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer2_2_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(802816, 100352),
-                    destination: arena.Slice(401408, 401408),
-                    residual: arena.Slice(0, 401408));
-
-                // layer2.3: bottleneck 512→128→512, 28x28, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer2_3_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(401408, 401408),
-                    destination: arena.Slice(193536, 100352),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer2_3_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
-                    source: arena.Slice(193536, 100352),
-                    destination: arena.Slice(802816, 100352),
-                    residual: default,
-                    workspace: arena.Slice(0, 193536));
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer2_3_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(802816, 100352),
-                    destination: arena.Slice(0, 401408),
-                    residual: arena.Slice(401408, 401408));
-
-                // layer3.0: bottleneck 512→256→1024, stride 2, 28x28 → 14x14, projection shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_0_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(0, 401408),
-                    destination: arena.Slice(401408, 200704),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_0_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                    source: arena.Slice(401408, 200704),
-                    destination: arena.Slice(602112, 50176),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
-                    _layer3_0_downsample_0,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(0, 401408),
-                    destination: arena.Slice(401408, 200704),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer3_0_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(602112, 50176),
-                    destination: arena.Slice(0, 200704),
-                    residual: arena.Slice(401408, 200704));
-
-                // layer3.1: bottleneck 1024→256→1024, 14x14, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_1_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(0, 200704),
-                    destination: arena.Slice(200704, 50176),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_1_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                    source: arena.Slice(200704, 50176),
-                    destination: arena.Slice(401408, 50176),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer3_1_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(401408, 50176),
-                    destination: arena.Slice(200704, 200704),
-                    residual: arena.Slice(0, 200704));
-
-                // layer3.2: bottleneck 1024→256→1024, 14x14, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_2_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(200704, 200704),
-                    destination: arena.Slice(0, 50176),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_2_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                    source: arena.Slice(0, 50176),
-                    destination: arena.Slice(401408, 50176),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer3_2_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(401408, 50176),
-                    destination: arena.Slice(0, 200704),
-                    residual: arena.Slice(200704, 200704));
-
-                // layer3.3: bottleneck 1024→256→1024, 14x14, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_3_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(0, 200704),
-                    destination: arena.Slice(200704, 50176),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_3_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                    source: arena.Slice(200704, 50176),
-                    destination: arena.Slice(401408, 50176),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer3_3_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(401408, 50176),
-                    destination: arena.Slice(200704, 200704),
-                    residual: arena.Slice(0, 200704));
-
-                // layer3.4: bottleneck 1024→256→1024, 14x14, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_4_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(200704, 200704),
-                    destination: arena.Slice(0, 50176),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_4_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                    source: arena.Slice(0, 50176),
-                    destination: arena.Slice(401408, 50176),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer3_4_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(401408, 50176),
-                    destination: arena.Slice(0, 200704),
-                    residual: arena.Slice(200704, 200704));
-
-                // layer3.5: bottleneck 1024→256→1024, 14x14, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_5_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(0, 200704),
-                    destination: arena.Slice(200704, 50176),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer3_5_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                    source: arena.Slice(200704, 50176),
-                    destination: arena.Slice(401408, 50176),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer3_5_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                    source: arena.Slice(401408, 50176),
-                    destination: arena.Slice(200704, 200704),
-                    residual: arena.Slice(0, 200704));
-
-                // layer4.0: bottleneck 1024→512→2048, stride 2, 14x14 → 7x7, projection shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer4_0_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(200704, 200704),
-                    destination: arena.Slice(0, 100352),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer4_0_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                    source: arena.Slice(0, 100352),
-                    destination: arena.Slice(401408, 25088),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
-                    _layer4_0_downsample_0,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(200704, 200704),
-                    destination: arena.Slice(0, 100352),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer4_0_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(401408, 25088),
-                    destination: arena.Slice(100352, 100352),
-                    residual: arena.Slice(0, 100352));
-
-                // layer4.1: bottleneck 2048→512→2048, 7x7, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer4_1_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(100352, 100352),
-                    destination: arena.Slice(0, 25088),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer4_1_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                    source: arena.Slice(0, 25088),
-                    destination: arena.Slice(200704, 25088),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer4_1_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(200704, 25088),
-                    destination: arena.Slice(0, 100352),
-                    residual: arena.Slice(100352, 100352));
-
-                // layer4.2: bottleneck 2048→512→2048, 7x7, identity shortcut
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer4_2_conv1,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(0, 100352),
-                    destination: arena.Slice(100352, 25088),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
-                    _layer4_2_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                    source: arena.Slice(100352, 25088),
-                    destination: arena.Slice(200704, 25088),
-                    residual: default);
-                global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
-                    _layer4_2_conv3,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                    source: arena.Slice(200704, 25088),
-                    destination: arena.Slice(100352, 100352),
-                    residual: arena.Slice(0, 100352));
+                RunBackbone(input, arena);
 
                 // avgpool: adaptive average to 1x1, 2048x7x7 → 2048x1x1
                 global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(100352, 100352), destination: arena.Slice(0, 2048), batch: 1, channels: 2048, height: 7, width: 7);
@@ -979,6 +579,455 @@ namespace Models
             {
                 _arenas.Return(rented);
             }
+        }
+
+        /// <summary>
+        /// Runs the network up to <c>avgpool</c> and writes the pooled features <c>fc</c> would read,
+        /// <see cref="FeatureLength"/> per image: the embedding of <c>torch.flatten(model.avgpool(...), 1)</c>.
+        /// Takes the same input as <see cref="Forward"/>.
+        /// </summary>
+        /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; <see cref="global::ResNetGen.ImageNetTransform"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.</param>
+        /// <param name="features">Receives one row of <see cref="FeatureLength"/> features per image.</param>
+        /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+        public void ForwardFeatures(global::System.ReadOnlySpan<float> input, global::System.Span<float> features)
+        {
+            global::ResNetGen.ForwardArguments.Validate(input.Length, InputLength, features.Length, BatchSize * FeatureLength, "features", "BatchSize x FeatureLength");
+            float[] rented = _arenas.Rent();
+            try
+            {
+                global::System.Span<float> arena = rented;
+                RunBackbone(input, arena);
+
+                // avgpool: adaptive average to 1x1, 2048x7x7 → 2048x1x1
+                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(100352, 100352), destination: features, batch: 1, channels: 2048, height: 7, width: 7);
+            }
+            finally
+            {
+                _arenas.Return(rented);
+            }
+        }
+
+        /// <summary>Every op from the input to the last residual block, in execution order, one kernel call each.</summary>
+        [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+        private void RunBackbone(global::System.ReadOnlySpan<float> input, global::System.Span<float> arena)
+        {
+            // input: NCHW → NHWC (channels-last, the layout of every feature map below), zero border of 3 for conv1, 3x224x224 → 3x230x230
+            global::ResNetGen.Kernels.Layout.ToChannelsLast(source: input, destination: arena.Slice(802816, 158700), batch: 1, channels: 3, height: 224, width: 224, padding: 3);
+
+            // conv1 + bn1 + relu: 7x7 stride 2 padding 3, 3x224x224 → 64x112x112
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 3, inHeight: 230, inWidth: 230, outChannels: 64, outHeight: 112, outWidth: 112, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
+                source: arena.Slice(802816, 158700),
+                destination: arena.Slice(0, 802816),
+                residual: default);
+
+            // maxpool: 3x3 stride 2, 64x112x112 → 64x56x56
+            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 802816), destination: arena.Slice(802816, 200704), batch: 1, channels: 64, inHeight: 112, inWidth: 112, outHeight: 56, outWidth: 56, kernel: 3, stride: 2, padding: 1);
+
+            // layer1.0: bottleneck 64→64→256, 56x56, projection shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer1_0_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(802816, 200704),
+                destination: arena.Slice(400896, 200704),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer1_0_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                source: arena.Slice(400896, 200704),
+                destination: arena.Slice(1605632, 200704),
+                residual: default,
+                workspace: arena.Slice(0, 400896));
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
+                _layer1_0_downsample_0,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(802816, 200704),
+                destination: arena.Slice(0, 802816),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer1_0_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(1605632, 200704),
+                destination: arena.Slice(802816, 802816),
+                residual: arena.Slice(0, 802816));
+
+            // layer1.1: bottleneck 256→64→256, 56x56, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer1_1_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(802816, 802816),
+                destination: arena.Slice(400896, 200704),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer1_1_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                source: arena.Slice(400896, 200704),
+                destination: arena.Slice(1605632, 200704),
+                residual: default,
+                workspace: arena.Slice(0, 400896));
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer1_1_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(1605632, 200704),
+                destination: arena.Slice(0, 802816),
+                residual: arena.Slice(802816, 802816));
+
+            // layer1.2: bottleneck 256→64→256, 56x56, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer1_2_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(0, 802816),
+                destination: arena.Slice(1203712, 200704),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer1_2_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                source: arena.Slice(1203712, 200704),
+                destination: arena.Slice(1605632, 200704),
+                residual: default,
+                workspace: arena.Slice(802816, 400896));
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer1_2_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(1605632, 200704),
+                destination: arena.Slice(802816, 802816),
+                residual: arena.Slice(0, 802816));
+
+            // layer2.0: bottleneck 256→128→512, stride 2, 56x56 → 28x28, projection shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer2_0_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(802816, 802816),
+                destination: arena.Slice(0, 401408),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer2_0_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                source: arena.Slice(0, 401408),
+                destination: arena.Slice(1605632, 100352),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
+                _layer2_0_downsample_0,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(802816, 802816),
+                destination: arena.Slice(0, 401408),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer2_0_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(1605632, 100352),
+                destination: arena.Slice(401408, 401408),
+                residual: arena.Slice(0, 401408));
+
+            // layer2.1: bottleneck 512→128→512, 28x28, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer2_1_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(401408, 401408),
+                destination: arena.Slice(193536, 100352),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer2_1_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                source: arena.Slice(193536, 100352),
+                destination: arena.Slice(802816, 100352),
+                residual: default,
+                workspace: arena.Slice(0, 193536));
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer2_1_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(802816, 100352),
+                destination: arena.Slice(0, 401408),
+                residual: arena.Slice(401408, 401408));
+
+            // layer2.2: bottleneck 512→128→512, 28x28, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer2_2_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(0, 401408),
+                destination: arena.Slice(594944, 100352),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer2_2_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                source: arena.Slice(594944, 100352),
+                destination: arena.Slice(802816, 100352),
+                residual: default,
+                workspace: arena.Slice(401408, 193536));
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer2_2_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(802816, 100352),
+                destination: arena.Slice(401408, 401408),
+                residual: arena.Slice(0, 401408));
+
+            // layer2.3: bottleneck 512→128→512, 28x28, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer2_3_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(401408, 401408),
+                destination: arena.Slice(193536, 100352),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer2_3_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                source: arena.Slice(193536, 100352),
+                destination: arena.Slice(802816, 100352),
+                residual: default,
+                workspace: arena.Slice(0, 193536));
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer2_3_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(802816, 100352),
+                destination: arena.Slice(0, 401408),
+                residual: arena.Slice(401408, 401408));
+
+            // layer3.0: bottleneck 512→256→1024, stride 2, 28x28 → 14x14, projection shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_0_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(0, 401408),
+                destination: arena.Slice(401408, 200704),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_0_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                source: arena.Slice(401408, 200704),
+                destination: arena.Slice(602112, 50176),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
+                _layer3_0_downsample_0,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(0, 401408),
+                destination: arena.Slice(401408, 200704),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer3_0_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(602112, 50176),
+                destination: arena.Slice(0, 200704),
+                residual: arena.Slice(401408, 200704));
+
+            // layer3.1: bottleneck 1024→256→1024, 14x14, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_1_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(0, 200704),
+                destination: arena.Slice(200704, 50176),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_1_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                source: arena.Slice(200704, 50176),
+                destination: arena.Slice(401408, 50176),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer3_1_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(401408, 50176),
+                destination: arena.Slice(200704, 200704),
+                residual: arena.Slice(0, 200704));
+
+            // layer3.2: bottleneck 1024→256→1024, 14x14, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_2_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(200704, 200704),
+                destination: arena.Slice(0, 50176),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_2_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                source: arena.Slice(0, 50176),
+                destination: arena.Slice(401408, 50176),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer3_2_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(401408, 50176),
+                destination: arena.Slice(0, 200704),
+                residual: arena.Slice(200704, 200704));
+
+            // layer3.3: bottleneck 1024→256→1024, 14x14, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_3_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(0, 200704),
+                destination: arena.Slice(200704, 50176),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_3_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                source: arena.Slice(200704, 50176),
+                destination: arena.Slice(401408, 50176),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer3_3_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(401408, 50176),
+                destination: arena.Slice(200704, 200704),
+                residual: arena.Slice(0, 200704));
+
+            // layer3.4: bottleneck 1024→256→1024, 14x14, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_4_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(200704, 200704),
+                destination: arena.Slice(0, 50176),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_4_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                source: arena.Slice(0, 50176),
+                destination: arena.Slice(401408, 50176),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer3_4_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(401408, 50176),
+                destination: arena.Slice(0, 200704),
+                residual: arena.Slice(200704, 200704));
+
+            // layer3.5: bottleneck 1024→256→1024, 14x14, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_5_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(0, 200704),
+                destination: arena.Slice(200704, 50176),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer3_5_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                source: arena.Slice(200704, 50176),
+                destination: arena.Slice(401408, 50176),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer3_5_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
+                source: arena.Slice(401408, 50176),
+                destination: arena.Slice(200704, 200704),
+                residual: arena.Slice(0, 200704));
+
+            // layer4.0: bottleneck 1024→512→2048, stride 2, 14x14 → 7x7, projection shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer4_0_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(200704, 200704),
+                destination: arena.Slice(0, 100352),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer4_0_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                source: arena.Slice(0, 100352),
+                destination: arena.Slice(401408, 25088),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
+                _layer4_0_downsample_0,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(200704, 200704),
+                destination: arena.Slice(0, 100352),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer4_0_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(401408, 25088),
+                destination: arena.Slice(100352, 100352),
+                residual: arena.Slice(0, 100352));
+
+            // layer4.1: bottleneck 2048→512→2048, 7x7, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer4_1_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(100352, 100352),
+                destination: arena.Slice(0, 25088),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer4_1_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                source: arena.Slice(0, 25088),
+                destination: arena.Slice(200704, 25088),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer4_1_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(200704, 25088),
+                destination: arena.Slice(0, 100352),
+                residual: arena.Slice(100352, 100352));
+
+            // layer4.2: bottleneck 2048→512→2048, 7x7, identity shortcut
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer4_2_conv1,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(0, 100352),
+                destination: arena.Slice(100352, 25088),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+                _layer4_2_conv2,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                source: arena.Slice(100352, 25088),
+                destination: arena.Slice(200704, 25088),
+                residual: default);
+            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
+                _layer4_2_conv3,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
+                source: arena.Slice(200704, 25088),
+                destination: arena.Slice(100352, 100352),
+                residual: arena.Slice(0, 100352));
         }
     }
 }

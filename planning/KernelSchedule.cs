@@ -1,0 +1,104 @@
+namespace ResNetGen.Planning
+{
+    /// <summary>How a convolution's micro-kernel finds the input values each output pixel reads (see the runtime's <c>Convolution</c>).</summary>
+    /// <remarks>Mirrors the runtime's public <c>Kernels.ConvolutionAlgorithm</c>; a test pins every member of both.</remarks>
+    internal enum ConvolutionAlgorithm
+    {
+        /// <summary>1x1, stride 1, no padding: each pixel reads its own input channels.</summary>
+        Pointwise = 0,
+
+        /// <summary>1x1, no padding, one group, any stride, with each tile's input rows first copied together (wide inputs whose rows alias in the L1 cache; strided projections).</summary>
+        PackedPointwise = 1,
+
+        /// <summary>No padding, no dilation, one group: each kernel row is one contiguous run of kernel x channels values.</summary>
+        Rows = 2,
+
+        /// <summary>Any geometry: one run of channels per kernel tap, zeros for taps in the padding.</summary>
+        Taps = 3,
+
+        /// <summary>3x3, stride 1, padding 1, one group, channels in multiples of 8: Winograd F(4x4, 3x3), with a workspace in the arena.</summary>
+        Winograd = 4,
+    }
+
+    /// <summary>The per-layer kernel choices the generator makes at compile time from the shapes it knows.</summary>
+    internal static class KernelSchedule
+    {
+        /// <summary>
+        /// Inputs of at least this many channels are packed: NHWC rows of 512 or 1024 floats are 2 or 4 KB apart, so the six
+        /// rows a tile reads fall in a few L1 cache sets. Measured on ResNet-50's 512- to 2048-channel 1x1 layers: unpacked,
+        /// they run up to twice as long on some runs and never faster; 256-channel inputs showed no difference.
+        /// </summary>
+        public const int PackedRowChannels = 512;
+
+        /// <summary>Winograd's transformed values per 4x4 output block and channel (6 x 6).</summary>
+        public const int WinogradPoints = 36;
+
+        /// <summary>Channels Winograd's transforms process at once; input and output channel counts must be multiples of it.</summary>
+        public const int WinogradChannelBlock = 8;
+
+        /// <summary>
+        /// Winograd pays off from this many 4x4 output blocks per call. Its transformed weights are four times the direct
+        /// ones and, in a whole network, come from memory on every call; on few blocks streaming them costs more than the
+        /// multiplications saved. Measured on ResNet-50 at 224x224, batch 1: with layer3's 14x14 maps (16 blocks, 9.4 MB
+        /// of transformed weights per layer) included, a whole call took about 5% longer than with 32.
+        /// </summary>
+        public const int WinogradMinimumTiles = 32;
+
+        /// <summary>The algorithm for one convolution of a planned network, whose every size is known.</summary>
+        public static ConvolutionAlgorithm Choose(
+            int batch, int inChannels, int outChannels, int outHeight, int outWidth, int kernel, int stride, int padding, int dilation, int groups)
+        {
+            bool winograd = SupportsWinograd(inChannels, outChannels, kernel, stride, padding, dilation, groups)
+                && WinogradTiles(batch, outHeight, outWidth) >= WinogradMinimumTiles;
+            return winograd ? ConvolutionAlgorithm.Winograd : ChooseDirect(inChannels, kernel, stride, padding, dilation, groups);
+        }
+
+        /// <summary>The convolutions Winograd F(4x4, 3x3) computes: 3x3, stride 1, padding 1, no dilation, one group, channels in multiples of 8.</summary>
+        public static bool SupportsWinograd(int inChannels, int outChannels, int kernel, int stride, int padding, int dilation, int groups) =>
+            kernel == 3 && stride == 1 && padding == 1 && dilation == 1 && groups == 1
+            && inChannels % WinogradChannelBlock == 0 && outChannels % WinogradChannelBlock == 0;
+
+        /// <summary>4x4 output blocks of a Winograd convolution: <c>batch x ceil(height / 4) x ceil(width / 4)</c>.</summary>
+        public static long WinogradTiles(int batch, int outHeight, int outWidth) => (long)batch * ((outHeight + 3) / 4) * ((outWidth + 3) / 4);
+
+        /// <summary>Floats of Winograd workspace one 4x4 block takes: its transformed input and its 36 products.</summary>
+        public static long WinogradWorkspacePerTile(int inChannels, int outChannels) => WinogradPoints * ((long)inChannels + outChannels);
+
+        /// <summary>
+        /// Floats of arena a convolution needs besides its input and output. Winograd's transformed input and products take
+        /// <c>36 x (in + out channels)</c> per 4x4 block; the workspace holds as many blocks as fit in twice the layer's
+        /// output, or in an eighth of its transformed weights if that is more, and the kernel runs the blocks in as many
+        /// passes as that takes (each pass reads the weights again, hence the second bound). Bounded so, a workspace never
+        /// dwarfs the feature maps around it in the arena.
+        /// </summary>
+        public static long WorkspaceLength(ConvolutionAlgorithm algorithm, int batch, int inChannels, int outChannels, int outHeight, int outWidth)
+        {
+            if (algorithm != ConvolutionAlgorithm.Winograd)
+            {
+                return 0;
+            }
+
+            long perTile = WinogradWorkspacePerTile(inChannels, outChannels);
+            long budget = System.Math.Max(2L * batch * outChannels * outHeight * outWidth, WinogradPoints * (long)inChannels * outChannels / 8);
+            long tiles = System.Math.Min(WinogradTiles(batch, outHeight, outWidth), System.Math.Max(1, budget / perTile));
+            return perTile * tiles;
+        }
+
+        /// <summary>The direct (implicit GEMM) algorithm for a convolution, for callers that do not know the output sizes in advance.</summary>
+        public static ConvolutionAlgorithm ChooseDirect(int inChannels, int kernel, int stride, int padding, int dilation, int groups)
+        {
+            if (kernel == 1 && stride == 1 && padding == 0)
+            {
+                return inChannels >= PackedRowChannels && groups == 1 ? ConvolutionAlgorithm.PackedPointwise : ConvolutionAlgorithm.Pointwise;
+            }
+
+            // Strided projections read every other pixel of every other row: packed, the six rows a tile reads sit together.
+            if (kernel == 1 && padding == 0 && groups == 1)
+            {
+                return ConvolutionAlgorithm.PackedPointwise;
+            }
+
+            return padding == 0 && dilation == 1 && groups == 1 ? ConvolutionAlgorithm.Rows : ConvolutionAlgorithm.Taps;
+        }
+    }
+}

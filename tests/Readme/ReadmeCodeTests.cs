@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ResNetGen.Generator;
+using ResNetGen.Imaging;
+using ResNetGen.Tests.Sample;
+using Xunit;
+
+namespace ResNetGen.Tests.Readme;
+
+/// <summary>
+/// The README's C# blocks cannot rot: each is compiled on its own, as a new console project compiles it (the implicit
+/// usings of <c>dotnet new console</c>, nullable on, warnings reported), with the generator, against the ResNetGen and
+/// ResNetGen.Imaging assemblies; the quick start is also run on a test image and must print what the library computes.
+/// </summary>
+public sealed partial class ReadmeCodeTests : IDisposable
+{
+    private const string ImplicitUsings = """
+        global using global::System;
+        global using global::System.Collections.Generic;
+        global using global::System.IO;
+        global using global::System.Linq;
+        global using global::System.Net.Http;
+        global using global::System.Threading;
+        global using global::System.Threading.Tasks;
+        """;
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
+    {
+        string[] platform = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        return [.. platform
+            .Where(path => Path.GetFileName(path).StartsWith("System.", StringComparison.Ordinal) || Path.GetFileName(path) is "mscorlib.dll" or "netstandard.dll")
+            .Append(typeof(ResNetAttribute).Assembly.Location)
+            .Append(typeof(ImageDecoder).Assembly.Location)
+            .Distinct()
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
+    });
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("resnetgen-readme-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    public static TheoryData<int> Blocks() => [.. Enumerable.Range(0, CSharpBlocks().Count)];
+
+    [Fact]
+    public void The_first_commands_come_first_and_the_quick_start_follows()
+    {
+        string readme = ReadReadme();
+        Match firstBlock = CodeBlock().Match(readme);
+        Assert.Equal("bash", firstBlock.Groups["language"].Value);
+        string[] commands = firstBlock.Groups["code"].Value.Split('\n');
+        Assert.StartsWith("dotnet run --project consumer-sample -c Release", commands[0]);
+        Assert.StartsWith("dotnet test ResNetGen.sln -c Release", commands[1]);
+        int quickStart = readme.IndexOf("\n## Quick start\n", StringComparison.Ordinal);
+        Assert.True(quickStart > firstBlock.Index, "the quick start follows the first commands");
+        Assert.DoesNotContain("\n## ", readme[(firstBlock.Index + firstBlock.Length)..quickStart]);
+        Assert.Contains("<packageSources>", readme[quickStart..]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Blocks))]
+    public void Every_csharp_block_compiles_with_the_generator(int block)
+    {
+        string code = CSharpBlocks()[block];
+        (_, ImmutableArray<Diagnostic> diagnostics) = Compile(code);
+        Assert.True(diagnostics.IsEmpty, $"README C# block {block + 1}:\n{code}\n\n{string.Join('\n', diagnostics)}");
+    }
+
+    [Fact]
+    public void The_quick_start_is_about_ten_lines_and_classifies_a_jpeg()
+    {
+        string quickStart = CSharpBlocks().Single(code => code.Contains("ImageDecoder.DecodeFile(\"cat.jpg\")", StringComparison.Ordinal));
+        Assert.InRange(quickStart.Split('\n').Count(line => line.Trim().Length > 0 && !line.TrimStart().StartsWith("using ", StringComparison.Ordinal)), 8, 12);
+
+        // resnet18 weights (content-detected, so a .safetensors file may be called resnet18.pth) and a committed JPEG.
+        IReadOnlyList<StateDictEntry> manifest = ResNetGen.Sample.ResNet18.Parameters;
+        StateDict weights = StateDict.CreateRandom(manifest, seed: 4);
+        string weightsPath = SafetensorsFile.Write(Path.Combine(_directory, "resnet18.pth"), weights, manifest);
+        string imagePath = SampleGoldens.Get("landscape.jpg").Path;
+        string program = quickStart
+            .Replace("\"resnet18.pth\"", Literal(weightsPath), StringComparison.Ordinal)
+            .Replace("\"cat.jpg\"", Literal(imagePath), StringComparison.Ordinal);
+
+        (byte[]? assembly, ImmutableArray<Diagnostic> diagnostics) = Compile(program);
+        Assert.True(diagnostics.IsEmpty, string.Join('\n', diagnostics));
+        string printed = RunEntryPoint(assembly!);
+
+        // What the library says about the same image with the same weights.
+        var network = ResNetGen.Sample.ResNet18.FromStateDict(weights);
+        var input = new float[ResNetGen.Sample.ResNet18.InputLength];
+        ImageNetTransform.Default.Apply(ImageDecoder.DecodeFile(imagePath).AsPixels(), input);
+        var logits = new float[ResNetGen.Sample.ResNet18.OutputLength];
+        network.Forward(input, logits);
+        foreach (ClassScore top in Classification.TopK(logits, 5))
+        {
+            Assert.Contains($"{ImageNetClasses.Name(top.ClassIndex),-24} {top.Probability:P1}", printed);
+        }
+    }
+
+    /// <summary>Compiles one block with the generator; returns the assembly when it compiled, and every warning and error.</summary>
+    private static (byte[]? Assembly, ImmutableArray<Diagnostic> Diagnostics) Compile(string code)
+    {
+        var parse = new CSharpParseOptions(LanguageVersion.Latest);
+        SyntaxTree tree = CSharpSyntaxTree.ParseText(code, parse, path: "Program.cs");
+        bool topLevelStatements = tree.GetRoot().DescendantNodes().OfType<GlobalStatementSyntax>().Any();
+        CSharpCompilation compilation = CSharpCompilation.Create(
+            "ReadmeBlock",
+            [tree, CSharpSyntaxTree.ParseText(ImplicitUsings, parse, path: "GlobalUsings.g.cs")],
+            References.Value,
+            new CSharpCompilationOptions(
+                topLevelStatements ? OutputKind.ConsoleApplication : OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: NullableContextOptions.Enable));
+        CSharpGeneratorDriver.Create([new ResNetGenerator().AsSourceGenerator()], parseOptions: parse)
+            .RunGeneratorsAndUpdateCompilation(compilation, out Compilation generated, out ImmutableArray<Diagnostic> generatorDiagnostics);
+
+        // Unused global usings (CS8019 is hidden) are the template's, not the README's.
+        ImmutableArray<Diagnostic> diagnostics = [.. generatorDiagnostics.Concat(generated.GetDiagnostics())
+            .Where(d => d.Severity >= DiagnosticSeverity.Warning)];
+        if (!diagnostics.IsEmpty)
+        {
+            return (null, diagnostics);
+        }
+
+        using var stream = new MemoryStream();
+        Microsoft.CodeAnalysis.Emit.EmitResult emitted = generated.Emit(stream);
+        return emitted.Success ? (stream.ToArray(), []) : (null, emitted.Diagnostics);
+    }
+
+    /// <summary>Runs a compiled console program in a collectible context, with its console output captured.</summary>
+    private static string RunEntryPoint(byte[] image)
+    {
+        var context = new AssemblyLoadContext("readme-quick-start", isCollectible: true);
+        TextWriter original = Console.Out;
+        var output = new StringWriter();
+        try
+        {
+            Assembly assembly = context.LoadFromStream(new MemoryStream(image));
+            Console.SetOut(output);
+            MethodInfo main = assembly.EntryPoint!;
+            main.Invoke(null, main.GetParameters().Length == 0 ? null : [Array.Empty<string>()]);
+        }
+        finally
+        {
+            Console.SetOut(original);
+            context.Unload();
+        }
+
+        return output.ToString();
+    }
+
+    private static string Literal(string text) => SyntaxFactory.Literal(text).ToFullString();
+
+    private static IReadOnlyList<string> CSharpBlocks() =>
+        [.. CodeBlock().Matches(ReadReadme()).Where(m => m.Groups["language"].Value == "csharp").Select(m => m.Groups["code"].Value)];
+
+    private static string ReadReadme()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            string readme = Path.Combine(directory.FullName, "README.md");
+            if (File.Exists(Path.Combine(directory.FullName, "ResNetGen.sln")))
+            {
+                return File.ReadAllText(readme).ReplaceLineEndings("\n");
+            }
+        }
+
+        throw new InvalidOperationException("ResNetGen.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    [GeneratedRegex(@"^```(?<language>[a-z]*)\n(?<code>.*?)^```", RegexOptions.Multiline | RegexOptions.Singleline)]
+    private static partial Regex CodeBlock();
+}
