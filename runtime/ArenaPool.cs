@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 
@@ -8,10 +9,19 @@ namespace ResNetGen;
 /// arena; returned arenas are kept for later calls, so a network called from N threads at once settles at N arenas
 /// and allocates nothing after that.
 /// </summary>
+/// <remarks>
+/// Only the <see cref="Rent"/> that creates an arena allocates: the arena, and room for it in the list of free arenas
+/// beyond the first <see cref="InitialCapacity"/>; <see cref="Return"/> never allocates. Arenas are pinned, like the
+/// packed weights (the kernels read and write them through pointers), so they are allocated outside the heap's small
+/// object space, where a thread's allocation context is not involved.
+/// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class ArenaPool
 {
-    private readonly Stack<float[]> _free = new();
+    /// <summary>Free arenas the pool has room for before it grows its list (calls in flight at once, in most programs).</summary>
+    private const int InitialCapacity = 16;
+
+    private readonly Stack<float[]> _free = new(InitialCapacity);
 
     /// <summary>Creates a pool of arenas of <paramref name="length"/> floats.</summary>
     public ArenaPool(int length) => Length = length;
@@ -33,9 +43,10 @@ public sealed class ArenaPool
             }
 
             Created++;
+            _free.EnsureCapacity(Created);
         }
 
-        return new float[Length];
+        return GC.AllocateArray<float>(Length, pinned: true);
     }
 
     /// <summary>Gives back an arena taken with <see cref="Rent"/>.</summary>
