@@ -40,14 +40,14 @@ public sealed class DeviceConvolutionTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void MatchesFloat64Reference(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    public void Matches_float64_reference(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
     {
         var random = new Random(HashCode.Combine(batch, inChannels, height, width, outChannels, kernel, stride, HashCode.Combine(padding, dilation, groups)));
         Check<BiasRelu>(random, Make(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups));
     }
 
     [Fact]
-    public void BiasEpilogueKeepsNegativeValues()
+    public void Bias_epilogue_keeps_negative_values()
     {
         Geometry geometry = Make(1, 6, 5, 5, 10, kernel: 1, stride: 2, padding: 1, dilation: 1, groups: 1);
         int negatives = Check<Bias>(new Random(5), geometry);
@@ -55,14 +55,14 @@ public sealed class DeviceConvolutionTests
     }
 
     [Fact]
-    public void ResidualEpilogueAddsTheShortcutBeforeRelu()
+    public void Residual_epilogue_adds_the_shortcut_before_relu()
     {
         Geometry geometry = Make(2, 8, 6, 5, 12, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 2);
         Check<BiasResidualRelu>(new Random(6), geometry);
     }
 
     [Fact]
-    public void ReluEpilogueLetsNaNThrough()
+    public void Relu_epilogue_lets_NaN_through()
     {
         Geometry geometry = Make(1, 2, 3, 3, 2, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1);
         float[] input = new float[geometry.Batch * geometry.InputImageLength];
@@ -73,7 +73,7 @@ public sealed class DeviceConvolutionTests
     }
 
     [Fact]
-    public void GeometryThatDoesNotMatchTheLayerIsRefused()
+    public void Geometry_that_does_not_match_the_layer_is_refused()
     {
         using DeviceConvolutionLayer layer = DeviceConvolutionLayer.Create(_accelerator, "conv", new float[8 * 4 * 9], new float[8], 8, 4, 3, 1);
         using var buffer = _accelerator.Allocate1D<float>(1024);

@@ -25,7 +25,7 @@ public sealed class DeviceLayerTests
     [InlineData(1, 3, 5, 7, 3)]
     [InlineData(2, 4, 6, 3, 0)]
     [InlineData(1, 1, 1, 1, 2)]
-    public void ToChannelsLastWritesNhwcInsideAZeroBorder(int batch, int channels, int height, int width, int padding)
+    public void To_channels_last_writes_nhwc_inside_a_zero_border(int batch, int channels, int height, int width, int padding)
     {
         float[] nchw = Reference.RandomFloats(new Random(batch + channels + height), batch * channels * height * width);
         int paddedHeight = height + (2 * padding);
@@ -59,7 +59,7 @@ public sealed class DeviceLayerTests
     [InlineData(2, 3, 4, 4, 3, 2, 1)]    // batch 2
     [InlineData(1, 2, 1, 1, 3, 2, 1)]    // a 1x1 map: only the centre is not padding
     [InlineData(1, 4, 7, 6, 2, 2, 0)]    // 2x2 stride 2, unpadded
-    public void MaxPoolMatchesReference(int batch, int channels, int height, int width, int kernel, int stride, int padding)
+    public void Max_pool_matches_reference(int batch, int channels, int height, int width, int kernel, int stride, int padding)
     {
         int outHeight = ((height + (2 * padding) - kernel) / stride) + 1;
         int outWidth = ((width + (2 * padding) - kernel) / stride) + 1;
@@ -76,7 +76,7 @@ public sealed class DeviceLayerTests
     }
 
     [Fact]
-    public void MaxPoolPropagatesNaN()
+    public void Max_pool_propagates_NaN()
     {
         float[] nhwc = { 1f, float.NaN, 2f, 3f }; // 2x2, one channel
         using var source = _accelerator.Allocate1D(nhwc);
@@ -89,7 +89,7 @@ public sealed class DeviceLayerTests
     [InlineData(1, 7, 3, 5)]
     [InlineData(2, 16, 1, 1)]
     [InlineData(3, 33, 4, 4)]
-    public void GlobalAveragePoolMatchesReference(int batch, int channels, int height, int width)
+    public void Global_average_pool_matches_reference(int batch, int channels, int height, int width)
     {
         float[] nhwc = Reference.RandomFloats(new Random(channels), batch * height * width * channels);
         using var source = _accelerator.Allocate1D(nhwc);
@@ -111,7 +111,7 @@ public sealed class DeviceLayerTests
     [Theory]
     [InlineData(1, 64, 10)]
     [InlineData(2, 37, 5)]
-    public void LinearMatchesReference(int batch, int inFeatures, int outFeatures)
+    public void Linear_matches_reference(int batch, int inFeatures, int outFeatures)
     {
         var random = new Random(inFeatures);
         float[] weight = Reference.RandomFloats(random, outFeatures * inFeatures);
@@ -145,7 +145,7 @@ public sealed class DeviceLayerTests
     }
 
     [Fact]
-    public void KernelsAreCompiledOncePerAccelerator()
+    public void Kernels_are_compiled_once_per_accelerator()
     {
         Assert.Same(_kernels, DeviceKernels.For(_accelerator));
     }

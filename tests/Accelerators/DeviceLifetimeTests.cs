@@ -18,7 +18,7 @@ public sealed class DeviceLifetimeTests
     public DeviceLifetimeTests(CpuAcceleratorFixture fixture) => _accelerator = fixture.Accelerator;
 
     [Fact]
-    public void NullAcceleratorIsRefused()
+    public void Null_accelerator_is_refused()
     {
         ArgumentNullException error = Assert.Throws<ArgumentNullException>(() => AcceleratorBasicNet.OnAccelerator(null!, ParityFormula.Weights(AcceleratorBasicNet.Parameters)));
         Assert.Equal("accelerator", error.ParamName);
@@ -26,7 +26,7 @@ public sealed class DeviceLifetimeTests
     }
 
     [Fact]
-    public void WeightsForAnotherNetworkAreAWeightLoadException()
+    public void Weights_for_another_network_are_a_weight_load_exception()
     {
         StateDict other = ParityFormula.Weights(AcceleratorGroupedBottleneckNet.Parameters);
         WeightLoadException error = Assert.Throws<WeightLoadException>(() => AcceleratorBasicNet.OnAccelerator(_accelerator, other));
@@ -35,7 +35,7 @@ public sealed class DeviceLifetimeTests
     }
 
     [Fact]
-    public void CallsAfterDisposeThrowObjectDisposedException()
+    public void Calls_after_dispose_throw_object_disposed_exception()
     {
         AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
         network.Dispose();
@@ -47,7 +47,7 @@ public sealed class DeviceLifetimeTests
     }
 
     [Fact]
-    public void DeviceAllocationFailureSaysHowMuchAndWhatToDo()
+    public void Device_allocation_failure_says_how_much_and_what_to_do()
     {
         const long Floats = 1L << 44; // 64 TiB
         InsufficientDeviceMemoryException error = Assert.Throws<InsufficientDeviceMemoryException>(() => DeviceMemory.Allocate(_accelerator, Floats, "a test buffer"));
@@ -58,7 +58,7 @@ public sealed class DeviceLifetimeTests
     }
 
     [Fact]
-    public void AcceleratorWithSmallThreadGroupsIsRefusedWithAdvice()
+    public void Accelerator_with_small_thread_groups_is_refused_with_advice()
     {
         using var context = Context.Create(builder => builder.CPU(CPUDevice.Default));
         using Accelerator small = context.CreateCPUAccelerator(0);

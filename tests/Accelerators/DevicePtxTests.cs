@@ -31,7 +31,7 @@ public sealed class DevicePtxTests
 
     [Theory]
     [MemberData(nameof(Kernels))]
-    public void CompilesToPtx(string kernel)
+    public void Compiles_to_ptx(string kernel)
     {
         (MethodInfo method, bool grouped) = kernel switch
         {

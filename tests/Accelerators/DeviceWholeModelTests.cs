@@ -55,7 +55,7 @@ public sealed class DeviceWholeModelTests
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void MatchesTorchvision(string config)
+    public void Matches_torchvision(string config)
     {
         ParityGolden golden = ParityGolden.Read(config, System.IO.Path.Combine(AppContext.BaseDirectory, "Goldens", "accelerators"));
         ResNetAttribute architecture = Architectures[config];
@@ -82,7 +82,7 @@ public sealed class DeviceWholeModelTests
     }
 
     [Fact]
-    public void ConcurrentCallsEachGetTheirOwnArenaAndTheSameAnswer()
+    public void Concurrent_calls_each_get_their_own_arena_and_the_same_answer()
     {
         using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
         float[][] inputs = Enumerable.Range(0, 2).Select(seed => ResNetGen.Tests.Networks.TestWeights.Input(network.InputLength, seed)).ToArray();
@@ -112,7 +112,7 @@ public sealed class DeviceWholeModelTests
     }
 
     [Fact]
-    public void DeviceForwardGivesTheHostAnswerAndHostBytesPerCallAreBounded()
+    public void Device_forward_gives_the_host_answer_and_host_bytes_per_call_are_bounded()
     {
         StateDict weights = ParityFormula.Weights(AcceleratorBasicNet.Parameters);
         using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, weights);
@@ -148,7 +148,7 @@ public sealed class DeviceWholeModelTests
     }
 
     [Fact]
-    public void WrongLengthsAreRefusedWithTheCpuMessages()
+    public void Wrong_lengths_are_refused_with_the_cpu_messages()
     {
         using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
         var cpu = AcceleratorBasicNet.FromStateDict(ParityFormula.Weights(AcceleratorBasicNet.Parameters));
@@ -164,7 +164,7 @@ public sealed class DeviceWholeModelTests
     }
 
     [Fact]
-    public void OneImageOfABatchOfTwoGivesThatImagesLogits()
+    public void One_image_of_a_batch_of_two_gives_that_images_logits()
     {
         using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
         float[] input = ParityFormula.Input(AcceleratorBasicNet.InputLength);

@@ -23,7 +23,7 @@ public sealed class DiagnosticCatalogueTests
         .ToArray();
 
     [Fact]
-    public void IdsAreNumberedWithoutGaps()
+    public void Ids_are_numbered_without_gaps()
     {
         Assert.Equal(
             Enumerable.Range(1, Descriptors.Count).Select(n => "RNG" + n.ToString("000", System.Globalization.CultureInfo.InvariantCulture)),
@@ -31,7 +31,7 @@ public sealed class DiagnosticCatalogueTests
     }
 
     [Fact]
-    public void EveryDiagnosticIsAnErrorWithAnAbsoluteHelpLinkToItsRowOfTheDiagnosticsPage()
+    public void Every_diagnostic_is_an_error_with_an_absolute_help_link_to_its_row_of_the_diagnostics_page()
     {
         Assert.All(Descriptors, descriptor =>
         {
@@ -45,7 +45,7 @@ public sealed class DiagnosticCatalogueTests
     }
 
     [Fact]
-    public void EveryDiagnosticHasItsAnchoredRowOnTheDiagnosticsPage()
+    public void Every_diagnostic_has_its_anchored_row_on_the_diagnostics_page()
     {
         string page = System.IO.File.ReadAllText(System.IO.Path.Combine(RepositoryRoot(), "docs", "diagnostics.md"));
 

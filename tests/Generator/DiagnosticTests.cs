@@ -30,7 +30,7 @@ public sealed class DiagnosticTests
     [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, Groups = int.MaxValue, InputHeight = 1, InputWidth = 1)", "'layer1.0.conv1' would have int(64 * WidthPerGroup / 64) * Groups = 137,438,953,408 channels", "reduce Groups or WidthPerGroup")]
     [InlineData("RNG010", "ResNet(Block.Bottleneck, 3, 4, 6, 3, WidthPerGroup = 100000000, InputHeight = 1, InputWidth = 1)", "the tensor 'layer1.0.conv1.weight' needs 6,400,000,000 floats", "reduce Groups or WidthPerGroup")]
     [InlineData("RNG010", "ResNet(Block.Basic, 2, 2, 2, 2, NumClasses = int.MaxValue, InputHeight = 1, InputWidth = 1)", "the tensor 'fc.weight' needs 1,099,511,627,264 floats", "reduce NumClasses")]
-    public void InvalidAttributeIsReportedOnTheAttribute(string id, string attribute, params string[] messageParts)
+    public void Invalid_attribute_is_reported_on_the_attribute(string id, string attribute, params string[] messageParts)
     {
         string source = $$"""
             using ResNetGen;
@@ -55,7 +55,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void ClassNotPartial()
+    public void Class_not_partial()
     {
         const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2)";
         const string source = "using ResNetGen;\n[" + attribute + "]\npublic class Net { }\n";
@@ -97,7 +97,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void ContainingTypeNotPartial()
+    public void Containing_type_not_partial()
     {
         const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2)";
         const string source = "using ResNetGen;\npublic class Outer {\n[" + attribute + "]\npublic partial class Net { }\n}\n";
@@ -112,7 +112,7 @@ public sealed class DiagnosticTests
     [Theory]
     [InlineData("public partial class Net<T> { }")]
     [InlineData("public partial class Outer<T> { [ATTRIBUTE] public partial class Net { } }")]
-    public void GenericClassOrContainer(string declaration)
+    public void Generic_class_or_container(string declaration)
     {
         const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2)";
         string body = declaration.Contains("ATTRIBUTE") ? declaration.Replace("ATTRIBUTE", attribute) : "[" + attribute + "]\n" + declaration;
@@ -127,7 +127,7 @@ public sealed class DiagnosticTests
     [Theory]
     [InlineData("public static partial class Net { }", "a static class")]
     [InlineData("public partial record Net { }", "a record")]
-    public void NotAPlainClass(string declaration, string what)
+    public void Not_a_plain_class(string declaration, string what)
     {
         const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2)";
         string source = "using ResNetGen;\n[" + attribute + "]\n" + declaration + "\n";
@@ -140,7 +140,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void SeveralProblemsAreAllReported()
+    public void Several_problems_are_all_reported()
     {
         const string attribute = "ResNet(Block.Basic, 0, 2, 2, 2, NumClasses = 0, Groups = 2)";
         const string source = "using ResNetGen;\n[" + attribute + "]\npublic partial class Net { }\n";
@@ -151,7 +151,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void PlannerProblemsAreReportedWithDeclarationProblems()
+    public void Planner_problems_are_reported_with_declaration_problems()
     {
         const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2, ReplaceStrideWithDilation = new[] { false, false, true })";
         const string source = "using ResNetGen;\n[" + attribute + "]\npublic class Net { }\n";
@@ -164,7 +164,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void RepeatedAttributeOnPartialDeclarationsIsLeftToTheCompiler()
+    public void Repeated_attribute_on_partial_declarations_is_left_to_the_compiler()
     {
         const string source = """
             using ResNetGen;
@@ -182,7 +182,7 @@ public sealed class DiagnosticTests
     }
 
     [Fact]
-    public void MalformedArgumentsAreLeftToTheCompiler()
+    public void Malformed_arguments_are_left_to_the_compiler()
     {
         const string source = "using ResNetGen;\n[ResNet(Block.Basic, 2, 2, \"two\", 2)]\npublic partial class Net { }\n";
 

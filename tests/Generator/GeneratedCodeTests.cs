@@ -19,7 +19,7 @@ public sealed class GeneratedCodeTests
 
     [Theory]
     [MemberData(nameof(Attributes))]
-    public void CompilesWithoutWarnings(string attribute)
+    public void Compiles_without_warnings(string attribute)
     {
         GeneratorOutcome outcome = GeneratorHarness.Run(Declaration(attribute));
 
@@ -30,7 +30,7 @@ public sealed class GeneratedCodeTests
 
     [Theory]
     [MemberData(nameof(Attributes))]
-    public void ForwardIsStraightLineWithOneCallPerLayer(string attribute)
+    public void Forward_is_straight_line_with_one_call_per_layer(string attribute)
     {
         string generated = GeneratorHarness.Run(Declaration(attribute)).Sources.Values.Single();
         MethodDeclarationSyntax[] methods = CSharpSyntaxTree.ParseText(generated).GetRoot().DescendantNodes().OfType<MethodDeclarationSyntax>().ToArray();
@@ -52,7 +52,7 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
-    public void HeaderAndInvariantFormatting()
+    public void Header_and_invariant_formatting()
     {
         string generated = GeneratorHarness.Run(Declaration("[ResNet(Block.Basic, 2, 2, 2, 2)]")).Sources.Values.Single();
 
@@ -62,7 +62,7 @@ public sealed class GeneratedCodeTests
     }
 
     [Fact]
-    public void OutputDoesNotDependOnTheCurrentCulture()
+    public void Output_does_not_depend_on_the_current_culture()
     {
         var previous = System.Globalization.CultureInfo.CurrentCulture;
         try

@@ -26,7 +26,7 @@ public sealed class IncrementalTests
         """;
 
     [Fact]
-    public void UnrelatedEditLeavesEveryStepCached()
+    public void Unrelated_edit_leaves_every_step_cached()
     {
         CSharpCompilation compilation = GeneratorHarness.Compilation(Networks, "class Other { }");
         GeneratorDriver driver = GeneratorHarness.Driver(trackSteps: true).RunGenerators(compilation);
@@ -43,7 +43,7 @@ public sealed class IncrementalTests
     }
 
     [Fact]
-    public void ChangingOneNetworkReEmitsOnlyThatNetwork()
+    public void Changing_one_network_re_emits_only_that_network()
     {
         GeneratorRunResult result = Edit("Block.Bottleneck, 3, 4, 6, 3", "Block.Bottleneck, 3, 4, 23, 3", out GeneratorRunResult before);
 
@@ -63,7 +63,7 @@ public sealed class IncrementalTests
     [InlineData("Block.Bottleneck, 3, 4, 6, 3, Groups = 2")]
     [InlineData("Block.Bottleneck, 3, 4, 6, 3, WidthPerGroup = 32")]
     [InlineData("Block.Bottleneck, 3, 4, 6, 3, ReplaceStrideWithDilation = new[] { false, false, true }")]
-    public void ChangingTheBlockADepthOrAnyOptionReEmitsOnlyThatNetwork(string arguments)
+    public void Changing_the_block_a_depth_or_any_option_re_emits_only_that_network(string arguments)
     {
         GeneratorRunResult result = Edit("Block.Bottleneck, 3, 4, 6, 3", arguments, out GeneratorRunResult before);
 
@@ -73,7 +73,7 @@ public sealed class IncrementalTests
     }
 
     [Fact]
-    public void EditAboveTheNetworksInTheirFileReplansNothing()
+    public void Edit_above_the_networks_in_their_file_replans_nothing()
     {
         GeneratorRunResult result = Edit("namespace Models;", "namespace Models;\n// a comment that moves both attributes one line down", out _);
 
@@ -83,7 +83,7 @@ public sealed class IncrementalTests
     }
 
     [Fact]
-    public void MovedPlannerDiagnosticFollowsItsAttributeWithoutReplanning()
+    public void Moved_planner_diagnostic_follows_its_attribute_without_replanning()
     {
         const string invalid = """
             using ResNetGen;
@@ -106,7 +106,7 @@ public sealed class IncrementalTests
     }
 
     [Fact]
-    public void StepOutputsHoldNoCompilerObjects()
+    public void Step_outputs_hold_no_compiler_objects()
     {
         CSharpCompilation compilation = GeneratorHarness.Compilation(
             Networks,

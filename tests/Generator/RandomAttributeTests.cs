@@ -22,7 +22,7 @@ public sealed class RandomAttributeTests
     private static readonly string[] IntOptions = { "NumClasses", "InputChannels", "InputHeight", "InputWidth", "BatchSize", "Groups", "WidthPerGroup" };
 
     [Fact]
-    public void EveryAttributeYieldsCompilingCodeOrDiagnostics()
+    public void Every_attribute_yields_compiling_code_or_diagnostics()
     {
         Prop.ForAll(Attributes().ToArbitrary(), attribute =>
         {

@@ -55,7 +55,7 @@ public sealed class ConvolutionTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void MatchesFloat64Reference(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    public void Matches_float64_reference(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
     {
         var geometry = Geometry(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups);
         ConvolutionAlgorithm[] algorithms = Enum.GetValues<ConvolutionAlgorithm>().Where(a => Convolution.Supports(a, geometry)).ToArray();
@@ -76,7 +76,7 @@ public sealed class ConvolutionTests
 
     [Theory]
     [MemberData(nameof(Shapes))]
-    public void TheGeneratorsChoiceIsSupported(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    public void The_generators_choice_is_supported(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
     {
         ConvolutionGeometry geometry = Geometry(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups);
         var choice = (ConvolutionAlgorithm)ResNetGen.Planning.KernelSchedule.Choose(
@@ -89,7 +89,7 @@ public sealed class ConvolutionTests
     }
 
     [Fact]
-    public void UnsupportedAlgorithmIsRejected()
+    public void Unsupported_algorithm_is_rejected()
     {
         ConvolutionLayer layer = ConvolutionLayer.Create(new float[8 * 4 * 9], new float[8], 8, 4, 3, 1);
         var geometry = new ConvolutionGeometry(1, 4, 4, 4, 8, 4, 4, 3, 1, 1, 1, 1);
@@ -110,7 +110,7 @@ public sealed class ConvolutionTests
     [InlineData(ConvolutionAlgorithm.Taps, 150)]
     [InlineData(ConvolutionAlgorithm.Winograd, 24)]
     [InlineData(ConvolutionAlgorithm.Winograd, 88)]
-    public void EveryInstructionSetIsBitIdenticalToScalar(ConvolutionAlgorithm algorithm, int outChannels)
+    public void Every_instruction_set_is_bit_identical_to_scalar(ConvolutionAlgorithm algorithm, int outChannels)
     {
         // Every path accumulates with fused multiply-adds in the same order, and Winograd's transforms are the same
         // additions and multiplications on all of them, so they must agree to the bit.
@@ -141,7 +141,7 @@ public sealed class ConvolutionTests
     }
 
     [Fact]
-    public void TheHardwareInstructionSetFollowsTheCpuAndTheProcessSwitches()
+    public void The_hardware_instruction_set_follows_the_cpu_and_the_process_switches()
     {
         // CI runs the kernel tests again with each switch set; this is what makes those runs cover the narrower paths.
         string flags = System.IO.File.ReadLines("/proc/cpuinfo").First(line => line.StartsWith("flags", StringComparison.Ordinal));
@@ -158,7 +158,7 @@ public sealed class ConvolutionTests
     }
 
     [Fact]
-    public void TheInstructionSetCanBeLoweredButNotRaisedPastTheHardware()
+    public void The_instruction_set_can_be_lowered_but_not_raised_past_the_hardware()
     {
         try
         {
@@ -183,7 +183,7 @@ public sealed class ConvolutionTests
     }
 
     [Fact]
-    public void WinogradNeedsALayerPreparedForItAndAWorkspace()
+    public void Winograd_needs_a_layer_prepared_for_it_and_a_workspace()
     {
         ConvolutionLayer direct = ConvolutionLayer.Create(new float[8 * 8 * 9], new float[8], 8, 8, 3, 1);
         ConvolutionLayer transformed = ConvolutionLayer.Create(new float[8 * 8 * 9], new float[8], 8, 8, 3, 1, winograd: true);
@@ -201,7 +201,7 @@ public sealed class ConvolutionTests
     }
 
     [Fact]
-    public void MismatchedGeometryIsRejected()
+    public void Mismatched_geometry_is_rejected()
     {
         ConvolutionLayer layer = ConvolutionLayer.Create(new float[8 * 4 * 9], new float[8], 8, 4, 3, 1);
         var wrongChannels = new ConvolutionGeometry(1, 5, 4, 4, 8, 4, 4, 3, 1, 1, 1, 1);

@@ -15,7 +15,7 @@ public sealed class PoolingAndLinearTests
     [InlineData(1, 13, 9, 8)]
     [InlineData(1, 2, 1, 1)]
     [InlineData(1, 1, 2, 3)]
-    public void MaxPoolMatchesReferenceAndPaddingNeverWins(int batch, int channels, int height, int width)
+    public void Max_pool_matches_reference_and_padding_never_wins(int batch, int channels, int height, int width)
     {
         var random = new Random(height * width);
 
@@ -37,7 +37,7 @@ public sealed class PoolingAndLinearTests
     [InlineData(1, 2048, 7, 7)]
     [InlineData(2, 5, 3, 1)]
     [InlineData(1, 3, 1, 1)]
-    public void GlobalAveragePoolIsTheChannelMean(int batch, int channels, int height, int width)
+    public void Global_average_pool_is_the_channel_mean(int batch, int channels, int height, int width)
     {
         var random = new Random(channels);
         float[] input = Reference.RandomFloats(random, batch * channels * height * width);
@@ -54,7 +54,7 @@ public sealed class PoolingAndLinearTests
     }
 
     [Fact]
-    public void ChannelsLastRoundTrips()
+    public void Channels_last_round_trips()
     {
         float[] input = Reference.RandomFloats(new Random(4), 2 * 3 * 5 * 7);
         var output = new float[input.Length];
@@ -66,7 +66,7 @@ public sealed class PoolingAndLinearTests
     }
 
     [Fact]
-    public void ChannelsLastWritesAZeroBorder()
+    public void Channels_last_writes_a_zero_border()
     {
         float[] input = Reference.RandomFloats(new Random(5), 2 * 3 * 4 * 5);
         float[] output = Enumerable.Repeat(float.NaN, 2 * 3 * 8 * 9).ToArray();
@@ -94,7 +94,7 @@ public sealed class PoolingAndLinearTests
     [InlineData(1, 2048, 1000)]
     [InlineData(3, 13, 7)]
     [InlineData(2, 1, 1)]
-    public void LinearMatchesReference(int batch, int inFeatures, int outFeatures)
+    public void Linear_matches_reference(int batch, int inFeatures, int outFeatures)
     {
         var random = new Random(inFeatures + outFeatures);
         var weights = new StateDict("test");

@@ -21,7 +21,7 @@ public sealed class DynamicResNetTests
     };
 
     [Fact]
-    public void FusedModeIsBitIdenticalToGeneratedCode()
+    public void Fused_mode_is_bit_identical_to_generated_code()
     {
         StateDict weights = TestWeights.WithRandomBatchNorm(TinyBasicNet.Parameters, seed: 31);
         float[] input = TestWeights.Input(TinyBasicNet.InputLength, seed: 32);
@@ -35,7 +35,7 @@ public sealed class DynamicResNetTests
     }
 
     [Fact]
-    public void FusedModeIsBitIdenticalForGroupsAndDilation()
+    public void Fused_mode_is_bit_identical_for_groups_and_dilation()
     {
         StateDict weights = TestWeights.WithRandomBatchNorm(TinyBottleneckNet.Parameters, seed: 33);
         float[] input = TestWeights.Input(TinyBottleneckNet.InputLength, seed: 34);
@@ -51,7 +51,7 @@ public sealed class DynamicResNetTests
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void EagerModeMatchesWithinRounding(bool bottleneck)
+    public void Eager_mode_matches_within_rounding(bool bottleneck)
     {
         var attribute = bottleneck ? TinyBottleneck : TinyBasic;
         var entries = bottleneck ? TinyBottleneckNet.Parameters : TinyBasicNet.Parameters;
@@ -71,7 +71,7 @@ public sealed class DynamicResNetTests
     }
 
     [Fact]
-    public void CreateRandomMatchesTheGeneratedClass()
+    public void Create_random_matches_the_generated_class()
     {
         float[] input = TestWeights.Input(TinyBasicNet.InputLength, seed: 37);
         var generated = new float[TinyBasicNet.OutputLength];
@@ -85,7 +85,7 @@ public sealed class DynamicResNetTests
     }
 
     [Fact]
-    public void InvalidArchitectureIsRejected()
+    public void Invalid_architecture_is_rejected()
     {
         var error = Assert.Throws<ArgumentException>(() => DynamicResNet.CreateRandom(new ResNetAttribute(Block.Basic, 2, 2, 2), 0, DynamicMode.Eager));
         Assert.Contains("four stage depths", error.Message);

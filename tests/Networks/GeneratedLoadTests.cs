@@ -12,7 +12,7 @@ namespace ResNetGen.Tests.Networks;
 public sealed class GeneratedLoadTests
 {
     [Fact]
-    public void LoadFromStreamAndPathGiveTheSameNetworkAsFromStateDict()
+    public void Load_from_stream_and_path_give_the_same_network_as_from_state_dict()
     {
         StateDict weights = TestWeights.WithRandomBatchNorm(TinyBasicNet.Parameters, seed: 41);
         byte[] file = Safetensors(weights, TinyBasicNet.Parameters);
@@ -39,7 +39,7 @@ public sealed class GeneratedLoadTests
     }
 
     [Fact]
-    public void AnotherNetworksWeightsAreRefusedWithEveryDifference()
+    public void Another_networks_weights_are_refused_with_every_difference()
     {
         byte[] file = Safetensors(TestWeights.WithRandomBatchNorm(TinyBasicNet.Parameters, seed: 43), TinyBasicNet.Parameters);
 
@@ -51,7 +51,7 @@ public sealed class GeneratedLoadTests
     }
 
     [Fact]
-    public void FromStateDictIsStrict()
+    public void From_state_dict_is_strict()
     {
         StateDict complete = StateDict.CreateRandom(TinyBasicNet.Parameters, 1);
         var partial = new StateDict("my weights");

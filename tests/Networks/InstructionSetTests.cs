@@ -16,19 +16,19 @@ namespace ResNetGen.Tests.Networks;
 public sealed class InstructionSetTests
 {
     [Fact]
-    public void BasicNetwork() => AssertSameOnEverySet(
+    public void Basic_network() => AssertSameOnEverySet(
         TinyBasicNet.FromStateDict(TestWeights.WithRandomBatchNorm(TinyBasicNet.Parameters, seed: 41)).Forward,
         TinyBasicNet.InputLength,
         TinyBasicNet.OutputLength);
 
     [Fact]
-    public void BottleneckNetworkWithGroupsAndDilation() => AssertSameOnEverySet(
+    public void Bottleneck_network_with_groups_and_dilation() => AssertSameOnEverySet(
         TinyBottleneckNet.FromStateDict(TestWeights.WithRandomBatchNorm(TinyBottleneckNet.Parameters, seed: 42)).Forward,
         TinyBottleneckNet.InputLength,
         TinyBottleneckNet.OutputLength);
 
     [Fact]
-    public void NetworkWithWinogradLayers() => AssertSameOnEverySet(
+    public void Network_with_winograd_layers() => AssertSameOnEverySet(
         WinogradBasicNet.FromStateDict(TestWeights.WithRandomBatchNorm(WinogradBasicNet.Parameters, seed: 43)).Forward,
         WinogradBasicNet.InputLength,
         WinogradBasicNet.OutputLength);

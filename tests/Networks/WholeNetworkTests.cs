@@ -13,7 +13,7 @@ public sealed class WholeNetworkTests
     private const double Tolerance = 1e-5;
 
     [Fact]
-    public void BasicNetworkMatchesReference()
+    public void Basic_network_matches_reference()
     {
         StateDict weights = TestWeights.WithRandomBatchNorm(TinyBasicNet.Parameters, seed: 11);
         TinyBasicNet network = TinyBasicNet.FromStateDict(weights);
@@ -28,7 +28,7 @@ public sealed class WholeNetworkTests
     }
 
     [Fact]
-    public void BottleneckNetworkWithGroupsAndDilationMatchesReference()
+    public void Bottleneck_network_with_groups_and_dilation_matches_reference()
     {
         StateDict weights = TestWeights.WithRandomBatchNorm(TinyBottleneckNet.Parameters, seed: 21);
         TinyBottleneckNet network = TinyBottleneckNet.FromStateDict(weights);
@@ -43,7 +43,7 @@ public sealed class WholeNetworkTests
     }
 
     [Fact]
-    public void NetworkWithWinogradLayersMatchesReferenceAndAllocatesNothing()
+    public void Network_with_winograd_layers_matches_reference_and_allocates_nothing()
     {
         ResNetGen.Planning.NetworkPlan plan = ResNetGen.Dynamic.DynamicResNet.Plan(
             new ResNetAttribute(Block.Basic, 1, 1, 1, 1) { InputHeight = 64, InputWidth = 72, NumClasses = 10, BatchSize = 2 });
@@ -84,7 +84,7 @@ public sealed class WholeNetworkTests
     }
 
     [Fact]
-    public void CreateRandomIsDeterministicAndSeedDependent()
+    public void Create_random_is_deterministic_and_seed_dependent()
     {
         float[] input = TestWeights.Input(TinyBasicNet.InputLength, seed: 1);
         float[] a = Run(TinyBasicNet.CreateRandom(5), input);
@@ -96,7 +96,7 @@ public sealed class WholeNetworkTests
     }
 
     [Fact]
-    public void ConcurrentCallsOnOneInstanceMatchSequentialCalls()
+    public void Concurrent_calls_on_one_instance_match_sequential_calls()
     {
         TinyBottleneckNet network = TinyBottleneckNet.FromStateDict(TestWeights.WithRandomBatchNorm(TinyBottleneckNet.Parameters, seed: 3));
         float[][] inputs = Enumerable.Range(0, 8).Select(i => TestWeights.Input(TinyBottleneckNet.InputLength, seed: 100 + i)).ToArray();
@@ -122,7 +122,7 @@ public sealed class WholeNetworkTests
     }
 
     [Fact]
-    public void ResizingTheSharedPoolDuringCallsNeitherHangsNorChangesResults()
+    public void Resizing_the_shared_pool_during_calls_neither_hangs_nor_changes_results()
     {
         TinyBottleneckNet network = TinyBottleneckNet.CreateRandom(4);
         float[] input = TestWeights.Input(TinyBottleneckNet.InputLength, seed: 5);
@@ -153,7 +153,7 @@ public sealed class WholeNetworkTests
     }
 
     [Fact]
-    public void WrongSpanLengthsNameTheExpectedLength()
+    public void Wrong_span_lengths_name_the_expected_length()
     {
         TinyBottleneckNet network = TinyBottleneckNet.CreateRandom(0);
 
@@ -167,7 +167,7 @@ public sealed class WholeNetworkTests
     }
 
     [Fact]
-    public void SteadyStateForwardAllocatesNothing()
+    public void Steady_state_forward_allocates_nothing()
     {
         TinyBasicNet network = TinyBasicNet.CreateRandom(0);
         float[] input = TestWeights.Input(TinyBasicNet.InputLength, seed: 1);
@@ -187,7 +187,7 @@ public sealed class WholeNetworkTests
     }
 
     [Fact]
-    public void GeneratedConstantsDescribeTheNetwork()
+    public void Generated_constants_describe_the_network()
     {
         Assert.Equal(2 * 3 * 40 * 36, TinyBasicNet.InputLength);
         Assert.Equal(20, TinyBasicNet.OutputLength);

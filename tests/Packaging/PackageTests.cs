@@ -43,7 +43,7 @@ public sealed class PackageTests : IDisposable
     }
 
     [Fact]
-    public void PackageInstallsBuildsAndRunsInAFreshProject()
+    public void Package_installs_builds_and_runs_in_a_fresh_project()
     {
         string feed = Path.Combine(_root, "feed");
         (string package, string imaging) = Pack(feed);
@@ -75,7 +75,7 @@ public sealed class PackageTests : IDisposable
     }
 
     [Fact]
-    public void BothPackagesInstallAndRunTheNetworkOnIlgpusCpuAccelerator()
+    public void Both_packages_install_and_run_the_network_on_ILGPUs_cpu_accelerator()
     {
         string feed = Path.Combine(_root, "feed");
         Pack(feed);

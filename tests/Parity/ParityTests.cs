@@ -50,7 +50,7 @@ public sealed class ParityTests
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void MatchesTorchvision(string config)
+    public void Matches_torchvision(string config)
     {
         ParityCase parity = Cases[config];
         ParityGolden golden = ParityGolden.Read(config);
@@ -110,13 +110,13 @@ public sealed class ParityTests
     }
 
     [Fact]
-    public void EveryGoldenHasATestAndEveryTestAGolden()
+    public void Every_golden_has_a_test_and_every_test_a_golden()
     {
         Assert.Equal(ParityGolden.AvailableConfigs().ToArray(), Cases.Keys.Order(StringComparer.Ordinal).ToArray());
     }
 
     [Fact]
-    public void FormulaReproducesTheHashAndFirstValuesTorchUsed()
+    public void Formula_reproduces_the_hash_and_first_values_torch_used()
     {
         // SplitMix64 from state 0 gives the well-known first output 0xE220A8397B1DCDAF.
         Assert.Equal(0xE220A8397B1DCDAFUL, ParityFormula.Hash(0));

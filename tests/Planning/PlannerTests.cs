@@ -44,7 +44,7 @@ public sealed class PlannerTests
     [InlineData("resnet152", 60_192_808)]
     [InlineData("resnext50_32x4d", 25_028_904)]
     [InlineData("wide_resnet50_2", 68_883_240)]
-    public void ParameterCountMatchesTorchvision(string name, long expected)
+    public void Parameter_count_matches_torchvision(string name, long expected)
     {
         Assert.Equal(expected, Plan(Spec(name)).ParameterCount);
         Assert.Equal(expected, Architectures[name].GetProperty("parameters").GetInt64());
@@ -53,12 +53,12 @@ public sealed class PlannerTests
     [Theory]
     [InlineData("resnet18", 1_814_073_344)]
     [InlineData("resnet50", 4_089_184_256)]
-    public void MultiplyAccumulatesAt224(string name, long expected) =>
+    public void Multiply_accumulates_at_224(string name, long expected) =>
         Assert.Equal(expected, Plan(Spec(name)).MultiplyAccumulates);
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void StateDictKeysAndShapesMatchTorchvisionInOrder(string name)
+    public void State_dict_keys_and_shapes_match_torchvision_in_order(string name)
     {
         string[] expected = Architectures[name].GetProperty("state_dict").EnumerateArray()
             .Select(e => e[0].GetString() + " " + Tensor.FormatShape(e[1].EnumerateArray().Select(d => d.GetInt32())))
@@ -72,11 +72,11 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void ResNet50HasThe320TorchvisionKeys() =>
+    public void ResNet50_has_the_320_torchvision_keys() =>
         Assert.Equal(320, Plan(Spec("resnet50")).StateDict.Count);
 
     [Fact]
-    public void ResNet50ShapeWalk()
+    public void ResNet50_shape_walk()
     {
         NetworkPlan plan = Plan(Spec("resnet50"));
         var convolutions = plan.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>().ToDictionary(c => c.Module);
@@ -99,7 +99,7 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void DilationReplacesStrideAndFirstBlockKeepsPreviousDilation()
+    public void Dilation_replaces_stride_and_first_block_keeps_previous_dilation()
     {
         NetworkPlan plan = Plan(Spec("resnet50_dilated"));
         var convolutions = plan.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>().ToDictionary(c => c.Module);
@@ -117,7 +117,7 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void ResNeXtWidthAndGroups()
+    public void ResNeXt_width_and_groups()
     {
         NetworkPlan plan = Plan(Spec("resnext50_32x4d"));
         ConvolutionOp conv2 = plan.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>().Single(c => c.Module == "layer1.0.conv2");
@@ -132,7 +132,7 @@ public sealed class PlannerTests
     [InlineData(97, 61, 1)]
     [InlineData(1, 1, 1)]
     [InlineData(32, 32, 3)]
-    public void OutputSizesFollowTorchFormula(int height, int width, int batch)
+    public void Output_sizes_follow_torch_formula(int height, int width, int batch)
     {
         NetworkPlan plan = Plan(Spec("resnet50") with { InputHeight = height, InputWidth = width, BatchSize = batch });
         foreach (PlanOp op in plan.Sections.SelectMany(s => s.Ops))
@@ -150,7 +150,7 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void EmptyFeatureMapNamesTheFirstLayer()
+    public void Empty_feature_map_names_the_first_layer()
     {
         // Torchvision's geometry keeps every map non-empty for inputs of at least 1x1, so this path is only
         // reachable from an unvalidated spec; the generator validates sizes first (RNG005).
@@ -163,7 +163,7 @@ public sealed class PlannerTests
 
     [Theory]
     [MemberData(nameof(Configs))]
-    public void MemoryPlanNeverOverlapsLiveBuffers(string name)
+    public void Memory_plan_never_overlaps_live_buffers(string name)
     {
         NetworkPlan plan = Plan(Spec(name) with { InputHeight = 64, InputWidth = 48, BatchSize = 2 });
         PlannedBuffer[] arena = plan.Buffers.Where(b => b.Location == BufferLocation.Arena).ToArray();
@@ -190,7 +190,7 @@ public sealed class PlannerTests
     [InlineData("resnet50", 1, new[] { "layer1.0.conv2", "layer2.1.conv2" }, new[] { "layer2.0.conv2", "layer3.1.conv2", "layer4.1.conv2" })]
     [InlineData("resnet50", 8, new[] { "layer1.0.conv2", "layer3.1.conv2", "layer4.1.conv2" }, new[] { "layer2.0.conv2", "layer4.0.conv2" })]
     [InlineData("resnext50_32x4d", 1, new string[0], new[] { "layer1.0.conv2" })]
-    public void WinogradLayersGetAWorkspaceAliveOnlyDuringTheirOp(string name, int batch, string[] winograd, string[] direct)
+    public void Winograd_layers_get_a_workspace_alive_only_during_their_op(string name, int batch, string[] winograd, string[] direct)
     {
         NetworkPlan plan = Plan(Spec(name) with { BatchSize = batch });
         List<PlanOp> ops = plan.Sections.SelectMany(s => s.Ops).ToList();
@@ -227,7 +227,7 @@ public sealed class PlannerTests
     }
 
     [Fact]
-    public void EveryOpReadsBuffersWrittenEarlier()
+    public void Every_op_reads_buffers_written_earlier()
     {
         NetworkPlan plan = Plan(Spec("resnet50"));
         var written = new HashSet<int> { 0 };

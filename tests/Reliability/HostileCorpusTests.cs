@@ -95,7 +95,7 @@ public sealed class HostileCorpusTests
 
     /// <summary>The figures for the README: every case again, by category, with the largest allocation and time.</summary>
     [Fact]
-    public void Summary()
+    public void All_files_are_refused_within_their_bounds_with_no_payload_run_and_figures_by_category()
     {
         Corpus corpus = Manifest.Value;
         string markers = Path.GetDirectoryName(corpus.Cases.First(c => c.Marker is not null).Marker)!;
