@@ -1,6 +1,6 @@
 using System;
 
-namespace ResNetGen;
+namespace ResNetGen.Preprocessing;
 
 /// <summary>
 /// PIL's <c>precompute_coeffs</c> and <c>normalize_coeffs_8bpc</c> for the bilinear (triangle) filter, for a window of a

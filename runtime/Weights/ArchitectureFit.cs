@@ -4,7 +4,7 @@ using System.Linq;
 using System.Text;
 using ResNetGen.Planning;
 
-namespace ResNetGen;
+namespace ResNetGen.Weights;
 
 /// <summary>
 /// Works out which <c>[ResNet]</c> declaration a weight file's keys and shapes belong to, so that weights for another

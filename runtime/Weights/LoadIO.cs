@@ -2,7 +2,7 @@ using System;
 using System.IO;
 using System.Runtime.InteropServices;
 
-namespace ResNetGen;
+namespace ResNetGen.Weights;
 
 /// <summary>Counts the tensor bytes read and reports them to the caller's <see cref="IProgress{T}"/>.</summary>
 internal sealed class ProgressTracker

@@ -1,6 +1,6 @@
 using System;
 
-namespace ResNetGen;
+namespace ResNetGen.Weights;
 
 /// <summary>
 /// The bounds that keep a hostile weight file from making <see cref="StateDictLoader"/> allocate or work without limit.

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace ResNetGen;
+namespace ResNetGen.Weights;
 
 /// <summary>A Python tuple read from a pickle.</summary>
 /// <remarks>

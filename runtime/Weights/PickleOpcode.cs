@@ -1,4 +1,4 @@
-namespace ResNetGen;
+namespace ResNetGen.Weights;
 
 /// <summary>
 /// The pickle opcodes <see cref="PickleReader"/> accepts (Python's <c>pickletools</c> names, protocols 2 to 5), grouped

@@ -4,7 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 
-namespace ResNetGen;
+namespace ResNetGen.Weights;
 
 /// <summary>
 /// A restricted unpickler for what a torch <c>state_dict</c> needs (protocols 2 to 5). It builds plain data

@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 
-namespace ResNetGen;
+namespace ResNetGen.Weights;
 
 /// <summary>
 /// Reads a <c>.safetensors</c> file: an 8-byte little-endian header length, a JSON header mapping each tensor name to

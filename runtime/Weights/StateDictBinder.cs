@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 
-namespace ResNetGen;
+namespace ResNetGen.Weights;
 
 /// <summary>One key found in a weight file: its shape, or what it holds when it is not a tensor.</summary>
 /// <param name="Name">The key as stored in the file.</param>

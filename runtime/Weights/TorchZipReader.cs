@@ -6,7 +6,7 @@ using System.IO.Compression;
 using System.Linq;
 using System.Text;
 
-namespace ResNetGen;
+namespace ResNetGen.Weights;
 
 /// <summary>
 /// Reads the zip archive <c>torch.save</c> writes (PyTorch 1.6 and later): <c>{archive}/data.pkl</c>, a pickle of the

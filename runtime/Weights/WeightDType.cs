@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
-namespace ResNetGen;
+namespace ResNetGen.Weights;
 
 /// <summary>The element types a weight file may store; every one is converted to float32 on load.</summary>
 internal enum WeightDType

@@ -1,6 +1,6 @@
 using System;
 
-namespace ResNetGen;
+namespace ResNetGen.Weights;
 
 /// <summary>
 /// Where the fields this project reads sit in zip records (PKWARE's APPNOTE.TXT, sections 4.3.7 to 4.3.16): record

@@ -6,6 +6,7 @@ using System.Linq;
 using System.Runtime.InteropServices;
 using System.Text;
 using Xunit;
+using ResNetGen.Weights;
 
 namespace ResNetGen.Tests.Weights;
 

@@ -1,5 +1,6 @@
 using System;
 using System.Buffers;
+using ResNetGen.Preprocessing;
 
 namespace ResNetGen;
 
