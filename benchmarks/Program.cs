@@ -34,6 +34,15 @@ if (args.Length > 0 && args[0] == "steps")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "ort-layers")
+{
+    // Op by op against ONNX Runtime's per-node profile, both engines on the same weights and input.
+    ResNetGen.Benchmarks.OnnxRuntimeProfile.Run(
+        ResNetGen.Benchmarks.Workload.All[args.Length > 1 ? args[1] : "resnet50-224-b1"],
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "load")
 {
     // Loading a full-size resnet50 from the page cache: median ms, MB/s and bytes allocated per load, for both formats.
