@@ -28,7 +28,7 @@ internal static class PeerModels
         string path = Path.Combine(Folder, workload.Model + ".pth");
         if (!File.Exists(path))
         {
-            string partial = path + ".partial";
+            string partial = $"{path}.{Environment.ProcessId}.partial";
             using (var file = new FileStream(partial, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 20))
             {
                 StateDictFiles.WriteTorchSave(file, workload.CreateWeights(Seed), workload.Parameters);

@@ -6,8 +6,9 @@
 Workload names are MODEL-SIZE-bBATCH, as in benchmarks/peer_pytorch.py. For each one the script reads the state_dict
 FOLDER/MODEL.pth (the benchmarks write it from the weights ResNetGen runs, so both engines compute with the same
 numbers), loads it strictly into torchvision's MODEL in eval mode, and writes FOLDER/WORKLOAD.onnx: opset 13, fixed
-shapes (input "input" of [BATCH, 3, SIZE, SIZE], output "logits" of [BATCH, 1000]), batch norm left for ONNX Runtime's
-optimiser to fold. torch.onnx.export needs no `onnx` Python package. An existing .onnx file is rewritten.
+shapes (input "input" of [BATCH, 3, SIZE, SIZE], output "logits" of [BATCH, 1000]); in eval mode the exporter folds each
+batch norm into its convolution, as ResNetGen does at load. torch.onnx.export needs no `onnx` Python package. An
+existing .onnx file is replaced.
 """
 import argparse
 import os
@@ -36,17 +37,20 @@ def export(folder, name):
     net.load_state_dict(torch.load(weights, map_location="cpu"), strict=True)
     net.eval()
     target = os.path.join(folder, name + ".onnx")
+    partial = f"{target}.{os.getpid()}.partial"
     with torch.no_grad():
         torch.onnx.export(
             net,
             torch.zeros(batch, 3, size, size),
-            target,
+            partial,
             opset_version=13,
             input_names=["input"],
             output_names=["logits"],
             do_constant_folding=True,
             training=torch.onnx.TrainingMode.EVAL,
         )
+    # Renamed into place whole, so that a process reading the folder at the same time never sees half a file.
+    os.replace(partial, target)
     print(target, flush=True)
 
 
@@ -55,7 +59,6 @@ def main():
     parser.add_argument("folder", help="folder holding MODEL.pth; the .onnx files are written beside it")
     parser.add_argument("workloads", nargs="+", help="MODEL-SIZE-bBATCH, e.g. resnet50-224-b1")
     args = parser.parse_args()
-    torch.manual_seed(0)
     for name in args.workloads:
         export(args.folder, name)
 
