@@ -19,7 +19,7 @@ namespace ResNetGen.Benchmarks;
 internal static class OnnxRuntimeProfile
 {
     /// <summary>One op of ours and the time of the peer's nodes that compute the same torchvision module.</summary>
-    private sealed record Row(string Module, string Kind, string Shape, string Algorithm, double Ours, double Peer, string PeerOps);
+    private sealed record Row(string Module, string Kind, string Shape, string Algorithm, double Ours, double Peer, string PeerOps, long MultiplyAccumulates);
 
     /// <summary>
     /// One node of the peer's optimised graph: its name, op type, the torchvision module its name points to, for a
@@ -89,13 +89,13 @@ internal static class OnnxRuntimeProfile
                 peerMs = Median(match.Ms);
             }
 
-            rows.Add(new Row(op.Module, Kind(op), $"{op.InputShape}→{op.OutputShape}", op is ConvolutionOp c ? c.Algorithm.ToString() : string.Empty, Median(ours[i]), peerMs, match?.Op ?? string.Empty));
+            rows.Add(new Row(op.Module, Kind(op), $"{op.InputShape}→{op.OutputShape}", op is ConvolutionOp c ? c.Algorithm.ToString() : string.Empty, Median(ours[i]), peerMs, match?.Op ?? string.Empty, op.MultiplyAccumulates * workload.BatchSize));
         }
 
         // The peer's nodes with no op of ours: layout changes (NCHWc reorders) and a flatten.
         foreach (PeerNode node in nodes)
         {
-            rows.Add(new Row(node.Name, "peer only", string.Empty, string.Empty, 0, Median(node.Ms), node.Op));
+            rows.Add(new Row(node.Name, "peer only", string.Empty, string.Empty, 0, Median(node.Ms), node.Op, 0));
         }
 
         Print(workload, threads, rows, Median(total), Median(peerRuns), passes);
@@ -215,12 +215,14 @@ internal static class OnnxRuntimeProfile
 
         Console.WriteLine();
         Console.WriteLine("By kind:");
-        Console.WriteLine("| kind | ops | ResNetGen ms | ONNX Runtime ms | ratio | difference ms |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| kind | ops | ResNetGen ms | ONNX Runtime ms | ratio | difference ms | GFLOP/s ResNetGen, ONNX Runtime (direct multiply-accumulates) |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- |");
         foreach (var kind in rows.GroupBy(r => r.Kind).OrderByDescending(g => g.Sum(r => r.Ours - r.Peer)))
         {
             double a = kind.Sum(r => r.Ours), b = kind.Sum(r => r.Peer);
-            Console.WriteLine(string.Create(invariant, $"| {kind.Key} | {kind.Count()} | {a:F2} | {b:F2} | {Ratio(a, b)} | {a - b:+0.00;-0.00} |"));
+            long macs = kind.Sum(r => r.MultiplyAccumulates);
+            string rates = macs > 0 ? string.Create(invariant, $"{2.0 * macs / a / 1e6:F0}, {2.0 * macs / b / 1e6:F0}") : string.Empty;
+            Console.WriteLine(string.Create(invariant, $"| {kind.Key} | {kind.Count()} | {a:F2} | {b:F2} | {Ratio(a, b)} | {a - b:+0.00;-0.00} | {rates} |"));
         }
 
         Console.WriteLine();
