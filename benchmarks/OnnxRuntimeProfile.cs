@@ -13,11 +13,17 @@ namespace ResNetGen.Benchmarks;
 
 /// <summary>
 /// Where ResNetGen loses or wins against ONNX Runtime, op by op: ResNetGen's fused steps timed one by one (the kernels
-/// the generated code calls) and ONNX Runtime's per-node profile, passes of the two taking turns, each op's median
+/// the generated code calls) and ONNX Runtime's per-node profile, blocks of passes of the two taking turns, each op's median
 /// over the passes, matched through the torchvision module names the ONNX export keeps in its node names.
 /// </summary>
 internal static class OnnxRuntimeProfile
 {
+    /// <summary>Blocks of passes each engine runs in turn.</summary>
+    private const int Blocks = 3;
+
+    /// <summary>Untimed passes at the start of each block.</summary>
+    private const int WarmUp = 3;
+
     /// <summary>One op of ours and the time of the peer's nodes that compute the same torchvision module.</summary>
     private sealed record Row(string Module, string Kind, string Shape, string Algorithm, double Ours, double Peer, string PeerOps, long MultiplyAccumulates);
 
@@ -41,6 +47,8 @@ internal static class OnnxRuntimeProfile
         using var peer = new OnnxRuntimePeer(workload, threads, prefix);
         peer.CheckAgainst(workload, input, output);
 
+        // The engines take turns in blocks, not pass by pass: each one's idle threads spin for a while after a call, and
+        // on a machine with as many cores as threads the two engines' spinning workers would slow each other down.
         var ours = new double[ops.Length][];
         var total = new double[passes];
         for (int i = 0; i < ops.Length; i++)
@@ -48,26 +56,37 @@ internal static class OnnxRuntimeProfile
             ours[i] = new double[passes];
         }
 
+        var counted = new List<bool> { false }; // the peer's first run was the check above
         double perTick = 1000.0 / Stopwatch.Frequency;
         var ticks = new long[ops.Length];
-        for (int pass = -3; pass < passes; pass++)
+        int block = Math.Max(1, passes / Blocks);
+        for (int first = 0; first < passes; first += block)
         {
-            peer.Run();
-            Array.Clear(ticks);
-            long start = Stopwatch.GetTimestamp();
-            network.ForwardProfiled(input, output, ticks);
-            if (pass >= 0)
+            int last = Math.Min(passes, first + block);
+            for (int pass = first - WarmUp; pass < last; pass++)
             {
-                total[pass] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
-                for (int i = 0; i < ops.Length; i++)
+                peer.Run();
+                counted.Add(pass >= first);
+            }
+
+            for (int pass = first - WarmUp; pass < last; pass++)
+            {
+                Array.Clear(ticks);
+                long start = Stopwatch.GetTimestamp();
+                network.ForwardProfiled(input, output, ticks);
+                if (pass >= first)
                 {
-                    ours[i][pass] = ticks[i] * perTick;
+                    total[pass] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+                    for (int i = 0; i < ops.Length; i++)
+                    {
+                        ours[i][pass] = ticks[i] * perTick;
+                    }
                 }
             }
         }
 
         string profile = peer.EndProfiling();
-        (List<PeerNode> nodes, double[] peerRuns) = ReadProfile(profile, passes);
+        (List<PeerNode> nodes, double[] peerRuns) = ReadProfile(profile, counted);
         if (Environment.GetEnvironmentVariable("RESNETGEN_KEEP_PROFILE") is null)
         {
             File.Delete(profile);
@@ -135,10 +154,10 @@ internal static class OnnxRuntimeProfile
     };
 
     /// <summary>
-    /// The peer's nodes in the order they first ran, each with its last <paramref name="passes"/> times in milliseconds,
-    /// and the last <paramref name="passes"/> whole runs.
+    /// The peer's nodes in the order they first ran, each with its times in milliseconds in the runs
+    /// <paramref name="counted"/> marks (every node runs once per run), and those whole runs.
     /// </summary>
-    private static (List<PeerNode> Nodes, double[] Runs) ReadProfile(string path, int passes)
+    private static (List<PeerNode> Nodes, double[] Runs) ReadProfile(string path, List<bool> counted)
     {
         using JsonDocument json = JsonDocument.Parse(File.ReadAllBytes(path));
         var order = new List<string>();
@@ -168,9 +187,12 @@ internal static class OnnxRuntimeProfile
             }
         }
 
-        List<PeerNode> list = order.Select(n => new PeerNode(n, nodes[n].Op, ModuleOf(n), nodes[n].Weight, nodes[n].Ms.TakeLast(passes).ToArray())).ToList();
-        return (list, runs.TakeLast(passes).ToArray());
+        List<PeerNode> list = order.Select(n => new PeerNode(n, nodes[n].Op, ModuleOf(n), nodes[n].Weight, Counted(nodes[n].Ms, counted))).ToList();
+        return (list, Counted(runs, counted));
     }
+
+    private static double[] Counted(List<double> times, List<bool> counted) =>
+        times.Where((_, run) => run < counted.Count && counted[run]).ToArray();
 
     /// <summary>A convolution node's second input, its weight, as <c>OxIxKxK</c>.</summary>
     private static string WeightShape(JsonElement args) =>
@@ -203,7 +225,7 @@ internal static class OnnxRuntimeProfile
     private static void Print(Workload workload, int threads, List<Row> rows, double ours, double peer, int passes)
     {
         CultureInfo invariant = CultureInfo.InvariantCulture;
-        Console.WriteLine($"{workload.Name}, {threads} threads, kernels on {KernelSettings.InstructionSet}; {passes} passes of each engine taking turns, medians per op");
+        Console.WriteLine($"{workload.Name}, {threads} threads, kernels on {KernelSettings.InstructionSet}; {passes} passes of each engine, in {Blocks} blocks taking turns, medians per op");
         Console.WriteLine(string.Create(invariant, $"whole pass: ResNetGen {ours:F2} ms (step timing on), ONNX Runtime {peer:F2} ms (profiling on), ratio {ours / peer:F2}"));
         Console.WriteLine();
         Console.WriteLine("| module | kind | shape | our algorithm | ResNetGen ms | ONNX Runtime ms | ratio | difference ms | ONNX Runtime ops |");
