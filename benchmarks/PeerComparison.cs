@@ -10,10 +10,11 @@ using ResNetGen.Kernels;
 namespace ResNetGen.Benchmarks;
 
 /// <summary>
-/// ResNetGen against PyTorch (oneDNN, eager and TorchScript-frozen) on the same machine in the same run:
-/// medians of steady-state calls, the ratio to PyTorch frozen, and efficiency against the FMA peak measured here.
-/// GFLOP/s count the network's direct multiply-accumulates, so layers that run Winograd (fewer multiplications) make
-/// them "effective" figures that can exceed what the FMA units do.
+/// ResNetGen against ONNX Runtime (MLAS, in this process) and PyTorch (oneDNN, eager and TorchScript-frozen, in a child
+/// process), all on the same weights and input, on the same machine in the same run: medians of steady-state calls, the
+/// ratios to ONNX Runtime and to PyTorch frozen, and efficiency against the FMA peak measured here. GFLOP/s count the
+/// network's direct multiply-accumulates, so layers that run Winograd (fewer multiplications) make them "effective"
+/// figures that can exceed what the FMA units do.
 /// </summary>
 internal static class PeerComparison
 {
@@ -26,7 +27,7 @@ internal static class PeerComparison
         ("resnet50-224-b1", 1),
     };
 
-    /// <summary>Rounds per workload: ours, then the peer, this many times, so both see the same drift of the shared machine.</summary>
+    /// <summary>Rounds per workload: ours, then each peer, this many times, so all see the same drift of the shared machine.</summary>
     private const int Rounds = 3;
 
     public static int Run(int runs)
@@ -34,44 +35,63 @@ internal static class PeerComparison
         int cores = Environment.ProcessorCount;
         double peakOne = FmaPeak.Measure(1);
         double peakAll = FmaPeak.Measure(cores);
-        Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd}, {CpuName()}, {cores} cores, kernels on {KernelSettings.InstructionSet}; FMA peak measured now: {peakOne:F1} GFLOP/s on 1 thread, {peakAll:F1} on {cores}");
-        Console.WriteLine($"Each row: {Rounds} rounds of ResNetGen then PyTorch, {runs} timed calls each; times are the median round, the ratio the median of the rounds' ratios.");
+        Console.WriteLine($"{DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC, {CpuName()}, {cores} cores, kernels on {KernelSettings.InstructionSet}; FMA peak measured now: {peakOne:F1} GFLOP/s on 1 thread, {peakAll:F1} on {cores}");
+        Console.WriteLine($"Each row: {Rounds} rounds of ResNetGen, ONNX Runtime {OrtVersion()} and PyTorch, {runs} timed calls each; times are the median round, ratios the median of the rounds' ratios.");
+        Console.WriteLine($"All engines run the weights of CreateRandom({PeerModels.Seed}) (files in {PeerModels.Folder}); ONNX Runtime's logits are checked against ResNetGen's before timing (relative error at most {OnnxRuntimePeer.Tolerance:E0}).");
         Console.WriteLine();
-        Console.WriteLine("| workload | threads | ResNetGen ms | PyTorch frozen ms | PyTorch eager ms | ResNetGen / frozen (rounds) | ResNetGen / eager | effective GFLOP/s | % of FMA peak |");
-        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
+        Console.WriteLine("| workload | threads | ResNetGen ms | ONNX Runtime ms | PyTorch frozen ms | PyTorch eager ms | ResNetGen / ONNX Runtime (rounds) | ResNetGen / frozen (rounds) | ResNetGen / eager | effective GFLOP/s | % of FMA peak | ONNX Runtime: error, bytes per call |");
+        Console.WriteLine("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |");
         foreach ((string name, int requested) in Rows)
         {
             int threads = requested == 0 ? cores : requested;
             Workload workload = Workload.All[name];
             WorkerPool.SetSharedThreadCount(threads);
-            Action<float[], float[]> forward = workload.CreateGenerated(0);
+            Action<float[], float[]> forward = workload.CreateGenerated(PeerModels.Seed);
             float[] input = RandomInput(workload.InputLength);
             var output = new float[workload.OutputLength];
+            forward(input, output);
+            using var ort = new OnnxRuntimePeer(workload, threads);
+            ort.CheckAgainst(workload, input, output);
+            double error = OnnxRuntimePeer.RelativeError(ort.Output, output);
+            double allocated = ort.AllocatedBytesPerRun(runs);
+            string weights = PeerModels.Folder;
             var ours = new double[Rounds];
+            var onnx = new double[Rounds];
             var frozen = new double[Rounds];
             var eager = new double[Rounds];
             for (int round = 0; round < Rounds; round++)
             {
                 ours[round] = Quick.MedianMilliseconds(() => forward(input, output), runs);
-                Dictionary<string, double> peer = Peer(name, threads, runs);
+                onnx[round] = Quick.MedianMilliseconds(ort.Run, runs);
+                Dictionary<string, double> peer = PyTorch(name, threads, runs, weights);
                 frozen[round] = peer.GetValueOrDefault("frozen", double.NaN);
                 eager[round] = peer.GetValueOrDefault("eager", double.NaN);
             }
 
-            double[] ratios = ours.Zip(frozen, (a, b) => a / b).ToArray();
+            double[] toOnnx = ours.Zip(onnx, (a, b) => a / b).ToArray();
+            double[] toFrozen = ours.Zip(frozen, (a, b) => a / b).ToArray();
             double ms = Median(ours);
             double gflops = 2.0 * workload.MultiplyAccumulates * workload.BatchSize / ms / 1e6;
             double peak = threads == 1 ? peakOne : peakAll;
-            string batch = workload.BatchSize > 1 ? $" ({workload.BatchSize * 1000 / ms:F0} img/s vs {workload.BatchSize * 1000 / Median(frozen):F0})" : string.Empty;
-            string rounds = string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)));
+            string batch = workload.BatchSize > 1
+                ? $" (img/s: {ImagesPerSecond(workload, ms)} vs ONNX Runtime {ImagesPerSecond(workload, Median(onnx))}, PyTorch {ImagesPerSecond(workload, Median(frozen))})"
+                : string.Empty;
             Console.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"| {name}{batch} | {threads} | {ms:F1} | {Median(frozen):F1} | {Median(eager):F1} | {Median(ratios):F2} ({rounds}) | {Median(ours.Zip(eager, (a, b) => a / b).ToArray()):F2} | {gflops:F0} | {100 * gflops / peak:F0}% |"));
+                $"| {name}{batch} | {threads} | {ms:F1} | {Median(onnx):F1} | {Median(frozen):F1} | {Median(eager):F1} | {Median(toOnnx):F2} ({Join(toOnnx)}) | {Median(toFrozen):F2} ({Join(toFrozen)}) | {Median(ours.Zip(eager, (a, b) => a / b).ToArray()):F2} | {gflops:F0} | {100 * gflops / peak:F0}% | {error:E1}, {allocated:F0} B |"));
         }
 
         WorkerPool.SetSharedThreadCount(cores);
         return 0;
     }
+
+    private static string ImagesPerSecond(Workload workload, double ms) =>
+        (workload.BatchSize * 1000 / ms).ToString("F0", CultureInfo.InvariantCulture);
+
+    private static string Join(double[] ratios) => string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)));
+
+    private static string OrtVersion() =>
+        typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version?.ToString(3) ?? "unknown version";
 
     private static double Median(double[] values)
     {
@@ -80,7 +100,7 @@ internal static class PeerComparison
     }
 
     /// <summary>Normally distributed pixels, as the peer's <c>torch.randn</c> input (the values do not change the work, but zeros would flow through as zeros).</summary>
-    private static float[] RandomInput(int length)
+    public static float[] RandomInput(int length)
     {
         var random = new Random(1);
         var input = new float[length];
@@ -92,11 +112,11 @@ internal static class PeerComparison
         return input;
     }
 
-    /// <summary>Runs benchmarks/peer_pytorch.py for one workload and returns median milliseconds by mode.</summary>
-    private static Dictionary<string, double> Peer(string workload, int threads, int runs)
+    /// <summary>Runs benchmarks/peer_pytorch.py for one workload on the weights in <paramref name="weights"/> and returns median milliseconds by mode.</summary>
+    private static Dictionary<string, double> PyTorch(string workload, int threads, int runs, string weights)
     {
         string script = Path.Combine(AppContext.BaseDirectory, "peer_pytorch.py");
-        var start = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" --threads {threads} --runs {runs} {workload}")
+        var start = new ProcessStartInfo("/usr/bin/python3", $"\"{script}\" --threads {threads} --runs {runs} --weights \"{weights}\" {workload}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

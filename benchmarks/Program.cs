@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using BenchmarkDotNet.Running;
 using ResNetGen.Benchmarks;
 
@@ -31,6 +32,15 @@ if (args.Length > 0 && args[0] == "compare")
 if (args.Length > 0 && args[0] == "steps")
 {
     ResNetGen.Benchmarks.StepProfile.Run(args.Length > 1 ? args[1] : "resnet50-224-b1", 20);
+    return 0;
+}
+
+if (args.Length > 0 && args[0] == "ort-layers")
+{
+    // Op by op against ONNX Runtime's per-node profile, both engines on the same weights and input.
+    ResNetGen.Benchmarks.OnnxRuntimeProfile.Run(
+        ResNetGen.Benchmarks.Workload.All[args.Length > 1 ? args[1] : "resnet50-224-b1"],
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 30);
     return 0;
 }
 
@@ -81,5 +91,13 @@ if (args.Length > 0 && args[0] == "generator")
     return 0;
 }
 
-BenchmarkSwitcher.FromAssembly(typeof(ResNet50).Assembly).Run(args);
-return 0;
+// A case that failed (its setup threw, say, because a peer's output disagreed with ours) fails the process, so that
+// CI's smoke run notices.
+var summaries = BenchmarkSwitcher.FromAssembly(typeof(ResNet50).Assembly).Run(args);
+var failed = summaries.SelectMany(s => s.Reports).Where(r => !r.Success).Select(r => r.BenchmarkCase.DisplayInfo).ToList();
+foreach (string name in failed)
+{
+    Console.Error.WriteLine($"failed: {name}");
+}
+
+return failed.Count == 0 && summaries.All(s => !s.HasCriticalValidationErrors) ? 0 : 1;

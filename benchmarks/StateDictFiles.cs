@@ -35,9 +35,18 @@ public static class StateDictFiles
     private sealed record Item(string Name, int[] Shape, bool IsInt64, byte[] Bytes);
 
     /// <summary>Writes <paramref name="entries"/> as a torch.save zip to <paramref name="file"/>, from its current position.</summary>
-    public static void WriteTorchSave(Stream file, IReadOnlyList<StateDictEntry> entries, FileDType dtype, int seed)
+    public static void WriteTorchSave(Stream file, IReadOnlyList<StateDictEntry> entries, FileDType dtype, int seed) =>
+        WriteTorchSave(file, Items(entries, dtype, seed), dtype);
+
+    /// <summary>
+    /// Writes the tensors of <paramref name="weights"/> under the keys of <paramref name="entries"/>, in that order, as a
+    /// float32 torch.save zip: the file <c>torch.load</c> reads back into exactly these numbers.
+    /// </summary>
+    public static void WriteTorchSave(Stream file, StateDict weights, IReadOnlyList<StateDictEntry> entries) =>
+        WriteTorchSave(file, entries.Select(entry => ItemOf(entry, weights.Get(entry.Name, entry.Shape.ToArray()).Data, FileDType.Float32)).ToList(), FileDType.Float32);
+
+    private static void WriteTorchSave(Stream file, List<Item> items, FileDType dtype)
     {
-        List<Item> items = Items(entries, dtype, seed);
         string floatStorage = dtype == FileDType.Float16 ? "HalfStorage" : "FloatStorage";
         byte[] pickle = Pickle(items, floatStorage);
         var zip = new StoredZipWriter(file);
@@ -90,43 +99,43 @@ public static class StateDictFiles
         var items = new List<Item>(entries.Count);
         foreach (StateDictEntry entry in entries)
         {
-            int[] shape = entry.Shape.ToArray();
-            int count = checked((int)entry.ElementCount);
+            var values = new float[entry.ElementCount];
             if (entry.Kind == StateDictEntryKind.BatchNormBatchesTracked)
             {
-                var counts = new long[count];
-                Array.Fill(counts, 1000L);
-                items.Add(new Item(entry.Name, shape, true, MemoryMarshal.AsBytes(counts.AsSpan()).ToArray()));
-                continue;
-            }
-
-            var values = new float[count];
-            for (int i = 0; i < count; i++)
-            {
-                float v = (float)((random.NextDouble() * 2) - 1) * 0.1f;
-                values[i] = entry.Kind == StateDictEntryKind.BatchNormRunningVar ? 1 + v : v;
-            }
-
-            byte[] bytes;
-            if (dtype == FileDType.Float16)
-            {
-                var halves = new Half[count];
-                for (int i = 0; i < count; i++)
-                {
-                    halves[i] = (Half)values[i];
-                }
-
-                bytes = MemoryMarshal.AsBytes(halves.AsSpan()).ToArray();
+                Array.Fill(values, 1000f);
             }
             else
             {
-                bytes = MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
+                for (int i = 0; i < values.Length; i++)
+                {
+                    float v = (float)((random.NextDouble() * 2) - 1) * 0.1f;
+                    values[i] = entry.Kind == StateDictEntryKind.BatchNormRunningVar ? 1 + v : v;
+                }
             }
 
-            items.Add(new Item(entry.Name, shape, false, bytes));
+            items.Add(ItemOf(entry, values, dtype));
         }
 
         return items;
+    }
+
+    /// <summary>One entry's bytes: int64 for a batch-norm batch count, otherwise <paramref name="dtype"/>.</summary>
+    private static Item ItemOf(StateDictEntry entry, float[] values, FileDType dtype)
+    {
+        int[] shape = entry.Shape.ToArray();
+        if (entry.Kind == StateDictEntryKind.BatchNormBatchesTracked)
+        {
+            long[] counts = values.Select(v => (long)v).ToArray();
+            return new Item(entry.Name, shape, true, MemoryMarshal.AsBytes(counts.AsSpan()).ToArray());
+        }
+
+        if (dtype == FileDType.Float16)
+        {
+            Half[] halves = values.Select(v => (Half)v).ToArray();
+            return new Item(entry.Name, shape, false, MemoryMarshal.AsBytes(halves.AsSpan()).ToArray());
+        }
+
+        return new Item(entry.Name, shape, false, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
     }
 
     /// <summary>The data.pkl torch.save writes for a state_dict, memoizing globals and strings as pickle does.</summary>

@@ -5,10 +5,13 @@
 
 Workload names are MODEL-SIZE-bBATCH. Prints one JSON object per line:
 {"workload": ..., "mode": "eager"|"frozen", "threads": T, "median_ms": ..., "runs": N}
-Same input shape, torch.no_grad(), eval mode, random weights (speed does not depend on their values).
+Same input shape, torch.no_grad(), eval mode. With --weights FOLDER the model loads FOLDER/MODEL.pth strictly (the
+comparison passes the state_dict ResNetGen and ONNX Runtime run, so all three engines compute with the same numbers);
+without it, torchvision's random initialisation.
 """
 import argparse
 import json
+import os
 import statistics
 import time
 
@@ -16,10 +19,12 @@ import torch
 import torchvision
 
 
-def build(name):
+def build(name, weights):
     model, size, batch = name.split("-")
-    net = getattr(torchvision.models, model)().eval()
-    return net, torch.randn(int(batch[1:]), 3, int(size), int(size))
+    net = getattr(torchvision.models, model)()
+    if weights:
+        net.load_state_dict(torch.load(os.path.join(weights, model + ".pth"), map_location="cpu"), strict=True)
+    return net.eval(), torch.randn(int(batch[1:]), 3, int(size), int(size))
 
 
 def median_ms(fn, runs, warmup):
@@ -39,12 +44,13 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--modes", default="frozen,eager")
+    parser.add_argument("--weights", default=None, help="folder holding MODEL.pth state_dicts")
     parser.add_argument("workloads", nargs="+")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     with torch.no_grad():
         for name in args.workloads:
-            model, x = build(name)
+            model, x = build(name, args.weights)
             for mode in args.modes.split(","):
                 if mode == "frozen":
                     runner = torch.jit.optimize_for_inference(torch.jit.freeze(torch.jit.script(model)))
