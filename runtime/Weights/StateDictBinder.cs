@@ -55,15 +55,7 @@ internal static class StateDictBinder
     public static int[] Match(string source, IReadOnlyList<FoundEntry> found, IReadOnlyList<StateDictEntry> expected, string location)
     {
         bool stripPrefix = found.Count > 0 && found.All(f => f.Name.StartsWith(DataParallelPrefix, StringComparison.Ordinal));
-        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
-        for (int i = 0; i < found.Count; i++)
-        {
-            string name = stripPrefix ? found[i].Name.Substring(DataParallelPrefix.Length) : found[i].Name;
-            if (!byName.TryAdd(name, i))
-            {
-                throw new WeightLoadException(source, $"{source}: the key '{name}' appears twice.");
-            }
-        }
+        Dictionary<string, int> byName = IndexByName(source, found, stripPrefix);
 
         var missing = new List<string>();
         var missingNotes = new List<string>();
@@ -103,6 +95,29 @@ internal static class StateDictBinder
             return match;
         }
 
+        bool noneBelong = used.Count == 0 && expected.Count > 0 && found.Count > 0;
+        throw Refusal(source, location, stripPrefix, noneBelong, FoundShapes(found, byName), missing, missingNotes, unexpected, mismatches);
+    }
+
+    /// <summary>Each key's index in <paramref name="found"/>, without the DataParallel prefix when every key has it.</summary>
+    private static Dictionary<string, int> IndexByName(string source, IReadOnlyList<FoundEntry> found, bool stripPrefix)
+    {
+        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < found.Count; i++)
+        {
+            string name = stripPrefix ? found[i].Name.Substring(DataParallelPrefix.Length) : found[i].Name;
+            if (!byName.TryAdd(name, i))
+            {
+                throw new WeightLoadException(source, $"{source}: the key '{name}' appears twice.");
+            }
+        }
+
+        return byName;
+    }
+
+    /// <summary>The shape of every key that holds a tensor; null when some key holds something else.</summary>
+    private static Dictionary<string, int[]>? FoundShapes(IReadOnlyList<FoundEntry> found, Dictionary<string, int> byName)
+    {
         var shapes = new Dictionary<string, int[]>(StringComparer.Ordinal);
         foreach ((string name, int at) in byName)
         {
@@ -112,10 +127,20 @@ internal static class StateDictBinder
             }
         }
 
-        string? torchvisionModel = null;
-        string? fitting = shapes.Count == byName.Count ? ArchitectureFit.Declaration(shapes, out torchvisionModel) : null;
+        return shapes.Count == byName.Count ? shapes : null;
+    }
 
-        // Counts first, then what to do, then a few keys of each kind: the complete lists are on the exception.
+    /// <summary>
+    /// The exception for a file that does not fit: counts first, then what to do (the declaration the file fits, if any),
+    /// then a few keys of each kind; the complete lists are on the exception.
+    /// </summary>
+    private static WeightLoadException Refusal(
+        string source, string location, bool stripPrefix, bool noneBelong, Dictionary<string, int[]>? shapes,
+        List<string> missing, List<string> missingNotes, List<string> unexpected, List<ShapeMismatch> mismatches)
+    {
+        string? torchvisionModel = null;
+        string? fitting = shapes is null ? null : ArchitectureFit.Declaration(shapes, out torchvisionModel);
+
         var message = new StringBuilder();
         message.Append(source).Append(": the weights do not match the network (load_state_dict(strict=True) would refuse them too): ")
             .Append(missing.Count).Append(" key(s) missing, ")
@@ -138,7 +163,7 @@ internal static class StateDictBinder
                 .Append(torchvisionModel is null ? "" : $" (torchvision's {torchvisionModel})")
                 .Append(": declare the network that way, or load weights made for this one.");
         }
-        else if (used.Count == 0 && expected.Count > 0 && found.Count > 0)
+        else if (noneBelong)
         {
             message.AppendLine().Append("None of the file's keys belong to this network: the weights are probably for a different architecture.");
         }
@@ -152,7 +177,7 @@ internal static class StateDictBinder
         AppendList(message, "Missing keys", missingNotes, shownPerList);
         AppendList(message, "Unexpected keys", unexpected, shownPerList);
         AppendList(message, "Shape mismatches", mismatches.Select(m => m.ToString()).ToList(), shownPerList);
-        throw new WeightLoadException(source, message.ToString(), missing, unexpected, mismatches)
+        return new WeightLoadException(source, message.ToString(), missing, unexpected, mismatches)
         {
             FittingDeclaration = fitting,
             FittingTorchvisionModel = torchvisionModel,
