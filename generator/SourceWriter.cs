@@ -34,7 +34,7 @@ namespace ResNetGen.Generator
         }
 
         /// <summary>Writes one interpolated line, formatting every value in the invariant culture.</summary>
-        public void Line([InterpolatedStringHandlerArgument("")] ref Text text) => Line(text.ToStringAndClear());
+        public void Line(ref Text text) => Line(text.ToStringAndClear());
 
         /// <summary>
         /// Writes each line of a multi-line template (typically a raw string literal) at the current indentation,
@@ -49,7 +49,7 @@ namespace ResNetGen.Generator
         }
 
         /// <summary>Writes an interpolated multi-line template as <see cref="Lines(string)"/> does, formatting every value in the invariant culture.</summary>
-        public void Lines([InterpolatedStringHandlerArgument("")] ref Text template) => Lines(template.ToStringAndClear());
+        public void Lines(ref Text template) => Lines(template.ToStringAndClear());
 
         /// <summary>Writes <paramref name="header"/> and an opening brace; disposing the result writes the closing brace.</summary>
         public Scope Block(string header, string closing = "}")
@@ -61,7 +61,7 @@ namespace ResNetGen.Generator
         }
 
         /// <summary>Writes an interpolated header and an opening brace; disposing the result writes the closing brace.</summary>
-        public Scope Block([InterpolatedStringHandlerArgument("")] ref Text header, string closing = "}") => Block(header.ToStringAndClear(), closing);
+        public Scope Block(ref Text header, string closing = "}") => Block(header.ToStringAndClear(), closing);
 
         /// <summary>Indents the lines written until the result is disposed (continuation lines of a long call).</summary>
         public Scope Indented()
@@ -100,12 +100,7 @@ namespace ResNetGen.Generator
         {
             private readonly StringBuilder _text;
 
-            public Text(int literalLength, int formattedCount, SourceWriter writer)
-            {
-                _ = formattedCount;
-                _ = writer;
-                _text = new StringBuilder(literalLength + 16);
-            }
+            public Text(int literalLength, int formattedCount) => _text = new StringBuilder(literalLength + (formattedCount * 8));
 
             public void AppendLiteral(string value) => _text.Append(value);
 
