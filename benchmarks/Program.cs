@@ -8,7 +8,7 @@ if (args.Length > 0 && args[0] == "quick")
     // A fast development check: median wall time and process CPU time per call, for one workload.
     Workload workload = Workload.All[args.Length > 1 ? args[1] : "resnet50-224-b1"];
     Action<float[], float[]> forward = workload.CreateGenerated(0);
-    float[] input = new float[workload.InputLength];
+    float[] input = Environment.GetEnvironmentVariable("RESNETGEN_ZERO_INPUT") == "1" ? new float[workload.InputLength] : ResNetGen.Benchmarks.PeerComparison.RandomInput(workload.InputLength);
     float[] output = new float[workload.OutputLength];
     double ms = Quick.MedianMilliseconds(() => forward(input, output), 20);
     var process = System.Diagnostics.Process.GetCurrentProcess();
@@ -27,6 +27,16 @@ if (args.Length > 0 && args[0] == "quick")
 if (args.Length > 0 && args[0] == "compare")
 {
     return ResNetGen.Benchmarks.PeerComparison.Run(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 30);
+}
+
+if (args.Length > 0 && args[0] == "versus")
+{
+    // ResNetGen against ONNX Runtime only, one workload, rounds taking turns: versus [workload] [threads, 0 = all] [rounds].
+    ResNetGen.Benchmarks.Versus.Run(
+        args.Length > 1 ? args[1] : "resnet50-224-b1",
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 0,
+        args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return 0;
 }
 
 if (args.Length > 0 && args[0] == "steps")

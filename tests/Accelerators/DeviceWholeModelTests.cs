@@ -136,9 +136,13 @@ public sealed class DeviceWholeModelTests
         // Steady state: what one call allocates on the calling thread is what the ILGPU launches themselves cost
         // (the CPU accelerator allocates a task object per launch); the runtime adds nothing per call.
         int launches = ResNetGen.Dynamic.DynamicResNet.Plan(Architectures["basic_32x40_batch2"]).Sections.Sum(s => s.Ops.Count);
+        // A blocking gen-0 collection before each count retires the thread's allocation context, so that a background
+        // collection cannot retire it mid-call and charge its unused part to the call (see ConcurrencyTests).
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
         long before = GC.GetAllocatedBytesForCurrentThread();
         network.Forward(input, host);
         long hostCall = GC.GetAllocatedBytesForCurrentThread() - before;
+        GC.Collect(0, GCCollectionMode.Forced, blocking: true);
         before = GC.GetAllocatedBytesForCurrentThread();
         network.Forward(deviceInput.View, deviceOutput.View);
         long deviceCall = GC.GetAllocatedBytesForCurrentThread() - before;

@@ -486,19 +486,19 @@ namespace Models
             _layer3_0_downsample_0 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.0.downsample.0", "layer3.0.downsample.1", groups: 1);
             _layer3_0_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.0.conv3", "layer3.0.bn3", groups: 1);
             _layer3_1_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv1", "layer3.1.bn1", groups: 1);
-            _layer3_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv2", "layer3.1.bn2", groups: 1);
+            _layer3_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv2", "layer3.1.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
             _layer3_1_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv3", "layer3.1.bn3", groups: 1);
             _layer3_2_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.2.conv1", "layer3.2.bn1", groups: 1);
-            _layer3_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.2.conv2", "layer3.2.bn2", groups: 1);
+            _layer3_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.2.conv2", "layer3.2.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
             _layer3_2_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.2.conv3", "layer3.2.bn3", groups: 1);
             _layer3_3_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.3.conv1", "layer3.3.bn1", groups: 1);
-            _layer3_3_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.3.conv2", "layer3.3.bn2", groups: 1);
+            _layer3_3_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.3.conv2", "layer3.3.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
             _layer3_3_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.3.conv3", "layer3.3.bn3", groups: 1);
             _layer3_4_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.4.conv1", "layer3.4.bn1", groups: 1);
-            _layer3_4_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.4.conv2", "layer3.4.bn2", groups: 1);
+            _layer3_4_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.4.conv2", "layer3.4.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
             _layer3_4_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.4.conv3", "layer3.4.bn3", groups: 1);
             _layer3_5_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.5.conv1", "layer3.5.bn1", groups: 1);
-            _layer3_5_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.5.conv2", "layer3.5.bn2", groups: 1);
+            _layer3_5_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.5.conv2", "layer3.5.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
             _layer3_5_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.5.conv3", "layer3.5.bn3", groups: 1);
             _layer4_0_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.0.conv1", "layer4.0.bn1", groups: 1);
             _layer4_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.0.conv2", "layer4.0.bn2", groups: 1);
@@ -567,7 +567,7 @@ namespace Models
         /// <remarks>
         /// <para>torchvision ResNet: bottleneck blocks [3, 4, 6, 3], 1000 classes, 3x224x224 input, batch 1: 53 convolutions with batch norm
         /// folded in, 16 residual blocks (4 with projection shortcuts), 25,557,032 parameters, 4,089,184,256 multiply-accumulates per image.</para>
-        /// <para>Memory plan: 56 intermediate feature maps and 6 Winograd workspaces share one arena of 1,806,336 floats (6.9 MB) instead of 50.6 MB without reuse.
+        /// <para>Memory plan: 56 intermediate feature maps and 11 Winograd workspaces share one arena of 1,806,336 floats (6.9 MB) instead of 56.2 MB without reuse.
         /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
         /// </remarks>
         /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; <see cref="global::ResNetGen.ImageNetTransform"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.</param>
@@ -584,10 +584,10 @@ namespace Models
                 RunBackbone(input, arena);
 
                 // avgpool: adaptive average to 1x1, 2048x7x7 → 2048x1x1
-                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(100352, 100352), destination: arena.Slice(0, 2048), batch: 1, channels: 2048, height: 7, width: 7);
+                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(0, 100352), destination: arena.Slice(100352, 2048), batch: 1, channels: 2048, height: 7, width: 7);
 
                 // fc: 2048 → 1000 classes
-                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 2048), destination: output, batch: 1, inFeatures: 2048, outFeatures: 1000, workers: _workers);
+                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(100352, 2048), destination: output, batch: 1, inFeatures: 2048, outFeatures: 1000, workers: _workers);
             }
             finally
             {
@@ -614,7 +614,7 @@ namespace Models
                 RunBackbone(input, arena);
 
                 // avgpool: adaptive average to 1x1, 2048x7x7 → 2048x1x1
-                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(100352, 100352), destination: features, batch: 1, channels: 2048, height: 7, width: 7);
+                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(0, 100352), destination: features, batch: 1, channels: 2048, height: 7, width: 7);
             }
             finally
             {
@@ -860,7 +860,7 @@ namespace Models
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(401408, 200704),
-                destination: arena.Slice(602112, 50176),
+                destination: arena.Slice(802816, 50176),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
@@ -875,8 +875,8 @@ namespace Models
                 _layer3_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(602112, 50176),
-                destination: arena.Slice(0, 200704),
+                source: arena.Slice(802816, 50176),
+                destination: arena.Slice(602112, 200704),
                 residual: arena.Slice(401408, 200704),
                 workers: _workers);
 
@@ -885,25 +885,26 @@ namespace Models
                 _layer3_1_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(0, 200704),
-                destination: arena.Slice(200704, 50176),
+                source: arena.Slice(602112, 200704),
+                destination: arena.Slice(294912, 50176),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(200704, 50176),
-                destination: arena.Slice(401408, 50176),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                source: arena.Slice(294912, 50176),
+                destination: arena.Slice(495616, 50176),
                 residual: default,
+                workspace: arena.Slice(0, 294912),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_1_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(401408, 50176),
-                destination: arena.Slice(200704, 200704),
-                residual: arena.Slice(0, 200704),
+                source: arena.Slice(495616, 50176),
+                destination: arena.Slice(294912, 200704),
+                residual: arena.Slice(602112, 200704),
                 workers: _workers);
 
             // layer3.2: bottleneck 1024→256→1024, 14x14, identity shortcut
@@ -911,25 +912,26 @@ namespace Models
                 _layer3_2_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(200704, 200704),
-                destination: arena.Slice(0, 50176),
+                source: arena.Slice(294912, 200704),
+                destination: arena.Slice(495616, 50176),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_2_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 50176),
-                destination: arena.Slice(401408, 50176),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                source: arena.Slice(495616, 50176),
+                destination: arena.Slice(696320, 50176),
                 residual: default,
+                workspace: arena.Slice(0, 294912),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_2_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(401408, 50176),
-                destination: arena.Slice(0, 200704),
-                residual: arena.Slice(200704, 200704),
+                source: arena.Slice(696320, 50176),
+                destination: arena.Slice(495616, 200704),
+                residual: arena.Slice(294912, 200704),
                 workers: _workers);
 
             // layer3.3: bottleneck 1024→256→1024, 14x14, identity shortcut
@@ -937,25 +939,26 @@ namespace Models
                 _layer3_3_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(0, 200704),
-                destination: arena.Slice(200704, 50176),
+                source: arena.Slice(495616, 200704),
+                destination: arena.Slice(294912, 50176),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_3_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(200704, 50176),
-                destination: arena.Slice(401408, 50176),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                source: arena.Slice(294912, 50176),
+                destination: arena.Slice(696320, 50176),
                 residual: default,
+                workspace: arena.Slice(0, 294912),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_3_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(401408, 50176),
-                destination: arena.Slice(200704, 200704),
-                residual: arena.Slice(0, 200704),
+                source: arena.Slice(696320, 50176),
+                destination: arena.Slice(294912, 200704),
+                residual: arena.Slice(495616, 200704),
                 workers: _workers);
 
             // layer3.4: bottleneck 1024→256→1024, 14x14, identity shortcut
@@ -963,25 +966,26 @@ namespace Models
                 _layer3_4_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(200704, 200704),
-                destination: arena.Slice(0, 50176),
+                source: arena.Slice(294912, 200704),
+                destination: arena.Slice(495616, 50176),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_4_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 50176),
-                destination: arena.Slice(401408, 50176),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                source: arena.Slice(495616, 50176),
+                destination: arena.Slice(696320, 50176),
                 residual: default,
+                workspace: arena.Slice(0, 294912),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_4_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(401408, 50176),
-                destination: arena.Slice(0, 200704),
-                residual: arena.Slice(200704, 200704),
+                source: arena.Slice(696320, 50176),
+                destination: arena.Slice(495616, 200704),
+                residual: arena.Slice(294912, 200704),
                 workers: _workers);
 
             // layer3.5: bottleneck 1024→256→1024, 14x14, identity shortcut
@@ -989,25 +993,26 @@ namespace Models
                 _layer3_5_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(0, 200704),
-                destination: arena.Slice(200704, 50176),
+                source: arena.Slice(495616, 200704),
+                destination: arena.Slice(294912, 50176),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_5_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(200704, 50176),
-                destination: arena.Slice(401408, 50176),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                source: arena.Slice(294912, 50176),
+                destination: arena.Slice(345088, 50176),
                 residual: default,
+                workspace: arena.Slice(0, 294912),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_5_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(401408, 50176),
-                destination: arena.Slice(200704, 200704),
-                residual: arena.Slice(0, 200704),
+                source: arena.Slice(345088, 50176),
+                destination: arena.Slice(0, 200704),
+                residual: arena.Slice(495616, 200704),
                 workers: _workers);
 
             // layer4.0: bottleneck 1024→512→2048, stride 2, 14x14 → 7x7, projection shortcut
@@ -1015,33 +1020,33 @@ namespace Models
                 _layer4_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(200704, 200704),
-                destination: arena.Slice(0, 100352),
+                source: arena.Slice(0, 200704),
+                destination: arena.Slice(200704, 100352),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 100352),
-                destination: arena.Slice(401408, 25088),
+                source: arena.Slice(200704, 100352),
+                destination: arena.Slice(301056, 25088),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer4_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(200704, 200704),
-                destination: arena.Slice(0, 100352),
+                source: arena.Slice(0, 200704),
+                destination: arena.Slice(200704, 100352),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(401408, 25088),
-                destination: arena.Slice(100352, 100352),
-                residual: arena.Slice(0, 100352),
+                source: arena.Slice(301056, 25088),
+                destination: arena.Slice(0, 100352),
+                residual: arena.Slice(200704, 100352),
                 workers: _workers);
 
             // layer4.1: bottleneck 2048→512→2048, 7x7, identity shortcut
@@ -1049,15 +1054,15 @@ namespace Models
                 _layer4_1_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(100352, 100352),
-                destination: arena.Slice(0, 25088),
+                source: arena.Slice(0, 100352),
+                destination: arena.Slice(100352, 25088),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 25088),
+                source: arena.Slice(100352, 25088),
                 destination: arena.Slice(200704, 25088),
                 residual: default,
                 workers: _workers);
@@ -1066,8 +1071,8 @@ namespace Models
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(200704, 25088),
-                destination: arena.Slice(0, 100352),
-                residual: arena.Slice(100352, 100352),
+                destination: arena.Slice(100352, 100352),
+                residual: arena.Slice(0, 100352),
                 workers: _workers);
 
             // layer4.2: bottleneck 2048→512→2048, 7x7, identity shortcut
@@ -1075,15 +1080,15 @@ namespace Models
                 _layer4_2_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(0, 100352),
-                destination: arena.Slice(100352, 25088),
+                source: arena.Slice(100352, 100352),
+                destination: arena.Slice(0, 25088),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_2_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(100352, 25088),
+                source: arena.Slice(0, 25088),
                 destination: arena.Slice(200704, 25088),
                 residual: default,
                 workers: _workers);
@@ -1092,8 +1097,8 @@ namespace Models
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(200704, 25088),
-                destination: arena.Slice(100352, 100352),
-                residual: arena.Slice(0, 100352),
+                destination: arena.Slice(0, 100352),
+                residual: arena.Slice(100352, 100352),
                 workers: _workers);
         }
     }
