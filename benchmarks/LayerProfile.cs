@@ -29,7 +29,7 @@ internal static class LayerProfile
         foreach (var group in groups)
         {
             ConvolutionOp c = group.First();
-            var geometry = new ConvolutionGeometry(spec.BatchSize, c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width, c.OutputShape.Channels, c.OutputShape.Height, c.OutputShape.Width, c.Kernel, c.Stride, c.Padding, c.Dilation, c.Groups);
+            var geometry = new ConvolutionGeometry(spec.BatchSize, c.InputShape.Channels, c.InputShape.Height, c.InputShape.Width, c.OutputShape.Channels, c.OutputShape.Height, c.OutputShape.Width, c.Taps.Count, c.Stride, c.Taps.Padding, c.Dilation, c.Groups);
             var chosen = (ResNetGen.Kernels.ConvolutionAlgorithm)c.Algorithm;
             ResNetGen.Kernels.ConvolutionAlgorithm[] candidates = Enum.GetValues<ResNetGen.Kernels.ConvolutionAlgorithm>()
                 .Where(a => Convolution.Supports(a, geometry)).OrderBy(a => a != chosen).ToArray();
@@ -39,7 +39,8 @@ internal static class LayerProfile
             long opMacs = c.MultiplyAccumulates * spec.BatchSize;
             total += ms * group.Count();
             macs += opMacs * group.Count();
-            string shape = $"{c.InputShape}→{c.OutputShape} k{c.Kernel} s{c.Stride} d{c.Dilation} g{c.Groups}{(group.Key.Residual ? " +res" : string.Empty)}";
+            string taps = c.Taps.Count < c.Kernel ? $" (runs {c.Taps.Count}x{c.Taps.Count})" : string.Empty;
+            string shape = $"{c.InputShape}→{c.OutputShape} k{c.Kernel}{taps} s{c.Stride} d{c.Dilation} g{c.Groups}{(group.Key.Residual ? " +res" : string.Empty)}";
             string others = string.Join(", ", candidates.Skip(1).Select((a, i) => $"{a} {medians[i + 1]:F3}{(medians[i + 1] < ms ? " (faster)" : string.Empty)}"));
             Console.WriteLine($"{shape,-50} {group.Count(),5} {chosen,-16} {ms,8:F3} {2.0 * opMacs / ms / 1e6,8:F1}  {others}");
         }
@@ -75,9 +76,9 @@ internal static class LayerProfile
     private static Action Call(ConvolutionOp c, ConvolutionGeometry geometry, ResNetGen.Kernels.ConvolutionAlgorithm algorithm, bool residual, int batch)
     {
         var random = new Random(1);
-        float[] weights = Enumerable.Range(0, c.OutputShape.Channels * (c.InputShape.Channels / c.Groups) * c.Kernel * c.Kernel).Select(_ => (float)random.NextDouble()).ToArray();
+        float[] weights = Enumerable.Range(0, c.OutputShape.Channels * (c.InputShape.Channels / c.Groups) * c.Taps.Count * c.Taps.Count).Select(_ => (float)random.NextDouble()).ToArray();
         bool winograd = algorithm == ResNetGen.Kernels.ConvolutionAlgorithm.Winograd;
-        ConvolutionLayer layer = ConvolutionLayer.Create(weights, new float[c.OutputShape.Channels], c.OutputShape.Channels, c.InputShape.Channels / c.Groups, c.Kernel, c.Groups, winograd);
+        ConvolutionLayer layer = ConvolutionLayer.Create(weights, new float[c.OutputShape.Channels], c.OutputShape.Channels, c.InputShape.Channels / c.Groups, c.Taps.Count, c.Groups, winograd);
         float[] input = new float[c.InputShape.Length * batch];
         float[] output = new float[c.OutputShape.Length * batch];
         float[] shortcut = new float[output.Length];

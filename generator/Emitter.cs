@@ -73,6 +73,22 @@ namespace ResNetGen.Generator
         /// <summary>The field that holds an op's prepared weights: <c>layer1.0.conv1</c> becomes <c>_layer1_0_conv1</c>.</summary>
         public static string Field(PlanOp op) => "_" + op.Module.Replace('.', '_');
 
+        /// <summary>The comment over a convolution that runs with only the taps that read inside its input (see <see cref="TapWindow"/>).</summary>
+        private static void LiveTapsComment(SourceWriter w, ConvolutionOp conv)
+        {
+            FeatureShape input = conv.InputShape;
+            int first = conv.Taps.First;
+            int last = first + conv.Taps.Count - 1;
+            if (first == last)
+            {
+                w.Line($"// On its {input.Height}x{input.Width} input only tap {first} of each axis of the {conv.Kernel}x{conv.Kernel} kernel reads inside the map: the rest multiply padding and are left out.");
+            }
+            else
+            {
+                w.Line($"// On its {input.Height}x{input.Width} input only taps {first} to {last} of each axis of the {conv.Kernel}x{conv.Kernel} kernel read inside the map: the rest multiply padding and are left out.");
+            }
+        }
+
         /// <summary>The runtime type that holds an op's prepared weights, or null for an op without weights.</summary>
         public static string? WeightsType(PlanOp op) => op switch
         {
@@ -212,7 +228,14 @@ namespace ResNetGen.Generator
                     {
                         case ConvolutionOp conv:
                             string algorithm = conv.Algorithm == ConvolutionAlgorithm.Winograd ? $", algorithm: {Kernels}.ConvolutionAlgorithm.Winograd" : string.Empty;
-                            w.Line($"{Field(op)} = {Kernels}.ConvolutionLayer.Fold(weights, \"{conv.Module}\", \"{conv.BatchNorm}\", groups: {conv.Groups}{algorithm});");
+                            string taps = string.Empty;
+                            if (conv.Taps.Count < conv.Kernel)
+                            {
+                                LiveTapsComment(w, conv);
+                                taps = $", firstTap: {conv.Taps.First}, taps: {conv.Taps.Count}";
+                            }
+
+                            w.Line($"{Field(op)} = {Kernels}.ConvolutionLayer.Fold(weights, \"{conv.Module}\", \"{conv.BatchNorm}\", groups: {conv.Groups}{algorithm}{taps});");
                             break;
                         case LinearOp:
                             w.Line($"{Field(op)} = {Kernels}.LinearLayer.Create(weights, \"{op.Module}\");");
@@ -440,11 +463,16 @@ namespace ResNetGen.Generator
                 case ConvolutionOp conv:
                     string epilogue = conv.Residual >= 0 ? "BiasResidualRelu" : conv.Relu ? "BiasRelu" : "Bias";
                     string residual = conv.Residual >= 0 ? Span(plan, conv.Residual) : "default";
+                    if (conv.Taps.Count < conv.Kernel)
+                    {
+                        LiveTapsComment(w, conv);
+                    }
+
                     w.Line($"{Kernels}.Convolution.Forward<{Kernels}.{epilogue}>(");
                     using (w.Indented())
                     {
                         w.Line($"{Field(op)},");
-                        w.Line($"new {Kernels}.ConvolutionGeometry(batch: {batch}, inChannels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outChannels: {o.Channels}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {conv.Kernel}, stride: {conv.Stride}, padding: {conv.Padding}, dilation: {conv.Dilation}, groups: {conv.Groups}),");
+                        w.Line($"new {Kernels}.ConvolutionGeometry(batch: {batch}, inChannels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outChannels: {o.Channels}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {conv.Taps.Count}, stride: {conv.Stride}, padding: {conv.Taps.Padding}, dilation: {conv.Dilation}, groups: {conv.Groups}),");
                         w.Line($"{Kernels}.ConvolutionAlgorithm.{conv.Algorithm},");
                         w.Line($"source: {source},");
                         w.Line($"destination: {destination},");

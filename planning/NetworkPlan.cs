@@ -81,7 +81,9 @@ namespace ResNetGen.Planning
     /// A convolution with its batch norm folded in, and an epilogue that can add a residual and apply ReLU.
     /// <paramref name="Residual"/> is a buffer id, or -1 when there is no residual add; <paramref name="Algorithm"/>
     /// is the kernel variant <see cref="KernelSchedule"/> picked for this shape; <paramref name="Workspace"/> is the buffer id
-    /// of the scratch memory that algorithm needs while the op runs, or -1.
+    /// of the scratch memory that algorithm needs while the op runs, or -1. <paramref name="Kernel"/> and
+    /// <paramref name="Padding"/> are torchvision's; <paramref name="Taps"/> are the taps the op runs with (the whole
+    /// kernel unless some taps read only padding, see <see cref="TapWindow"/>).
     /// </summary>
     internal sealed record ConvolutionOp(
         string Module,
@@ -98,7 +100,8 @@ namespace ResNetGen.Planning
         int Residual,
         bool Relu,
         ConvolutionAlgorithm Algorithm,
-        int Workspace) : PlanOp(Module, InputShape, OutputShape, Source, Destination)
+        int Workspace,
+        TapWindow Taps) : PlanOp(Module, InputShape, OutputShape, Source, Destination)
     {
         public override long MultiplyAccumulates =>
             OutputShape.Length * (InputShape.Channels / Groups) * Kernel * Kernel;

@@ -235,18 +235,22 @@ namespace ResNetGen.Planning
             AddConvolutionTensors(module, batchNorm, input.Channels, output.Channels, kernel, groups);
         }
 
-        /// <summary>Adds the op with the algorithm <see cref="KernelSchedule"/> picks for its shapes, and the workspace that algorithm needs.</summary>
+        /// <summary>
+        /// Adds the op with its live taps, the algorithm <see cref="KernelSchedule"/> picks for the shapes it runs with,
+        /// and the workspace that algorithm needs.
+        /// </summary>
         private void AddConvolutionOp(
             string module, string batchNorm, FeatureShape input, FeatureShape output, int source, int destination,
             int kernel, int stride, int padding, int dilation, int groups, int residual, bool relu)
         {
             int batch = _spec.BatchSize;
+            TapWindow taps = TapWindow.Of(input, output, kernel, stride, padding, dilation);
             ConvolutionAlgorithm algorithm = KernelSchedule.Choose(
-                batch, input.Channels, output.Channels, output.Height, output.Width, kernel, stride, padding, dilation, groups);
+                batch, input.Channels, output.Channels, output.Height, output.Width, taps.Count, stride, taps.Padding, dilation, groups);
             long workspaceLength = KernelSchedule.WorkspaceLength(algorithm, batch, input.Channels, output.Channels, output.Height, output.Width);
             int workspace = workspaceLength > 0 ? NewWorkspace(workspaceLength, module) : -1;
             _currentOps.Add(new ConvolutionOp(
-                module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, relu, algorithm, workspace));
+                module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, relu, algorithm, workspace, taps));
         }
 
         /// <summary>A convolution's weight and its batch norm's parameters and buffers, in torchvision's order.</summary>

@@ -61,16 +61,19 @@ internal abstract class Step
     private sealed class ConvolutionStep<TEpilogue>(NetworkPlan plan, ConvolutionOp op, StateDict weights) : Step(plan, op)
         where TEpilogue : struct, IEpilogue
     {
-        private readonly ConvolutionLayer _layer = ConvolutionLayer.Fold(weights, op.Module, op.BatchNorm, op.Groups, (Kernels.ConvolutionAlgorithm)op.Algorithm);
+        private readonly ConvolutionLayer _layer = op.Taps.Count < op.Kernel
+            ? ConvolutionLayer.Fold(weights, op.Module, op.BatchNorm, op.Groups, (Kernels.ConvolutionAlgorithm)op.Algorithm, op.Taps.First, op.Taps.Count)
+            : ConvolutionLayer.Fold(weights, op.Module, op.BatchNorm, op.Groups, (Kernels.ConvolutionAlgorithm)op.Algorithm);
         private readonly PlannedBuffer? _residual = op.Residual >= 0 ? plan.Buffer(op.Residual) : null;
         private readonly PlannedBuffer? _workspace = op.Workspace >= 0 ? plan.Buffer(op.Workspace) : null;
 
         public override void Run(ref StepContext context)
         {
             int kernel = _layer.Kernel;
-            int height = FeatureShape.OutputSize(Input.Height, kernel, op.Stride, op.Padding, op.Dilation);
-            int width = FeatureShape.OutputSize(Input.Width, kernel, op.Stride, op.Padding, op.Dilation);
-            var geometry = new ConvolutionGeometry(Batch, Input.Channels, Input.Height, Input.Width, _layer.OutChannels, height, width, kernel, op.Stride, op.Padding, op.Dilation, _layer.Groups);
+            int padding = op.Taps.Padding;
+            int height = FeatureShape.OutputSize(Input.Height, kernel, op.Stride, padding, op.Dilation);
+            int width = FeatureShape.OutputSize(Input.Width, kernel, op.Stride, padding, op.Dilation);
+            var geometry = new ConvolutionGeometry(Batch, Input.Channels, Input.Height, Input.Width, _layer.OutChannels, height, width, kernel, op.Stride, padding, op.Dilation, _layer.Groups);
             ReadOnlySpan<float> residual = _residual is null ? default : Read(ref context, _residual);
             Span<float> workspace = _workspace is null ? default : Write(ref context, _workspace);
             Convolution.Forward<TEpilogue>(

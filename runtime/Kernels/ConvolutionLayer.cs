@@ -69,12 +69,50 @@ public sealed class ConvolutionLayer
     /// The algorithm the layer will run with: <see cref="ConvolutionAlgorithm.Winograd"/> transforms the weights for it;
     /// every other algorithm reads the same packed panels.
     /// </param>
+    /// <param name="firstTap">The first kernel tap (of each axis) the layer keeps; 0 with <paramref name="taps"/> 0 keeps the whole kernel.</param>
+    /// <param name="taps">
+    /// How many taps per axis the layer keeps, from <paramref name="firstTap"/>; 0 for the whole kernel. The generator keeps
+    /// fewer when the others read only padding on every output pixel (a 3x3 convolution on a 1x1 map needs its centre tap
+    /// alone); the layer then runs as a <c>taps x taps</c> convolution with its padding reduced by the taps left out before
+    /// <paramref name="firstTap"/> (times the dilation).
+    /// </param>
     /// <exception cref="InvalidOperationException">A tensor is missing or has the wrong shape; the message names it.</exception>
     /// <exception cref="ArgumentException"><paramref name="algorithm"/> is Winograd and the layer is not a 3x3 convolution of one group with channels in multiples of 8.</exception>
-    public static ConvolutionLayer Fold(StateDict weights, string convolution, string batchNorm, int groups, ConvolutionAlgorithm algorithm = ConvolutionAlgorithm.Taps)
+    /// <exception cref="ArgumentOutOfRangeException">The taps kept do not lie inside the kernel.</exception>
+    public static ConvolutionLayer Fold(
+        StateDict weights, string convolution, string batchNorm, int groups, ConvolutionAlgorithm algorithm = ConvolutionAlgorithm.Taps, int firstTap = 0, int taps = 0)
     {
         FoldedConvolution folded = BatchNormFold.Convolution(weights, convolution, batchNorm, groups);
-        return Create(folded.Weights, folded.Bias, folded.OutChannels, folded.InChannelsPerGroup, folded.Kernel, groups, algorithm == ConvolutionAlgorithm.Winograd);
+        int kernel = folded.Kernel;
+        float[] kept = folded.Weights;
+        if (taps != 0 || firstTap != 0)
+        {
+            if (firstTap < 0 || taps < 1 || firstTap + taps > kernel)
+            {
+                throw new ArgumentOutOfRangeException(
+                    nameof(taps), $"Taps {firstTap} to {firstTap + taps - 1} do not lie inside the {kernel}x{kernel} kernel of '{convolution}'.");
+            }
+
+            kept = KeepTaps(folded.Weights, folded.OutChannels * folded.InChannelsPerGroup, kernel, firstTap, taps);
+            kernel = taps;
+        }
+
+        return Create(kept, folded.Bias, folded.OutChannels, folded.InChannelsPerGroup, kernel, groups, algorithm == ConvolutionAlgorithm.Winograd);
+    }
+
+    /// <summary>The <c>taps x taps</c> window from <paramref name="first"/> of every <c>kernel x kernel</c> filter in <paramref name="weights"/> (OIHW).</summary>
+    private static float[] KeepTaps(float[] weights, int filters, int kernel, int first, int taps)
+    {
+        var kept = new float[filters * taps * taps];
+        for (int f = 0; f < filters; f++)
+        {
+            for (int y = 0; y < taps; y++)
+            {
+                weights.AsSpan((f * kernel * kernel) + ((first + y) * kernel) + first, taps).CopyTo(kept.AsSpan(((f * taps) + y) * taps, taps));
+            }
+        }
+
+        return kept;
     }
 
     /// <summary>Packs plain convolution weights (OIHW, already folded) and a bias.</summary>

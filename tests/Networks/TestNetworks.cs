@@ -27,3 +27,21 @@ public partial class WinogradBasicNet
 public partial class HeadlessBasicNet
 {
 }
+
+/// <summary>
+/// A basic-block network on 32x32 inputs: layer4's maps are 2x2 and 1x1, so its 3x3 convolutions run with only the taps
+/// that read inside them (the stride-2 one with a 2x2 window, the others with the centre tap alone).
+/// </summary>
+[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, NumClasses = 10, BatchSize = 2)]
+public partial class SmallMapBasicNet
+{
+}
+
+/// <summary>
+/// A grouped bottleneck network on 32x32 inputs whose layer4 is dilated: its second block's dilation 2 on a 2x2 map reads
+/// only through the centre tap (torchvision gives the first block the previous dilation, 1).
+/// </summary>
+[ResNet(Block.Bottleneck, 1, 1, 1, 2, Groups = 4, WidthPerGroup = 8, ReplaceStrideWithDilation = new[] { false, false, true }, InputHeight = 32, InputWidth = 32, NumClasses = 7)]
+public partial class SmallMapDilatedNet
+{
+}

@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Threading.Tasks;
+using ResNetGen.Planning;
 using Xunit;
 
 namespace ResNetGen.Tests.Networks;
@@ -40,6 +41,34 @@ public sealed class WholeNetworkTests
         double[] expected = new ReferenceResNet(weights, bottleneck: true, new[] { 1, 2, 1, 1 }, groups: 4, widthPerGroup: 8, new[] { false, true, true })
             .Forward(input, 1, TinyBottleneckNet.InputChannels, TinyBottleneckNet.InputHeight, TinyBottleneckNet.InputWidth);
         AssertMatchesReference(output, expected, TinyBottleneckNet.NumClasses);
+    }
+
+    [Fact]
+    public void Networks_whose_small_maps_leave_taps_out_match_reference()
+    {
+        NetworkPlan basicPlan = ResNetGen.Dynamic.DynamicResNet.Plan(new ResNetAttribute(Block.Basic, 1, 1, 1, 1) { InputHeight = 32, InputWidth = 32, NumClasses = 10, BatchSize = 2 });
+        Assert.Equal(new[] { "layer4.0.conv1", "layer4.0.conv2" }, Trimmed(basicPlan));
+        StateDict weights = TestWeights.WithRandomBatchNorm(SmallMapBasicNet.Parameters, seed: 41);
+        float[] input = TestWeights.Input(SmallMapBasicNet.InputLength, seed: 42);
+        var output = new float[SmallMapBasicNet.OutputLength];
+        SmallMapBasicNet.FromStateDict(weights).Forward(input, output);
+        double[] expected = new ReferenceResNet(weights, bottleneck: false, new[] { 1, 1, 1, 1 })
+            .Forward(input, SmallMapBasicNet.BatchSize, SmallMapBasicNet.InputChannels, SmallMapBasicNet.InputHeight, SmallMapBasicNet.InputWidth);
+        AssertMatchesReference(output, expected, SmallMapBasicNet.NumClasses);
+
+        NetworkPlan dilatedPlan = ResNetGen.Dynamic.DynamicResNet.Plan(
+            new ResNetAttribute(Block.Bottleneck, 1, 1, 1, 2) { Groups = 4, WidthPerGroup = 8, ReplaceStrideWithDilation = new[] { false, false, true }, InputHeight = 32, InputWidth = 32, NumClasses = 7 });
+        Assert.Equal(new[] { "layer4.1.conv2" }, Trimmed(dilatedPlan));
+        weights = TestWeights.WithRandomBatchNorm(SmallMapDilatedNet.Parameters, seed: 43);
+        input = TestWeights.Input(SmallMapDilatedNet.InputLength, seed: 44);
+        output = new float[SmallMapDilatedNet.OutputLength];
+        SmallMapDilatedNet.FromStateDict(weights).Forward(input, output);
+        expected = new ReferenceResNet(weights, bottleneck: true, new[] { 1, 1, 1, 2 }, groups: 4, widthPerGroup: 8, new[] { false, false, true })
+            .Forward(input, 1, SmallMapDilatedNet.InputChannels, SmallMapDilatedNet.InputHeight, SmallMapDilatedNet.InputWidth);
+        AssertMatchesReference(output, expected, SmallMapDilatedNet.NumClasses);
+
+        static string[] Trimmed(NetworkPlan plan) => plan.Sections.SelectMany(s => s.Ops).OfType<ResNetGen.Planning.ConvolutionOp>()
+            .Where(c => c.Taps.Count < c.Kernel).Select(c => c.Module).ToArray();
     }
 
     [Fact]

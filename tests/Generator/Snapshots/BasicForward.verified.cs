@@ -89,10 +89,11 @@
                 workers: _workers);
 
             // layer4.0: basic block 256→512, stride 2, 2x2 → 1x1, projection shortcut
+            // On its 2x2 input only taps 1 to 2 of each axis of the 3x3 kernel read inside the map: the rest multiply padding and are left out.
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_0_conv1,
-                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 512, outHeight: 1, outWidth: 1, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 512, outHeight: 1, outWidth: 1, kernel: 2, stride: 2, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                 source: arena.Slice(2048, 1024),
                 destination: arena.Slice(0, 512),
                 residual: default,
@@ -105,10 +106,11 @@
                 destination: arena.Slice(512, 512),
                 residual: default,
                 workers: _workers);
+            // On its 1x1 input only tap 1 of each axis of the 3x3 kernel reads inside the map: the rest multiply padding and are left out.
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_0_conv2,
-                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 1, inWidth: 1, outChannels: 512, outHeight: 1, outWidth: 1, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 1, inWidth: 1, outChannels: 512, outHeight: 1, outWidth: 1, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
+                global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(0, 512),
                 destination: arena.Slice(1024, 512),
                 residual: arena.Slice(512, 512),

@@ -129,9 +129,10 @@
                 destination: arena.Slice(0, 1024),
                 residual: default,
                 workers: _workers);
+            // On its 2x2 input only taps 1 to 2 of each axis of the 3x3 kernel read inside the map: the rest multiply padding and are left out.
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_0_conv2,
-                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 1, outWidth: 1, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 4),
+                new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 1, outWidth: 1, kernel: 2, stride: 2, padding: 0, dilation: 1, groups: 4),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 1024),
                 destination: arena.Slice(8192, 256),
