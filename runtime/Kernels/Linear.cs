@@ -61,7 +61,25 @@ public static unsafe class Linear
         ref Job job = ref Unsafe.AsRef<Job>(context);
         int first = task * OutputsPerTask;
         int last = Math.Min(first + OutputsPerTask, job.OutFeatures);
-        for (int o = first; o < last; o++)
+        int o = first;
+        if (job.Vectorized)
+        {
+            // Four outputs at a time: four independent chains of multiply-adds over the same input loads, so the loop
+            // streams the weights instead of waiting on one chain's latency. Each output's sum is formed exactly as
+            // DotVector forms it.
+            for (; o + 4 <= last; o += 4)
+            {
+                float* w = job.Weight + ((long)o * job.InFeatures);
+                for (int n = 0; n < job.Batch; n++)
+                {
+                    float* x = job.Input + ((long)n * job.InFeatures);
+                    float* y = job.Output + ((long)n * job.OutFeatures) + o;
+                    DotVector4(x, w, job.InFeatures, job.Bias + o, y);
+                }
+            }
+        }
+
+        for (; o < last; o++)
         {
             var w = new ReadOnlySpan<float>(job.Weight + ((long)o * job.InFeatures), job.InFeatures);
             for (int n = 0; n < job.Batch; n++)
@@ -70,6 +88,42 @@ public static unsafe class Linear
                 job.Output[((long)n * job.OutFeatures) + o] = job.Bias[o] + (job.Vectorized ? DotVector(x, w) : DotScalar(x, w));
             }
         }
+    }
+
+    /// <summary>
+    /// <see cref="DotVector"/> of <paramref name="x"/> with four consecutive weight rows at once, plus their biases,
+    /// written to <paramref name="y"/>[0..3]; bit for bit what four calls of it would give.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DotVector4(float* x, float* w, int length, float* bias, float* y)
+    {
+        float* w1 = w + length;
+        float* w2 = w1 + length;
+        float* w3 = w2 + length;
+        Vector256<float> sum0 = Vector256<float>.Zero, sum1 = Vector256<float>.Zero, sum2 = Vector256<float>.Zero, sum3 = Vector256<float>.Zero;
+        int i = 0;
+        for (; i + Vector256<float>.Count <= length; i += Vector256<float>.Count)
+        {
+            Vector256<float> v = Vector256.Load(x + i);
+            sum0 = Vector256.FusedMultiplyAdd(v, Vector256.Load(w + i), sum0);
+            sum1 = Vector256.FusedMultiplyAdd(v, Vector256.Load(w1 + i), sum1);
+            sum2 = Vector256.FusedMultiplyAdd(v, Vector256.Load(w2 + i), sum2);
+            sum3 = Vector256.FusedMultiplyAdd(v, Vector256.Load(w3 + i), sum3);
+        }
+
+        float total0 = Vector256.Sum(sum0), total1 = Vector256.Sum(sum1), total2 = Vector256.Sum(sum2), total3 = Vector256.Sum(sum3);
+        for (; i < length; i++)
+        {
+            total0 = MathF.FusedMultiplyAdd(x[i], w[i], total0);
+            total1 = MathF.FusedMultiplyAdd(x[i], w1[i], total1);
+            total2 = MathF.FusedMultiplyAdd(x[i], w2[i], total2);
+            total3 = MathF.FusedMultiplyAdd(x[i], w3[i], total3);
+        }
+
+        y[0] = bias[0] + total0;
+        y[1] = bias[1] + total1;
+        y[2] = bias[2] + total2;
+        y[3] = bias[3] + total3;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

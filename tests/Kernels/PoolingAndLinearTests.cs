@@ -136,4 +136,36 @@ public sealed class PoolingAndLinearTests
             }
         }
     }
+
+    /// <summary>
+    /// The vector path forms four outputs at once; each must be bit for bit the sum it forms for a single output (the
+    /// rows past the last multiple of four): rows 8 and 9 repeat rows 1 and 6, with the same biases, and 37 inputs leave
+    /// a tail after the 8-wide steps.
+    /// </summary>
+    [Fact]
+    public void Linear_outputs_formed_four_at_once_equal_those_formed_alone()
+    {
+        const int In = 37;
+        const int Out = 10;
+        var random = new Random(5);
+        float[] weight = Reference.RandomFloats(random, Out * In);
+        float[] bias = Reference.RandomFloats(random, Out);
+        Array.Copy(weight, 1 * In, weight, 8 * In, In);
+        Array.Copy(weight, 6 * In, weight, 9 * In, In);
+        bias[8] = bias[1];
+        bias[9] = bias[6];
+        var weights = new StateDict("test");
+        weights.Add("fc.weight", new Tensor(new[] { Out, In }, weight));
+        weights.Add("fc.bias", new Tensor(new[] { Out }, bias));
+        float[] input = Reference.RandomFloats(random, 2 * In);
+        var output = new float[2 * Out];
+
+        Linear.Forward(LinearLayer.Create(weights, "fc"), input, output, 2, In, Out);
+
+        for (int n = 0; n < 2; n++)
+        {
+            Assert.Equal(BitConverter.SingleToInt32Bits(output[(n * Out) + 1]), BitConverter.SingleToInt32Bits(output[(n * Out) + 8]));
+            Assert.Equal(BitConverter.SingleToInt32Bits(output[(n * Out) + 6]), BitConverter.SingleToInt32Bits(output[(n * Out) + 9]));
+        }
+    }
 }
