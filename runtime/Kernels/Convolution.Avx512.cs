@@ -15,34 +15,62 @@ public static unsafe partial class Convolution
     /// <summary>Panels the AVX-512 micro-kernel computes at once, at most.</summary>
     internal const int Avx512Panels = 4;
 
-    /// <summary>Runs the AVX-512 tile on <see cref="Target.Panels"/> (1 to 4) consecutive panels of one group.</summary>
+    /// <summary>
+    /// Runs the AVX-512 tile on <see cref="Target.Panels"/> (1 to 4) consecutive panels of one group. A tile with fewer
+    /// than six valid rows (the last of a map whose pixels are not a multiple of six, such as the single pixel left of a
+    /// 7x7 map) computes only one, two or four rows, so its cost follows its rows.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TileAvx512<TEpilogue>(ref Job job, ref Target target)
         where TEpilogue : struct, IEpilogue
     {
-        switch (target.Panels)
+        switch (target.Rows)
         {
-            case 4:
-                TileAvx512<TEpilogue, FourPanels>(ref job, ref target);
-                break;
-            case 3:
-                TileAvx512<TEpilogue, ThreePanels>(ref job, ref target);
+            case 1:
+                TileAvx512<TEpilogue, OneRow>(ref job, ref target);
                 break;
             case 2:
-                TileAvx512<TEpilogue, TwoPanels>(ref job, ref target);
+                TileAvx512<TEpilogue, TwoRows>(ref job, ref target);
+                break;
+            case 3 or 4:
+                TileAvx512<TEpilogue, FourRows>(ref job, ref target);
                 break;
             default:
-                TileAvx512<TEpilogue, OnePanel>(ref job, ref target);
+                TileAvx512<TEpilogue, SixRows>(ref job, ref target);
                 break;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TileAvx512<TEpilogue, TPanels>(ref Job job, ref Target target)
+    private static void TileAvx512<TEpilogue, TRows>(ref Job job, ref Target target)
         where TEpilogue : struct, IEpilogue
+        where TRows : struct, IRowCount
+    {
+        switch (target.Panels)
+        {
+            case 4:
+                TileAvx512<TEpilogue, TRows, FourPanels>(ref job, ref target);
+                break;
+            case 3:
+                TileAvx512<TEpilogue, TRows, ThreePanels>(ref job, ref target);
+                break;
+            case 2:
+                TileAvx512<TEpilogue, TRows, TwoPanels>(ref job, ref target);
+                break;
+            default:
+                TileAvx512<TEpilogue, TRows, OnePanel>(ref job, ref target);
+                break;
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TileAvx512<TEpilogue, TRows, TPanels>(ref Job job, ref Target target)
+        where TEpilogue : struct, IEpilogue
+        where TRows : struct, IRowCount
         where TPanels : struct, IPanelCount
     {
         int panels = TPanels.Count;
+        int computed = TRows.Count;
         Vector512<float> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<float> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector512<float> c20 = default, c21 = default, c22 = default, c23 = default;
@@ -80,35 +108,50 @@ public static unsafe partial class Convolution
                 if (panels > 2) { c02 = Vector512.FusedMultiplyAdd(a, b2, c02); }
                 if (panels > 3) { c03 = Vector512.FusedMultiplyAdd(a, b3, c03); }
 
-                a = Vector512.Create(a1[c]);
-                c10 = Vector512.FusedMultiplyAdd(a, b0, c10);
-                if (panels > 1) { c11 = Vector512.FusedMultiplyAdd(a, b1, c11); }
-                if (panels > 2) { c12 = Vector512.FusedMultiplyAdd(a, b2, c12); }
-                if (panels > 3) { c13 = Vector512.FusedMultiplyAdd(a, b3, c13); }
+                if (computed > 1)
+                {
+                    a = Vector512.Create(a1[c]);
+                    c10 = Vector512.FusedMultiplyAdd(a, b0, c10);
+                    if (panels > 1) { c11 = Vector512.FusedMultiplyAdd(a, b1, c11); }
+                    if (panels > 2) { c12 = Vector512.FusedMultiplyAdd(a, b2, c12); }
+                    if (panels > 3) { c13 = Vector512.FusedMultiplyAdd(a, b3, c13); }
+                }
 
-                a = Vector512.Create(a2[c]);
-                c20 = Vector512.FusedMultiplyAdd(a, b0, c20);
-                if (panels > 1) { c21 = Vector512.FusedMultiplyAdd(a, b1, c21); }
-                if (panels > 2) { c22 = Vector512.FusedMultiplyAdd(a, b2, c22); }
-                if (panels > 3) { c23 = Vector512.FusedMultiplyAdd(a, b3, c23); }
+                if (computed > 2)
+                {
+                    a = Vector512.Create(a2[c]);
+                    c20 = Vector512.FusedMultiplyAdd(a, b0, c20);
+                    if (panels > 1) { c21 = Vector512.FusedMultiplyAdd(a, b1, c21); }
+                    if (panels > 2) { c22 = Vector512.FusedMultiplyAdd(a, b2, c22); }
+                    if (panels > 3) { c23 = Vector512.FusedMultiplyAdd(a, b3, c23); }
+                }
 
-                a = Vector512.Create(a3[c]);
-                c30 = Vector512.FusedMultiplyAdd(a, b0, c30);
-                if (panels > 1) { c31 = Vector512.FusedMultiplyAdd(a, b1, c31); }
-                if (panels > 2) { c32 = Vector512.FusedMultiplyAdd(a, b2, c32); }
-                if (panels > 3) { c33 = Vector512.FusedMultiplyAdd(a, b3, c33); }
+                if (computed > 3)
+                {
+                    a = Vector512.Create(a3[c]);
+                    c30 = Vector512.FusedMultiplyAdd(a, b0, c30);
+                    if (panels > 1) { c31 = Vector512.FusedMultiplyAdd(a, b1, c31); }
+                    if (panels > 2) { c32 = Vector512.FusedMultiplyAdd(a, b2, c32); }
+                    if (panels > 3) { c33 = Vector512.FusedMultiplyAdd(a, b3, c33); }
+                }
 
-                a = Vector512.Create(a4[c]);
-                c40 = Vector512.FusedMultiplyAdd(a, b0, c40);
-                if (panels > 1) { c41 = Vector512.FusedMultiplyAdd(a, b1, c41); }
-                if (panels > 2) { c42 = Vector512.FusedMultiplyAdd(a, b2, c42); }
-                if (panels > 3) { c43 = Vector512.FusedMultiplyAdd(a, b3, c43); }
+                if (computed > 4)
+                {
+                    a = Vector512.Create(a4[c]);
+                    c40 = Vector512.FusedMultiplyAdd(a, b0, c40);
+                    if (panels > 1) { c41 = Vector512.FusedMultiplyAdd(a, b1, c41); }
+                    if (panels > 2) { c42 = Vector512.FusedMultiplyAdd(a, b2, c42); }
+                    if (panels > 3) { c43 = Vector512.FusedMultiplyAdd(a, b3, c43); }
+                }
 
-                a = Vector512.Create(a5[c]);
-                c50 = Vector512.FusedMultiplyAdd(a, b0, c50);
-                if (panels > 1) { c51 = Vector512.FusedMultiplyAdd(a, b1, c51); }
-                if (panels > 2) { c52 = Vector512.FusedMultiplyAdd(a, b2, c52); }
-                if (panels > 3) { c53 = Vector512.FusedMultiplyAdd(a, b3, c53); }
+                if (computed > 5)
+                {
+                    a = Vector512.Create(a5[c]);
+                    c50 = Vector512.FusedMultiplyAdd(a, b0, c50);
+                    if (panels > 1) { c51 = Vector512.FusedMultiplyAdd(a, b1, c51); }
+                    if (panels > 2) { c52 = Vector512.FusedMultiplyAdd(a, b2, c52); }
+                    if (panels > 3) { c53 = Vector512.FusedMultiplyAdd(a, b3, c53); }
+                }
             }
         }
 
@@ -199,6 +242,32 @@ public static unsafe partial class Convolution
     {
         Vector512<float> shortcut = TEpilogue.UsesResidual ? Vector512.Load(residual) : default;
         TEpilogue.Apply(sum, shortcut).Store(output);
+    }
+
+    /// <summary>How many of the six rows a micro-kernel instantiation computes, as a constant the JIT folds.</summary>
+    private interface IRowCount
+    {
+        static abstract int Count { get; }
+    }
+
+    private readonly struct OneRow : IRowCount
+    {
+        public static int Count => 1;
+    }
+
+    private readonly struct TwoRows : IRowCount
+    {
+        public static int Count => 2;
+    }
+
+    private readonly struct FourRows : IRowCount
+    {
+        public static int Count => 4;
+    }
+
+    private readonly struct SixRows : IRowCount
+    {
+        public static int Count => 6;
     }
 
     /// <summary>How many panels a micro-kernel instantiation computes, as a constant the JIT folds.</summary>
