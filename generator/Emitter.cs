@@ -43,16 +43,18 @@ namespace ResNetGen.Generator
                 scopes.Push(w.Block($"partial {container.Keyword} {container.Name}"));
             }
 
+            // A batch that runs one image at a time runs every kernel with the plan of a batch of one (KernelSchedule).
+            NetworkPlan kernels = KernelSchedule.RunsImageByImage(plan) ? Planner.Plan(plan.Spec with { BatchSize = 1 }, out _)! : plan;
             using (w.Block($"partial class {type.Name} : {Api}.IResNet<{type.Name}>"))
             {
-                EmitConstants(w, plan);
+                EmitConstants(w, plan, kernels);
                 EmitInterface(w, type);
                 EmitParameters(w, plan);
                 EmitFields(w, plan);
                 EmitThreadCount(w);
-                EmitConstructor(w, type, plan);
+                EmitConstructor(w, type, kernels);
                 EmitFactories(w, type);
-                EmitForward(w, plan);
+                EmitForward(w, plan, kernels);
                 if (accelerated)
                 {
                     AcceleratedEmitter.Emit(w, type, plan);
@@ -66,6 +68,20 @@ namespace ResNetGen.Generator
 
             return w.ToString();
         }
+
+        /// <summary>
+        /// Floats of arena a call needs: the plan's, or, when the batch runs one image at a time, one image's plan followed by
+        /// the pooled features of the whole batch (from <see cref="FeaturesOffset"/>), which the classifier then reads at once.
+        /// </summary>
+        private static int ArenaLength(NetworkPlan plan, NetworkPlan kernels) =>
+            kernels == plan ? plan.ArenaLength : checked((int)FeaturesOffset(kernels) + (plan.Spec.BatchSize * FeatureLength(plan)));
+
+        /// <summary>Floats per image the global average pool writes.</summary>
+        private static int FeatureLength(NetworkPlan plan) => Ops(plan).OfType<GlobalAveragePoolOp>().Single().OutputShape.Channels;
+
+        /// <summary>Where the batch's pooled features start in the arena of a network that runs one image at a time: after one image's plan, on a cache line.</summary>
+        private static long FeaturesOffset(NetworkPlan kernels) =>
+            (kernels.ArenaLength + MemoryPlanner.Alignment - 1) / MemoryPlanner.Alignment * MemoryPlanner.Alignment;
 
         /// <summary>Every op of the plan in execution order.</summary>
         public static IEnumerable<PlanOp> Ops(NetworkPlan plan) => plan.Sections.SelectMany(s => s.Ops);
@@ -101,7 +117,7 @@ namespace ResNetGen.Generator
         public static InvalidOperationException UnknownOp(PlanOp op) =>
             new("The emitter has no code for the plan op " + op.GetType().Name + " (" + op.Module + "); see docs/adding-an-op.md.");
 
-        private static void EmitConstants(SourceWriter w, NetworkPlan plan)
+        private static void EmitConstants(SourceWriter w, NetworkPlan plan, NetworkPlan kernels)
         {
             ResNetSpec spec = plan.Spec;
             Constant(w, "BatchSize", spec.BatchSize, "The most images one call to <see cref=\"Forward\"/> runs; a call may pass fewer.");
@@ -123,7 +139,8 @@ namespace ResNetGen.Generator
             Constant(w, "FeatureLength", features, "Features per image that <see cref=\"ForwardFeatures\"/> writes: the pooled vector <c>fc</c> reads.");
             Constant(w, "ParameterCount", plan.ParameterCount, "Learnable parameters, as torchvision's <c>sum(p.numel() for p in model.parameters())</c>.");
             Constant(w, "MultiplyAccumulates", plan.MultiplyAccumulates, "Multiply-accumulates per image in the convolutions and the classifier.");
-            Constant(w, "ArenaLength", plan.ArenaLength, FormattableString.Invariant($"Floats in the arena one <see cref=\"Forward\"/> call works in ({Megabytes(plan.ArenaLength):F1} MB), planned from the lifetimes of the feature maps."));
+            int arena = ArenaLength(plan, kernels);
+            Constant(w, "ArenaLength", arena, FormattableString.Invariant($"Floats in the arena one <see cref=\"Forward\"/> call works in ({Megabytes(arena):F1} MB), planned from the lifetimes of the feature maps."));
         }
 
         /// <summary>The members of <c>IResNet&lt;TSelf&gt;</c> that constants cannot implement, implemented explicitly by those constants.</summary>
@@ -297,15 +314,19 @@ namespace ResNetGen.Generator
                 """);
         }
 
-        private static void EmitForward(SourceWriter w, NetworkPlan plan)
+        private static void EmitForward(SourceWriter w, NetworkPlan plan, NetworkPlan kernels)
         {
             ResNetSpec spec = plan.Spec;
-            List<PlanOp> ops = Ops(plan).ToList();
+            List<PlanOp> ops = Ops(kernels).ToList();
             int convolutions = ops.OfType<ConvolutionOp>().Count();
             int blocks = spec.Layers.Sum();
             int projections = ops.Count(o => o.Module.EndsWith(".downsample.0", StringComparison.Ordinal));
             int workspaces = ops.OfType<ConvolutionOp>().Count(c => c.Workspace >= 0);
-            int arenaBuffers = plan.Buffers.Count(b => b.Location == BufferLocation.Arena) - workspaces;
+            int arenaBuffers = kernels.Buffers.Count(b => b.Location == BufferLocation.Arena) - workspaces;
+            int arena = ArenaLength(plan, kernels);
+            string oneByOne = kernels == plan
+                ? string.Empty
+                : "\n/// <para>The batch runs one image at a time through the backbone, each image's feature maps staying in the cache from layer to layer (an image's work is large against the weights; see <c>KernelSchedule.ImageByImageMinimumIntensity</c>); the classifier then takes the pooled features of all images at once. The arena holds one image's maps and the batch's pooled features.</para>";
             string block = spec.Block == BlockKind.Bottleneck ? "bottleneck" : "basic";
             string depths = string.Join(", ", spec.Layers.Select(d => Literal(d)));
             string winograd = workspaces == 0 ? string.Empty : " and " + Literal(workspaces) + " Winograd workspaces";
@@ -322,15 +343,15 @@ namespace ResNetGen.Generator
                 /// <remarks>
                 /// <para>torchvision ResNet: {{block}} blocks [{{depths}}]{{Options(spec)}}, {{classes}}, {{spec.InputChannels}}x{{spec.InputHeight}}x{{spec.InputWidth}} input, batch {{spec.BatchSize}}: {{convolutions}} convolutions with batch norm
                 /// folded in, {{blocks}} residual blocks ({{projections}} with projection shortcuts), {{plan.ParameterCount:N0}} parameters, {{plan.MultiplyAccumulates:N0}} multiply-accumulates per image.</para>
-                /// <para>Memory plan: {{arenaBuffers}} intermediate feature maps{{winograd}} share one arena of {{plan.ArenaLength:N0}} floats ({{Megabytes(plan.ArenaLength):F1}} MB) instead of {{Megabytes(plan.ArenaLengthWithoutReuse):F1}} MB without reuse.
-                /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
+                /// <para>Memory plan: {{arenaBuffers}} intermediate feature maps{{winograd}} share one arena of {{arena:N0}} floats ({{Megabytes(arena):F1}} MB) instead of {{Megabytes(kernels.ArenaLengthWithoutReuse):F1}} MB without reuse.
+                /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>{{oneByOne}}
                 /// </remarks>
                 /// <param name="input">{{InputDescription}}</param>
                 /// <param name="output">Receives the {{(spec.Headless ? "features" : "logits")}}, one row of <see cref="NumClasses"/> per image.</param>
                 /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
                 {{GeneratedCode}}
                 """);
-            EmitEntryPoint(w, plan, "Forward", "output", "OutputLength", "NumClasses", Head(plan));
+            EmitEntryPoint(w, plan, kernels, "Forward", "output", "OutputLength", "NumClasses", Head(kernels));
 
             w.Lines($$"""
 
@@ -344,16 +365,16 @@ namespace ResNetGen.Generator
                 /// <exception cref="global::System.ArgumentException">A span does not have the expected length.</exception>
                 {{GeneratedCode}}
                 """);
-            EmitEntryPoint(w, plan, "ForwardFeatures", "features", "BatchSize * FeatureLength", "FeatureLength", new[] { Pool(plan) });
+            EmitEntryPoint(w, plan, kernels, "ForwardFeatures", "features", "BatchSize * FeatureLength", "FeatureLength", new[] { Pool(kernels) });
 
             w.Line();
             w.Line("/// <summary>Every op from the input to the last residual block, in execution order, one kernel call each.</summary>");
             w.Line(GeneratedCode);
-            string imagesParameter = spec.BatchSize == 1 ? string.Empty : ", int images";
+            string imagesParameter = kernels.Spec.BatchSize == 1 ? string.Empty : ", int images";
             using (w.Block($"private void RunBackbone(global::System.ReadOnlySpan<float> input, global::System.Span<float> arena{imagesParameter})"))
             {
                 bool first = true;
-                foreach (PlanSection section in plan.Sections.Where(s => !s.Ops.Any(IsHead)))
+                foreach (PlanSection section in kernels.Sections.Where(s => !s.Ops.Any(IsHead)))
                 {
                     if (!first)
                     {
@@ -364,7 +385,7 @@ namespace ResNetGen.Generator
                     w.Line($"// {section.Title}");
                     foreach (PlanOp op in section.Ops)
                     {
-                        EmitOp(w, plan, op, Batch(spec), destination: null);
+                        EmitOp(w, kernels, op, Batch(kernels.Spec), destination: null);
                     }
                 }
             }
@@ -377,10 +398,12 @@ namespace ResNetGen.Generator
             "<see cref=\"global::ResNetGen.ImageNetTransform\"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.";
 
         /// <summary>
-        /// An entry point: checks the spans, rents an arena, runs the backbone, then the given head sections (the pool and the
-        /// classifier for <c>Forward</c>, the pool alone, writing into the caller's span, for <c>ForwardFeatures</c>).
+        /// An entry point: checks the spans, rents an arena, runs the backbone, then the given head sections of
+        /// <paramref name="kernels"/> (the pool and the classifier for <c>Forward</c>, the pool alone, writing into the
+        /// caller's span, for <c>ForwardFeatures</c>); one image at a time when <paramref name="kernels"/> is a batch of one's plan.
         /// </summary>
-        private static void EmitEntryPoint(SourceWriter w, NetworkPlan plan, string name, string output, string outputLength, string outputRow, IReadOnlyList<PlanSection> head)
+        private static void EmitEntryPoint(
+            SourceWriter w, NetworkPlan plan, NetworkPlan kernels, string name, string output, string outputLength, string outputRow, IReadOnlyList<PlanSection> head)
         {
             ResNetSpec spec = plan.Spec;
             using (w.Block($"public void {name}(global::System.ReadOnlySpan<float> input, global::System.Span<float> {output})"))
@@ -400,21 +423,64 @@ namespace ResNetGen.Generator
                 using (w.Block("try"))
                 {
                     w.Line("global::System.Span<float> arena = rented;");
-                    w.Line(spec.BatchSize == 1 ? "RunBackbone(input, arena);" : "RunBackbone(input, arena, images);");
-                    foreach (PlanSection section in head)
+                    if (kernels == plan)
                     {
-                        w.Line();
-                        w.Line($"// {section.Title}");
-                        foreach (PlanOp op in section.Ops)
+                        w.Line(spec.BatchSize == 1 ? "RunBackbone(input, arena);" : "RunBackbone(input, arena, images);");
+                        foreach (PlanSection section in head)
                         {
-                            EmitOp(w, plan, op, Batch(spec), destination: op is GlobalAveragePoolOp && output != "output" ? output : null);
+                            w.Line();
+                            w.Line($"// {section.Title}");
+                            foreach (PlanOp op in section.Ops)
+                            {
+                                EmitOp(w, plan, op, Batch(spec), destination: op is GlobalAveragePoolOp && output != "output" ? output : null);
+                            }
                         }
+                    }
+                    else
+                    {
+                        EmitImageByImage(w, plan, kernels, output, head);
                     }
                 }
 
                 using (w.Block("finally"))
                 {
                     w.Line("_arenas.Return(rented);");
+                }
+            }
+        }
+
+        /// <summary>
+        /// The body of an entry point that runs the batch one image at a time: for each image the backbone and the pool,
+        /// which writes the image's features into the caller's span or, before a classifier, into the arena after one
+        /// image's maps; then the classifier on every image's features at once.
+        /// </summary>
+        private static void EmitImageByImage(SourceWriter w, NetworkPlan plan, NetworkPlan kernels, string output, IReadOnlyList<PlanSection> head)
+        {
+            FeatureShape image = Ops(kernels).First().InputShape;
+            long imageLength = image.Length;
+            int features = FeatureLength(kernels);
+            long offset = FeaturesOffset(kernels);
+            bool classifier = head.Any(section => section.Ops.Any(op => op is LinearOp));
+            string pooled = classifier ? $"arena.Slice({Literal(offset)} + (image * {features}), {features})" : $"{output}.Slice(image * {features}, {features})";
+            w.Line("// One image at a time through the backbone: each image's feature maps stay in the cache from layer to layer.");
+            using (w.Block("for (int image = 0; image < images; image++)"))
+            {
+                w.Line($"RunBackbone(input.Slice(image * {Literal(imageLength)}, {Literal(imageLength)}), arena);");
+                foreach (PlanOp op in head.SelectMany(section => section.Ops).OfType<GlobalAveragePoolOp>())
+                {
+                    w.Line();
+                    w.Line($"// {Pool(kernels).Title}");
+                    EmitOp(w, kernels, op, "1", destination: pooled);
+                }
+            }
+
+            foreach (PlanSection section in head.Where(section => section.Ops.Any(op => op is LinearOp)))
+            {
+                w.Line();
+                w.Line($"// {section.Title}, every image at once");
+                foreach (PlanOp op in section.Ops)
+                {
+                    EmitOp(w, kernels, op, "images", destination: output, source: $"arena.Slice({Literal(offset)}, {Literal((long)plan.Spec.BatchSize * features)})");
                 }
             }
         }
@@ -451,10 +517,10 @@ namespace ResNetGen.Generator
             return parts.Count == 0 ? string.Empty : " (" + string.Join(", ", parts) + ")";
         }
 
-        /// <summary>One kernel call; <paramref name="destination"/> replaces the planned destination when not null.</summary>
-        private static void EmitOp(SourceWriter w, NetworkPlan plan, PlanOp op, string batch, string? destination)
+        /// <summary>One kernel call; <paramref name="destination"/> and <paramref name="source"/> replace the planned spans when not null.</summary>
+        private static void EmitOp(SourceWriter w, NetworkPlan plan, PlanOp op, string batch, string? destination, string? source = null)
         {
-            string source = Span(plan, op.Source);
+            source ??= Span(plan, op.Source);
             destination ??= Span(plan, op.Destination);
             FeatureShape i = op.InputShape;
             FeatureShape o = op.OutputShape;
