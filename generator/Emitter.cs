@@ -462,6 +462,7 @@ namespace ResNetGen.Generator
             long offset = FeaturesOffset(kernels);
             bool classifier = head.Any(section => section.Ops.Any(op => op is LinearOp));
             string pooled = classifier ? $"arena.Slice({Literal(offset)} + (image * {features}), {features})" : $"{output}.Slice(image * {features}, {features})";
+            w.Line();
             w.Line("// One image at a time through the backbone: each image's feature maps stay in the cache from layer to layer.");
             using (w.Block("for (int image = 0; image < images; image++)"))
             {

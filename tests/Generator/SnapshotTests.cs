@@ -31,6 +31,8 @@ public sealed class SnapshotTests
     [InlineData("DilatedForward", "RunBackbone", "[ResNet(Block.Bottleneck, 1, 1, 1, 1, ReplaceStrideWithDilation = new[] { false, true, true }, NumClasses = 21, InputHeight = 48, InputWidth = 64)]")]
     [InlineData("HeadlessForward", "Forward ForwardFeatures", "[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, Headless = true)]")]
     [InlineData("WinogradBatchForward", "Forward ForwardFeatures RunBackbone", "[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 64, InputWidth = 72, NumClasses = 10, BatchSize = 2)]")]
+    [InlineData("ImageByImageForward", "Forward ForwardFeatures", "[ResNet(Block.Basic, 1, 1, 1, 1, BatchSize = 4)]")]
+    [InlineData("ImageByImageHeadlessForward", "Forward", "[ResNet(Block.Basic, 1, 1, 1, 1, BatchSize = 4, Headless = true)]")]
     public void Forward_methods_of_a_small_network_match_their_snapshot(string name, string methodNames, string attribute)
     {
         GeneratorOutcome outcome = GeneratorHarness.Run(Declaration("Net", attribute));
