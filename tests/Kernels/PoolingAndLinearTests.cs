@@ -105,6 +105,7 @@ public sealed class PoolingAndLinearTests
         LinearLayer layer = LinearLayer.Create(weights, "fc");
         float[] input = Reference.RandomFloats(random, batch * inFeatures);
 
+        float[]? previous = null;
         foreach (bool scalar in new[] { false, true })
         {
             KernelSettings.ForceScalar = scalar;
@@ -134,6 +135,14 @@ public sealed class PoolingAndLinearTests
                     Assert.True(Math.Abs(output[(n * outFeatures) + o] - sum) <= (1e-6 * magnitude) + 1e-7, $"output [{n}, {o}]");
                 }
             }
+
+            // The scalar path forms each sum exactly as the vector path does: the same bits.
+            if (previous is not null)
+            {
+                Assert.Equal(previous.Select(BitConverter.SingleToInt32Bits), output.Select(BitConverter.SingleToInt32Bits));
+            }
+
+            previous = output;
         }
     }
 
