@@ -61,9 +61,7 @@ internal abstract class Step
     private sealed class ConvolutionStep<TEpilogue>(NetworkPlan plan, ConvolutionOp op, StateDict weights) : Step(plan, op)
         where TEpilogue : struct, IEpilogue
     {
-        private readonly ConvolutionLayer _layer = op.Taps.Count < op.Kernel
-            ? ConvolutionLayer.Fold(weights, op.Module, op.BatchNorm, op.Groups, (Kernels.ConvolutionAlgorithm)op.Algorithm, op.Taps.First, op.Taps.Count)
-            : ConvolutionLayer.Fold(weights, op.Module, op.BatchNorm, op.Groups, (Kernels.ConvolutionAlgorithm)op.Algorithm);
+        private readonly ConvolutionLayer _layer = ConvolutionLayer.Fold(weights, op.Module, op.BatchNorm, op.Groups, (Kernels.ConvolutionAlgorithm)op.Algorithm, op.Taps.First, op.Taps.Count);
         private readonly PlannedBuffer? _residual = op.Residual >= 0 ? plan.Buffer(op.Residual) : null;
         private readonly PlannedBuffer? _workspace = op.Workspace >= 0 ? plan.Buffer(op.Workspace) : null;
 

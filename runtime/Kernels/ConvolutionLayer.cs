@@ -93,8 +93,11 @@ public sealed class ConvolutionLayer
                     nameof(taps), $"Taps {firstTap} to {firstTap + taps - 1} do not lie inside the {kernel}x{kernel} kernel of '{convolution}'.");
             }
 
-            kept = KeepTaps(folded.Weights, folded.OutChannels * folded.InChannelsPerGroup, kernel, firstTap, taps);
-            kernel = taps;
+            if (taps < kernel)
+            {
+                kept = KeepTaps(folded.Weights, folded.OutChannels * folded.InChannelsPerGroup, kernel, firstTap, taps);
+                kernel = taps;
+            }
         }
 
         return Create(kept, folded.Bias, folded.OutChannels, folded.InChannelsPerGroup, kernel, groups, algorithm == ConvolutionAlgorithm.Winograd);

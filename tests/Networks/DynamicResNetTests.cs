@@ -48,6 +48,21 @@ public sealed class DynamicResNetTests
         Assert.Equal(generated, dynamic);
     }
 
+    [Fact]
+    public void Fused_mode_is_bit_identical_where_small_maps_leave_taps_out()
+    {
+        var architecture = new ResNetAttribute(Block.Basic, 1, 1, 1, 1) { InputHeight = 32, InputWidth = 32, NumClasses = 10, BatchSize = 2 };
+        StateDict weights = TestWeights.WithRandomBatchNorm(SmallMapBasicNet.Parameters, seed: 35);
+        float[] input = TestWeights.Input(SmallMapBasicNet.InputLength, seed: 36);
+        var generated = new float[SmallMapBasicNet.OutputLength];
+        var dynamic = new float[SmallMapBasicNet.OutputLength];
+
+        SmallMapBasicNet.FromStateDict(weights).Forward(input, generated);
+        DynamicResNet.Create(architecture, weights, DynamicMode.Fused).Forward(input, dynamic);
+
+        Assert.Equal(generated, dynamic);
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
