@@ -93,7 +93,8 @@ internal static class PeerComparison
     private static string OrtVersion() =>
         typeof(Microsoft.ML.OnnxRuntime.InferenceSession).Assembly.GetName().Version?.ToString(3) ?? "unknown version";
 
-    private static double Median(double[] values)
+    /// <summary>The middle value (the upper one of an even count).</summary>
+    public static double Median(double[] values)
     {
         double[] sorted = values.Order().ToArray();
         return sorted[sorted.Length / 2];

@@ -36,12 +36,6 @@ internal static class Versus
 
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{name}, {threads} thread(s), kernels on {KernelSettings.InstructionSet}: ResNetGen {Median(ours):F2} ms, ONNX Runtime {Median(theirs):F2} ms, ResNetGen / ONNX Runtime {Median(ratios):F2} (rounds {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))})"));
-    }
-
-    private static double Median(double[] values)
-    {
-        double[] sorted = values.Order().ToArray();
-        return sorted[sorted.Length / 2];
+            $"{name}, {threads} thread(s), kernels on {KernelSettings.InstructionSet}: ResNetGen {PeerComparison.Median(ours):F2} ms, ONNX Runtime {PeerComparison.Median(theirs):F2} ms, ResNetGen / ONNX Runtime {PeerComparison.Median(ratios):F2} (rounds {string.Join(", ", ratios.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))})"));
     }
 }

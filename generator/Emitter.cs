@@ -95,14 +95,8 @@ namespace ResNetGen.Generator
             FeatureShape input = conv.InputShape;
             int first = conv.Taps.First;
             int last = first + conv.Taps.Count - 1;
-            if (first == last)
-            {
-                w.Line($"// On its {input.Height}x{input.Width} input only tap {first} of each axis of the {conv.Kernel}x{conv.Kernel} kernel reads inside the map: the rest multiply padding and are left out.");
-            }
-            else
-            {
-                w.Line($"// On its {input.Height}x{input.Width} input only taps {first} to {last} of each axis of the {conv.Kernel}x{conv.Kernel} kernel read inside the map: the rest multiply padding and are left out.");
-            }
+            string taps = first == last ? $"tap {first} of each axis of the {conv.Kernel}x{conv.Kernel} kernel reads" : $"taps {first} to {last} of each axis of the {conv.Kernel}x{conv.Kernel} kernel read";
+            w.Line($"// On its {input.Height}x{input.Width} input only {taps} inside the map: the rest multiply padding and are left out.");
         }
 
         /// <summary>The runtime type that holds an op's prepared weights, or null for an op without weights.</summary>

@@ -74,12 +74,7 @@ public sealed class LiveTapsTests
         Assert.True(window.Count < Kernel);
 
         var random = new Random(inChannels + outChannels + size);
-        var weights = new StateDict("live taps");
-        weights.Add("conv.weight", new Tensor([outChannels, inChannels / groups, Kernel, Kernel], Reference.RandomFloats(random, outChannels * (inChannels / groups) * Kernel * Kernel)));
-        weights.Add("bn.weight", new Tensor([outChannels], Reference.RandomFloats(random, outChannels)));
-        weights.Add("bn.bias", new Tensor([outChannels], Reference.RandomFloats(random, outChannels)));
-        weights.Add("bn.running_mean", new Tensor([outChannels], Reference.RandomFloats(random, outChannels)));
-        weights.Add("bn.running_var", new Tensor([outChannels], Reference.RandomFloats(random, outChannels).Select(v => Math.Abs(v) + 0.01f).ToArray()));
+        StateDict weights = ConvolutionWeights(random, outChannels, inChannels / groups, Kernel);
         float[] input = Reference.RandomFloats(random, 2 * size * size * inChannels);
         float[] residual = Reference.RandomFloats(random, 2 * outSize * outSize * outChannels);
 
@@ -101,15 +96,22 @@ public sealed class LiveTapsTests
     [Fact]
     public void Taps_outside_the_kernel_are_refused_with_the_layers_name()
     {
-        var weights = new StateDict("live taps");
-        weights.Add("conv.weight", new Tensor([16, 8, 3, 3], new float[16 * 8 * 9]));
-        weights.Add("bn.weight", new Tensor([16], new float[16]));
-        weights.Add("bn.bias", new Tensor([16], new float[16]));
-        weights.Add("bn.running_mean", new Tensor([16], new float[16]));
-        weights.Add("bn.running_var", new Tensor([16], Enumerable.Repeat(1f, 16).ToArray()));
+        StateDict weights = ConvolutionWeights(new Random(1), outChannels: 16, inChannelsPerGroup: 8, kernel: 3);
 
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => ConvolutionLayer.Fold(weights, "conv", "bn", 1, firstTap: 2, taps: 2));
         Assert.Contains("'conv'", error.Message, StringComparison.Ordinal);
         Assert.Contains("3x3", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A convolution <c>conv</c> and its batch norm <c>bn</c> with random values (positive variances).</summary>
+    private static StateDict ConvolutionWeights(Random random, int outChannels, int inChannelsPerGroup, int kernel)
+    {
+        var weights = new StateDict("live taps");
+        weights.Add("conv.weight", new Tensor([outChannels, inChannelsPerGroup, kernel, kernel], Reference.RandomFloats(random, outChannels * inChannelsPerGroup * kernel * kernel)));
+        weights.Add("bn.weight", new Tensor([outChannels], Reference.RandomFloats(random, outChannels)));
+        weights.Add("bn.bias", new Tensor([outChannels], Reference.RandomFloats(random, outChannels)));
+        weights.Add("bn.running_mean", new Tensor([outChannels], Reference.RandomFloats(random, outChannels)));
+        weights.Add("bn.running_var", new Tensor([outChannels], Reference.RandomFloats(random, outChannels).Select(v => Math.Abs(v) + 0.01f).ToArray()));
+        return weights;
     }
 }
