@@ -36,8 +36,8 @@ internal static class OnnxRuntimeProfile
     public static void Run(Workload workload, int passes)
     {
         int threads = WorkerPool.Shared.ThreadCount;
-        NetworkPlan plan = DynamicResNet.Plan(workload.Architecture);
-        PlanOp[] ops = plan.Sections.SelectMany(s => s.Ops).ToArray();
+        CpuSchedule plan = DynamicResNet.Schedule(workload.Architecture);
+        GraphOp[] ops = plan.Graph.Ops.ToArray();
         DynamicResNet network = DynamicResNet.CreateRandom(workload.Architecture, PeerModels.Seed, DynamicMode.Fused);
         float[] input = PeerComparison.RandomInput(workload.InputLength);
         var output = new float[workload.OutputLength];
@@ -99,7 +99,7 @@ internal static class OnnxRuntimeProfile
         var rows = new List<Row>();
         for (int i = 0; i < ops.Length; i++)
         {
-            PlanOp op = ops[i];
+            GraphOp op = ops[i];
             PeerNode? match = nodes.FirstOrDefault(n => Matches(op, n));
             double peerMs = 0;
             if (match is not null)
@@ -108,7 +108,7 @@ internal static class OnnxRuntimeProfile
                 peerMs = Median(match.Ms);
             }
 
-            rows.Add(new Row(op.Module, Kind(op), $"{op.InputShape}→{op.OutputShape}", op is ConvolutionOp c ? c.Algorithm.ToString() : string.Empty, Median(ours[i]), peerMs, match?.Op ?? string.Empty, op.MultiplyAccumulates * workload.BatchSize));
+            rows.Add(new Row(op.Module, Kind(op), $"{op.InputShape}→{op.OutputShape}", op is ConvolutionOp c ? plan.Of(c).Algorithm.ToString() : string.Empty, Median(ours[i]), peerMs, match?.Op ?? string.Empty, op.MultiplyAccumulates * workload.BatchSize));
         }
 
         // The peer's nodes with no op of ours: layout changes (NCHWc reorders) and a flatten.
@@ -126,7 +126,7 @@ internal static class OnnxRuntimeProfile
     /// its weight shape (execution order settles blocks whose two convolutions have the same shape); other ops match
     /// by module.
     /// </summary>
-    private static bool Matches(PlanOp op, PeerNode node) => op is ConvolutionOp c
+    private static bool Matches(GraphOp op, PeerNode node) => op is ConvolutionOp c
         ? node.Weight == $"{c.OutputShape.Channels}x{c.InputShape.Channels / c.Groups}x{c.Kernel}x{c.Kernel}" && Block(node.Module) == Block(c.Module)
         : node.Weight is null && node.Module == op.Module;
 
@@ -138,7 +138,7 @@ internal static class OnnxRuntimeProfile
     }
 
     /// <summary>The op's kind, as the summary groups it: the stem, 3x3 by stride, 1x1 by role, and the rest by type.</summary>
-    private static string Kind(PlanOp op) => op switch
+    private static string Kind(GraphOp op) => op switch
     {
         ConvolutionOp { Kernel: 7 } => "conv 7x7 stem",
         ConvolutionOp { Kernel: 3, Stride: 1 } => "conv 3x3 s1",

@@ -21,13 +21,23 @@ namespace ResNetGen.Generator
     /// </summary>
     internal sealed record ResNetModel(TargetType? Type, ResNetSpec Spec);
 
-    /// <summary>The planner's answer for one model: the plan to emit, or the reason there is none.</summary>
-    internal sealed record PlannedNetwork(ResNetModel Model, NetworkPlan? Plan, PlanError? Error)
+    /// <summary>
+    /// The planner's answer for one model: the graph with its CPU schedule to emit (and the device schedule for the ILGPU form;
+    /// null when the device arena would not fit in a view, and then no ILGPU form is emitted), or the reason there is none.
+    /// </summary>
+    internal sealed record PlannedNetwork(ResNetModel Model, CpuSchedule? Cpu, DeviceSchedule? Device, PlanError? Error)
     {
         public static PlannedNetwork Create(ResNetModel model)
         {
-            NetworkPlan? plan = Planner.Plan(model.Spec, out PlanError? error);
-            return new PlannedNetwork(model, plan, error);
+            NetworkGraph? graph = Planner.Plan(model.Spec, out PlanError? error);
+            if (graph is null)
+            {
+                return new PlannedNetwork(model, null, null, error);
+            }
+
+            CpuSchedule? cpu = CpuSchedule.Create(graph, out error);
+            DeviceSchedule? device = DeviceSchedule.Create(graph, out _);
+            return new PlannedNetwork(model, cpu, device, error);
         }
     }
 

@@ -7,8 +7,9 @@ namespace ResNetGen.Generator
 {
     /// <summary>
     /// Turns every <c>[ResNet(...)]</c> partial class into a compiled, unrolled torchvision ResNet.
-    /// Pipeline: attribute → <see cref="Parser"/> (spec or diagnostics) → <see cref="Planner"/> → <see cref="Emitter"/>
-    /// (and <see cref="AcceleratedEmitter"/> when the compilation references ResNetGen.Ilgpu).
+    /// Pipeline: attribute → <see cref="Parser"/> (spec or diagnostics) → <see cref="Planner"/> (the graph) →
+    /// <see cref="CpuSchedule"/> and <see cref="DeviceSchedule"/> → <see cref="Emitter"/> (and <see cref="AcceleratedEmitter"/>
+    /// when the compilation references ResNetGen.Ilgpu).
     /// </summary>
     [Generator(LanguageNames.CSharp)]
     public sealed class ResNetGenerator : IIncrementalGenerator
@@ -65,8 +66,10 @@ namespace ResNetGen.Generator
                 .Select(static (compilation, _) => compilation.GetTypeByMetadataName(AcceleratedEmitter.MarkerType) is not null);
 
             context.RegisterSourceOutput(
-                planned.Where(static network => network.Plan is not null && network.Model.Type is not null).Combine(accelerated),
-                static (context, pair) => context.AddSource(Emitter.HintName(pair.Left.Model.Type!), Emitter.Emit(pair.Left.Model.Type!, pair.Left.Plan!, pair.Right)));
+                planned.Where(static network => network.Cpu is not null && network.Model.Type is not null).Combine(accelerated),
+                static (context, pair) => context.AddSource(
+                    Emitter.HintName(pair.Left.Model.Type!),
+                    Emitter.Emit(pair.Left.Model.Type!, pair.Left.Cpu!, pair.Right ? pair.Left.Device : null)));
         }
     }
 }

@@ -3,6 +3,25 @@ using System.Collections.Generic;
 
 namespace ResNetGen.Planning
 {
+    /// <summary>Where a buffer lives at run time.</summary>
+    internal enum BufferLocation
+    {
+        /// <summary>The caller's input span.</summary>
+        Input,
+
+        /// <summary>The caller's output span.</summary>
+        Output,
+
+        /// <summary>A slice of the per-call arena.</summary>
+        Arena,
+    }
+
+    /// <summary>A backend's buffer (a value of the graph for the images a kernel call runs, or a workspace) and its place in memory.</summary>
+    internal sealed record PlannedBuffer(int Id, BufferLocation Location, long Offset, long Length, int FirstUse, int LastUse);
+
+    /// <summary>The buffers one scheduled op touches: the one it writes, those it reads, and its workspace (-1 for none).</summary>
+    internal readonly record struct BufferUse(int Destination, EquatableArray<int> Reads, int Workspace);
+
     /// <summary>
     /// Places every intermediate feature map and workspace in one arena so that buffers alive at the same time never
     /// overlap and buffers with disjoint lifetimes share memory. Greedy by size: the largest buffer is placed first,
@@ -15,13 +34,13 @@ namespace ResNetGen.Planning
 
         /// <summary>Gives every buffer its lifetime and, unless it is the caller's input or output, its arena offset.</summary>
         /// <param name="lengths">Floats per buffer, indexed by buffer id.</param>
-        /// <param name="ops">The ops in execution order; their buffer ids say which buffers each reads and writes.</param>
+        /// <param name="ops">The buffers each op touches, in execution order.</param>
         /// <param name="input">The id of the caller's input buffer.</param>
         /// <param name="output">The id of the caller's output buffer.</param>
         /// <param name="arenaLength">Floats in the arena.</param>
         /// <param name="withoutReuse">Floats the arena would need if no two buffers shared memory.</param>
         public static EquatableArray<PlannedBuffer> Assign(
-            IReadOnlyList<long> lengths, IReadOnlyList<PlanOp> ops, int input, int output, out long arenaLength, out long withoutReuse)
+            IReadOnlyList<long> lengths, IReadOnlyList<BufferUse> ops, int input, int output, out long arenaLength, out long withoutReuse)
         {
             (int[] first, int[] last) = Lifetimes(lengths.Count, ops, input);
             long[] offsets = PlaceLargestFirst(lengths, first, last, input, output, out arenaLength, out withoutReuse);
@@ -40,7 +59,7 @@ namespace ResNetGen.Planning
         /// The index of the first op that writes each buffer and of the last op that touches it. The input is alive from
         /// before the first op; a workspace only while its own op runs.
         /// </summary>
-        private static (int[] First, int[] Last) Lifetimes(int count, IReadOnlyList<PlanOp> ops, int input)
+        private static (int[] First, int[] Last) Lifetimes(int count, IReadOnlyList<BufferUse> ops, int input)
         {
             var first = new int[count];
             var last = new int[count];
@@ -52,22 +71,18 @@ namespace ResNetGen.Planning
 
             for (int index = 0; index < ops.Count; index++)
             {
-                PlanOp op = ops[index];
+                BufferUse op = ops[index];
                 first[op.Destination] = Math.Min(first[op.Destination], index);
                 Use(op.Destination, index);
-                Use(op.Source, index);
-                if (op is ConvolutionOp convolution)
+                foreach (int read in op.Reads)
                 {
-                    if (convolution.Residual >= 0)
-                    {
-                        Use(convolution.Residual, index);
-                    }
+                    Use(read, index);
+                }
 
-                    if (convolution.Workspace >= 0)
-                    {
-                        first[convolution.Workspace] = index;
-                        Use(convolution.Workspace, index);
-                    }
+                if (op.Workspace >= 0)
+                {
+                    first[op.Workspace] = index;
+                    Use(op.Workspace, index);
                 }
             }
 

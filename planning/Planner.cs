@@ -25,35 +25,35 @@ namespace ResNetGen.Planning
     }
 
     /// <summary>
-    /// Turns a <see cref="ResNetSpec"/> into a <see cref="NetworkPlan"/> by replaying torchvision 0.14's
+    /// Turns a <see cref="ResNetSpec"/> into a <see cref="NetworkGraph"/> by replaying torchvision 0.14's
     /// <c>ResNet.__init__</c> and <c>_make_layer</c>: the same modules, in the same order, with the same names.
-    /// Compiled into both the generator and the runtime, so generated and dynamic networks cannot disagree.
+    /// Compiled into both the generator and the runtime, so generated and dynamic networks cannot disagree. It decides
+    /// what is computed, never how: the backends' schedules (<see cref="CpuSchedule"/>, <see cref="DeviceSchedule"/>) do that.
     /// </summary>
     internal sealed class Planner
     {
         private const int StemChannels = 64;
 
         private readonly ResNetSpec _spec;
-        private readonly List<PlanSection> _sections = new();
-        private readonly List<PlanOp> _currentOps = new();
+        private readonly List<GraphSection> _sections = new();
+        private readonly List<GraphOp> _currentOps = new();
         private readonly List<PlannedTensor> _stateDict = new();
-        private readonly List<long> _bufferLengths = new();
-        private readonly List<string> _bufferProducers = new();
+        private readonly List<GraphValue> _values = new();
         private PlanError? _error;
 
         private Planner(ResNetSpec spec) => _spec = spec;
 
         /// <summary>Plans <paramref name="spec"/>, or reports the first layer that cannot be built.</summary>
         /// <remarks>The spec's scalar options are assumed validated (all at least 1, four depths, three dilation flags).</remarks>
-        public static NetworkPlan? Plan(ResNetSpec spec, out PlanError? error)
+        public static NetworkGraph? Plan(ResNetSpec spec, out PlanError? error)
         {
             var planner = new Planner(spec);
-            NetworkPlan? plan = planner.Build();
+            NetworkGraph? graph = planner.Build();
             error = planner._error;
-            return error is null ? plan : null;
+            return error is null ? graph : null;
         }
 
-        private NetworkPlan? Build()
+        private NetworkGraph? Build()
         {
             var input = new FeatureShape(_spec.InputChannels, _spec.InputHeight, _spec.InputWidth);
             int x = NewBuffer(input, "input");
@@ -149,16 +149,17 @@ namespace ResNetGen.Planning
             FeatureShape mid = ConvolutionShape(module + ".conv1", input, planes, 3, stride, 1, 1);
             FeatureShape output = ConvolutionShape(module + ".conv2", mid, planes, 3, 1, 1, 1);
             int t1 = NewBuffer(mid, module + ".conv1");
-            AddConvolution(module + ".conv1", module + ".bn1", input, mid, x, t1, 3, stride, 1, 1, 1, -1, relu: true);
-            int identity = downsample ? AddDownsample(module, x, input, output.Channels, stride) : x;
+            ConvolutionOp conv1 = AddConvolution(module + ".conv1", module + ".bn1", input, mid, x, t1, 3, stride, 1, 1, 1, -1, relu: true);
+            ConvolutionOp? shortcut = downsample ? AddDownsample(module, x, input, output.Channels, stride) : null;
             int result = NewBuffer(output, module + ".conv2");
-            AddConvolution(module + ".conv2", module + ".bn2", mid, output, t1, result, 3, 1, 1, 1, 1, identity, relu: true);
+            ConvolutionOp conv2 = AddConvolution(module + ".conv2", module + ".bn2", mid, output, t1, result, 3, 1, 1, 1, 1, shortcut?.Destination ?? x, relu: true);
             if (downsample)
             {
                 AddConvolutionTensors(module + ".downsample.0", module + ".downsample.1", input.Channels, output.Channels, 1, 1);
             }
 
-            CloseSection(string.Format(
+            var block = new GraphBlock(BlockKind.Basic, new EquatableArray<ConvolutionOp>(new[] { conv1, conv2 }), shortcut);
+            CloseSection(block, string.Format(
                 CultureInfo.InvariantCulture,
                 "{0}: basic block {1}→{2}{3}, {4}, {5}",
                 module,
@@ -186,20 +187,20 @@ namespace ResNetGen.Planning
             FeatureShape mid = ConvolutionShape(module + ".conv2", reduced, width, 3, stride, dilation, dilation);
             FeatureShape output = ConvolutionShape(module + ".conv3", mid, outChannels, 1, 1, 0, 1);
             int t1 = NewBuffer(reduced, module + ".conv1");
-            AddConvolution(module + ".conv1", module + ".bn1", input, reduced, x, t1, 1, 1, 0, 1, 1, -1, relu: true);
+            ConvolutionOp conv1 = AddConvolution(module + ".conv1", module + ".bn1", input, reduced, x, t1, 1, 1, 0, 1, 1, -1, relu: true);
             int t2 = NewBuffer(mid, module + ".conv2");
-            AddConvolution(module + ".conv2", module + ".bn2", reduced, mid, t1, t2, 3, stride, dilation, dilation, _spec.Groups, -1, relu: true);
-            int identity = downsample ? AddDownsample(module, x, input, outChannels, stride) : x;
+            ConvolutionOp conv2 = AddConvolution(module + ".conv2", module + ".bn2", reduced, mid, t1, t2, 3, stride, dilation, dilation, _spec.Groups, -1, relu: true);
+            ConvolutionOp? shortcut = downsample ? AddDownsample(module, x, input, outChannels, stride) : null;
             int result = NewBuffer(output, module + ".conv3");
-            AddConvolution(module + ".conv3", module + ".bn3", mid, output, t2, result, 1, 1, 0, 1, 1, identity, relu: true);
+            ConvolutionOp conv3 = AddConvolution(module + ".conv3", module + ".bn3", mid, output, t2, result, 1, 1, 0, 1, 1, shortcut?.Destination ?? x, relu: true);
             if (downsample)
             {
                 AddConvolutionTensors(module + ".downsample.0", module + ".downsample.1", input.Channels, outChannels, 1, 1);
             }
 
-
+            var block = new GraphBlock(BlockKind.Bottleneck, new EquatableArray<ConvolutionOp>(new[] { conv1, conv2, conv3 }), shortcut);
             string grouping = _spec.Groups == 1 ? string.Empty : " (" + _spec.Groups.ToString(CultureInfo.InvariantCulture) + " groups)";
-            CloseSection(string.Format(
+            CloseSection(block, string.Format(
                 CultureInfo.InvariantCulture,
                 "{0}: bottleneck {1}→{2}→{3}{4}{5}{6}, {7}, {8}",
                 module,
@@ -219,38 +220,30 @@ namespace ResNetGen.Planning
         /// It runs before the block's last convolution, whose epilogue adds it, but torchvision registers it last,
         /// so the caller adds its state_dict entries after the block's own.
         /// </summary>
-        private int AddDownsample(string module, int x, FeatureShape input, int outChannels, int stride)
+        private ConvolutionOp AddDownsample(string module, int x, FeatureShape input, int outChannels, int stride)
         {
             FeatureShape shape = ConvolutionShape(module + ".downsample.0", input, outChannels, 1, stride, 0, 1);
             int result = NewBuffer(shape, module + ".downsample.0");
-            AddConvolutionOp(module + ".downsample.0", module + ".downsample.1", input, shape, x, result, 1, stride, 0, 1, 1, -1, relu: false);
-            return result;
+            return AddConvolutionOp(module + ".downsample.0", module + ".downsample.1", input, shape, x, result, 1, stride, 0, 1, 1, -1, relu: false);
         }
 
-        private void AddConvolution(
+        private ConvolutionOp AddConvolution(
             string module, string batchNorm, FeatureShape input, FeatureShape output, int source, int destination,
             int kernel, int stride, int padding, int dilation, int groups, int residual, bool relu)
         {
-            AddConvolutionOp(module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, relu);
+            ConvolutionOp op = AddConvolutionOp(module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, relu);
             AddConvolutionTensors(module, batchNorm, input.Channels, output.Channels, kernel, groups);
+            return op;
         }
 
-        /// <summary>
-        /// Adds the op with its live taps, the algorithm <see cref="KernelSchedule"/> picks for the shapes it runs with,
-        /// and the workspace that algorithm needs.
-        /// </summary>
-        private void AddConvolutionOp(
+        private ConvolutionOp AddConvolutionOp(
             string module, string batchNorm, FeatureShape input, FeatureShape output, int source, int destination,
             int kernel, int stride, int padding, int dilation, int groups, int residual, bool relu)
         {
-            int batch = _spec.BatchSize;
-            TapWindow taps = TapWindow.Of(input, output, kernel, stride, padding, dilation);
-            ConvolutionAlgorithm algorithm = KernelSchedule.Choose(
-                batch, input.Channels, output.Channels, output.Height, output.Width, taps.Count, stride, taps.Padding, dilation, groups);
-            long workspaceLength = KernelSchedule.WorkspaceLength(algorithm, batch, input.Channels, output.Channels, output.Height, output.Width);
-            int workspace = workspaceLength > 0 ? NewWorkspace(workspaceLength, module) : -1;
-            _currentOps.Add(new ConvolutionOp(
-                module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, relu, algorithm, workspace, taps));
+            ConvolutionEpilogue epilogue = residual >= 0 ? ConvolutionEpilogue.BiasResidualRelu : relu ? ConvolutionEpilogue.BiasRelu : ConvolutionEpilogue.Bias;
+            var op = new ConvolutionOp(module, batchNorm, input, output, source, destination, kernel, stride, padding, dilation, groups, residual, epilogue);
+            _currentOps.Add(op);
+            return op;
         }
 
         /// <summary>A convolution's weight and its batch norm's parameters and buffers, in torchvision's order.</summary>
@@ -267,25 +260,18 @@ namespace ResNetGen.Planning
         private void AddTensor(string name, TensorRole role, params int[] shape) =>
             _stateDict.Add(new PlannedTensor(name, new EquatableArray<int>(shape), role));
 
-        private void CloseSection(string title)
+        private void CloseSection(string title) => CloseSection(null, title);
+
+        private void CloseSection(GraphBlock? block, string title)
         {
-            _sections.Add(new PlanSection(title, new EquatableArray<PlanOp>(_currentOps.ToArray())));
+            _sections.Add(new GraphSection(title, new EquatableArray<GraphOp>(_currentOps.ToArray()), block));
             _currentOps.Clear();
         }
 
         private int NewBuffer(FeatureShape shape, string producer)
         {
-            _bufferLengths.Add(shape.Length * _spec.BatchSize);
-            _bufferProducers.Add(producer);
-            return _bufferLengths.Count - 1;
-        }
-
-        /// <summary>Scratch memory one op uses while it runs (already multiplied by the batch).</summary>
-        private int NewWorkspace(long length, string user)
-        {
-            _bufferLengths.Add(length);
-            _bufferProducers.Add(user + " workspace");
-            return _bufferLengths.Count - 1;
+            _values.Add(new GraphValue(_values.Count, shape, producer));
+            return _values.Count - 1;
         }
 
         /// <summary>Output size of a convolution: <c>floor((H + 2p - d(k-1) - 1) / s) + 1</c>.</summary>
@@ -312,14 +298,15 @@ namespace ResNetGen.Planning
 
         private void Fail(PlanErrorKind kind, string module, string detail, string remedy = PlanError.ReduceInput) => _error ??= new PlanError(kind, module, detail, remedy);
 
-        private NetworkPlan? Finish(int output)
+        private NetworkGraph? Finish(int output)
         {
-            for (int i = 0; i < _bufferLengths.Count; i++)
+            foreach (GraphValue value in _values)
             {
-                if (_bufferLengths[i] > int.MaxValue)
+                long length = value.Shape.Length * _spec.BatchSize;
+                if (length > int.MaxValue)
                 {
-                    string what = i == 0 ? "the input" : _bufferProducers[i].EndsWith(" workspace", System.StringComparison.Ordinal) ? "the " + _bufferProducers[i] : "the output of '" + _bufferProducers[i] + "'";
-                    Fail(PlanErrorKind.TooLarge, _bufferProducers[i], what + " needs " + _bufferLengths[i].ToString("N0", CultureInfo.InvariantCulture) + " floats");
+                    string what = value.Id == 0 ? "the input" : "the output of '" + value.Producer + "'";
+                    Fail(PlanErrorKind.TooLarge, value.Producer, what + " needs " + length.ToString("N0", CultureInfo.InvariantCulture) + " floats");
                     return null;
                 }
             }
@@ -341,19 +328,6 @@ namespace ResNetGen.Planning
                 }
             }
 
-            var ops = new List<PlanOp>();
-            foreach (PlanSection section in _sections)
-            {
-                ops.AddRange(section.Ops);
-            }
-
-            EquatableArray<PlannedBuffer> buffers = MemoryPlanner.Assign(_bufferLengths, ops, input: 0, output, out long arenaLength, out long withoutReuse);
-            if (arenaLength > int.MaxValue)
-            {
-                Fail(PlanErrorKind.TooLarge, "arena", "the arena needs " + arenaLength.ToString("N0", CultureInfo.InvariantCulture) + " floats");
-                return null;
-            }
-
             long parameters = 0;
             foreach (PlannedTensor tensor in _stateDict)
             {
@@ -361,22 +335,22 @@ namespace ResNetGen.Planning
             }
 
             long macs = 0;
-            foreach (PlanOp op in ops)
+            foreach (GraphSection section in _sections)
             {
-                macs += op.MultiplyAccumulates;
+                foreach (GraphOp op in section.Ops)
+                {
+                    macs += op.MultiplyAccumulates;
+                }
             }
 
-            return new NetworkPlan(
+            return new NetworkGraph(
                 _spec,
-                new EquatableArray<PlanSection>(_sections.ToArray()),
+                new EquatableArray<GraphSection>(_sections.ToArray()),
                 new EquatableArray<PlannedTensor>(_stateDict.ToArray()),
-                buffers,
+                new EquatableArray<GraphValue>(_values.ToArray()),
+                output,
                 parameters,
-                macs,
-                (int)_bufferLengths[0],
-                (int)_bufferLengths[output],
-                (int)arenaLength,
-                withoutReuse);
+                macs);
         }
     }
 }

@@ -16,37 +16,43 @@ public enum DynamicMode
     Eager,
 
     /// <summary>
-    /// The generated code's fused kernels, packed weights and planned arena, reached through a list of step objects
-    /// with virtual calls and shapes worked out at run time: what is left is the price of dynamic dispatch alone.
+    /// The generated code's CPU schedule (the same algorithms, live taps, workspaces, arena layout, and the same choice to
+    /// run a batch one image at a time), its fused kernels and packed weights, reached through a list of step objects with
+    /// virtual calls and shapes worked out at run time: what is left is the price of dynamic dispatch alone.
     /// </summary>
     Fused,
 }
 
 /// <summary>
-/// A ResNet built at run time from the same planner the generator runs at compile time. It exists as the honest
-/// baseline for the generated networks: same weights, same answers (bit-identical in <see cref="DynamicMode.Fused"/>
-/// mode, within rounding in <see cref="DynamicMode.Eager"/> mode), different dispatch.
+/// A ResNet built at run time from the same graph and CPU schedule the generator computes at compile time. It exists as
+/// the honest baseline for the generated networks: same weights, same answers (bit-identical in
+/// <see cref="DynamicMode.Fused"/> mode, for every network and batch size, within rounding in <see cref="DynamicMode.Eager"/>
+/// mode), different dispatch.
 /// </summary>
 public sealed class DynamicResNet
 {
-    private readonly NetworkPlan _plan;
+    private readonly CpuSchedule _schedule;
     private readonly Module? _eager;
-    private readonly Step[]? _steps;
+    private readonly Step[]? _backbone;
+    private readonly Step[]? _head;
     private readonly ArenaPool? _arenas;
 
-    private DynamicResNet(NetworkPlan plan, StateDict weights, DynamicMode mode)
+    private DynamicResNet(CpuSchedule schedule, StateDict weights, DynamicMode mode)
     {
-        _plan = plan;
+        _schedule = schedule;
         Mode = mode;
-        Parameters = plan.StateDict.Select(t => new StateDictEntry(t.Name, (StateDictEntryKind)t.Role, t.Shape.ToArray())).ToArray();
+        Parameters = Entries(schedule.Graph);
         if (mode == DynamicMode.Eager)
         {
-            _eager = BuildModules(plan, weights);
+            _eager = EagerGraph.Build(schedule.Graph, weights);
         }
         else
         {
-            _steps = plan.Sections.SelectMany(s => s.Ops).Select(op => Step.Create(op, weights, plan)).ToArray();
-            _arenas = new ArenaPool(plan.ArenaLength);
+            var lowering = new StepLowering(schedule, weights);
+            GraphOp[] ops = schedule.Graph.Ops.ToArray();
+            _backbone = ops.Where(op => op is not (GlobalAveragePoolOp or LinearOp)).Select(op => op.Accept(lowering)).ToArray();
+            _head = ops.Where(op => op is GlobalAveragePoolOp or LinearOp).Select(op => op.Accept(lowering)).ToArray();
+            _arenas = new ArenaPool(schedule.ArenaLength);
         }
     }
 
@@ -57,10 +63,10 @@ public sealed class DynamicResNet
     public IReadOnlyList<StateDictEntry> Parameters { get; }
 
     /// <summary>Floats in the input span (NCHW).</summary>
-    public int InputLength => _plan.InputLength;
+    public int InputLength => _schedule.Graph.InputLength;
 
     /// <summary>Floats in the output span.</summary>
-    public int OutputLength => _plan.OutputLength;
+    public int OutputLength => _schedule.Graph.OutputLength;
 
     /// <summary>Builds the network <paramref name="architecture"/> describes from a torchvision state_dict.</summary>
     /// <exception cref="ArgumentException">The architecture is invalid (the message says why, as the generator's diagnostics do).</exception>
@@ -68,15 +74,14 @@ public sealed class DynamicResNet
     public static DynamicResNet Create(ResNetAttribute architecture, StateDict weights, DynamicMode mode)
     {
         ArgumentNullException.ThrowIfNull(weights);
-        return new DynamicResNet(Plan(architecture), weights, mode);
+        return new DynamicResNet(Schedule(architecture), weights, mode);
     }
 
     /// <summary>Builds the network with torchvision's initialisation; the same seed gives the generated class's <c>CreateRandom</c> weights.</summary>
     public static DynamicResNet CreateRandom(ResNetAttribute architecture, int seed, DynamicMode mode)
     {
-        NetworkPlan plan = Plan(architecture);
-        var entries = plan.StateDict.Select(t => new StateDictEntry(t.Name, (StateDictEntryKind)t.Role, t.Shape.ToArray())).ToArray();
-        return new DynamicResNet(plan, StateDict.CreateRandom(entries, seed), mode);
+        CpuSchedule schedule = Schedule(architecture);
+        return new DynamicResNet(schedule, StateDict.CreateRandom(Entries(schedule.Graph), seed), mode);
     }
 
     /// <summary>Runs the network: NCHW float32 in, logits out. Safe to call from several threads at once.</summary>
@@ -86,44 +91,49 @@ public sealed class DynamicResNet
         ForwardArguments.Validate(input.Length, InputLength, output.Length, OutputLength);
         if (_eager is not null)
         {
-            ResNetSpec spec = _plan.Spec;
+            ResNetSpec spec = _schedule.Graph.Spec;
             var image = new FeatureMap(spec.BatchSize, spec.InputChannels, spec.InputHeight, spec.InputWidth);
             Layout.ToChannelsLast(input, image.Data, spec.BatchSize, spec.InputChannels, spec.InputHeight, spec.InputWidth);
             _eager.Forward(image).Data.CopyTo(output);
             return;
         }
 
-        float[] arena = _arenas!.Rent();
-        try
-        {
-            var context = new StepContext(input, output, arena);
-            foreach (Step step in _steps!)
-            {
-                step.Run(ref context);
-            }
-        }
-        finally
-        {
-            _arenas.Return(arena);
-        }
+        Run(input, output, ticks: null);
     }
 
     /// <summary>The fused steps' names (the torchvision module each runs), for <see cref="ForwardProfiled"/>.</summary>
-    internal string[] StepNames => _plan.Sections.SelectMany(s => s.Ops).Select(op => op.Module + " " + op.GetType().Name.Replace("Op", string.Empty, StringComparison.Ordinal)).ToArray();
+    internal string[] StepNames => _backbone!.Concat(_head!).Select(step => step.Name).ToArray();
 
-    /// <summary>A fused forward pass that adds each step's elapsed Stopwatch ticks to <paramref name="ticks"/>.</summary>
-    internal void ForwardProfiled(ReadOnlySpan<float> input, Span<float> output, long[] ticks)
+    /// <summary>A fused forward pass that adds each step's elapsed Stopwatch ticks (over every image) to <paramref name="ticks"/>.</summary>
+    internal void ForwardProfiled(ReadOnlySpan<float> input, Span<float> output, long[] ticks) => Run(input, output, ticks);
+
+    /// <summary>
+    /// Runs the steps as the generated entry point does: the whole batch through the backbone and the head, or, when the
+    /// schedule runs one image at a time, each image through the backbone and the pool, then the classifier on them all.
+    /// </summary>
+    private void Run(ReadOnlySpan<float> input, Span<float> output, long[]? ticks)
     {
         float[] arena = _arenas!.Rent();
         try
         {
             var context = new StepContext(input, output, arena);
-            for (int i = 0; i < _steps!.Length; i++)
+            if (!_schedule.ImageByImage)
             {
-                long start = System.Diagnostics.Stopwatch.GetTimestamp();
-                _steps[i].Run(ref context);
-                ticks[i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+                RunSteps(ref context, _backbone!, ticks, 0);
+                RunSteps(ref context, _head!, ticks, _backbone!.Length);
+                return;
             }
+
+            int imageLength = InputLength / _schedule.Graph.Spec.BatchSize;
+            for (int image = 0; image < _schedule.Graph.Spec.BatchSize; image++)
+            {
+                context.Input = input.Slice(image * imageLength, imageLength);
+                context.Image = image;
+                RunSteps(ref context, _backbone!, ticks, 0);
+                RunSteps(ref context, _head!.AsSpan(0, 1), ticks, _backbone!.Length);
+            }
+
+            RunSteps(ref context, _head!.AsSpan(1), ticks, _backbone!.Length + 1);
         }
         finally
         {
@@ -131,7 +141,34 @@ public sealed class DynamicResNet
         }
     }
 
-    internal static NetworkPlan Plan(ResNetAttribute architecture)
+    private static void RunSteps(ref StepContext context, ReadOnlySpan<Step> steps, long[]? ticks, int first)
+    {
+        for (int i = 0; i < steps.Length; i++)
+        {
+            long start = ticks is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+            steps[i].Run(ref context);
+            if (ticks is not null)
+            {
+                ticks[first + i] += System.Diagnostics.Stopwatch.GetTimestamp() - start;
+            }
+        }
+    }
+
+    private static StateDictEntry[] Entries(NetworkGraph graph) =>
+        graph.StateDict.Select(t => new StateDictEntry(t.Name, (StateDictEntryKind)t.Role, t.Shape.ToArray())).ToArray();
+
+    /// <summary>The CPU schedule of <paramref name="architecture"/>'s graph: what the generated code runs.</summary>
+    /// <exception cref="ArgumentException">The architecture is invalid, or its arena would not fit in a span.</exception>
+    internal static CpuSchedule Schedule(ResNetAttribute architecture)
+    {
+        NetworkGraph graph = Graph(architecture);
+        return CpuSchedule.Create(graph, out PlanError? error)
+            ?? throw new ArgumentException("The network cannot be built: " + SpecValidator.Explain(error!, graph.Spec).Message + ".", nameof(architecture));
+    }
+
+    /// <summary>The graph of <paramref name="architecture"/>, as the generator plans it.</summary>
+    /// <exception cref="ArgumentException">The architecture is invalid.</exception>
+    internal static NetworkGraph Graph(ResNetAttribute architecture)
     {
         ArgumentNullException.ThrowIfNull(architecture);
         var spec = new ResNetSpec(
@@ -154,68 +191,5 @@ public sealed class DynamicResNet
 
         return Planner.Plan(spec, out PlanError? error)
             ?? throw new ArgumentException("The network cannot be built: " + SpecValidator.Explain(error!, spec).Message + ".", nameof(architecture));
-    }
-
-    /// <summary>torchvision's module tree, from the plan's sections: stem, the blocks of layer1..layer4, pool, classifier.</summary>
-    private static Module BuildModules(NetworkPlan plan, StateDict weights)
-    {
-        var modules = new List<Module>();
-        var blocks = new List<Module>();
-        foreach (PlanSection section in plan.Sections)
-        {
-            ConvolutionOp[] convolutions = section.Ops.OfType<ConvolutionOp>().ToArray();
-            if (convolutions.Length > 1)
-            {
-                blocks.Add(Block(convolutions, weights, plan.Spec.Block));
-                continue;
-            }
-
-            if (blocks.Count > 0)
-            {
-                modules.Add(new Sequential(blocks.ToArray()));
-                blocks.Clear();
-            }
-
-            foreach (PlanOp op in section.Ops)
-            {
-                switch (op)
-                {
-                    case ConvolutionOp conv1:
-                        // Eager conv1 pads for itself, as torchvision's does.
-                        modules.Add(new Conv2d(weights, conv1.Module, conv1.Stride, 3, conv1.Dilation, conv1.Groups));
-                        modules.Add(new BatchNorm2d(weights, conv1.BatchNorm));
-                        modules.Add(new ReLU());
-                        break;
-                    case MaxPoolOp pool:
-                        modules.Add(new MaxPool2d(pool.Kernel, pool.Stride, pool.Padding));
-                        break;
-                    case GlobalAveragePoolOp:
-                        modules.Add(new AdaptiveAvgPool2d());
-                        break;
-                    case LinearOp fc:
-                        modules.Add(new Linear(weights, fc.Module));
-                        break;
-                    case ChannelsLastOp:
-                        // Forward converts the caller's input itself; the eager graph starts at conv1.
-                        break;
-                    default:
-                        throw new NotSupportedException("The eager graph has no module for the plan op " + op.GetType().Name + " (" + op.Module + ").");
-                }
-            }
-        }
-
-        return new Sequential(modules.ToArray());
-    }
-
-    private static Module Block(ConvolutionOp[] convolutions, StateDict weights, BlockKind kind)
-    {
-        Conv2d Conv(ConvolutionOp op) => new(weights, op.Module, op.Stride, op.Padding, op.Dilation, op.Groups);
-        BatchNorm2d Norm(ConvolutionOp op) => new(weights, op.BatchNorm);
-        ConvolutionOp? downsample = convolutions.SingleOrDefault(c => c.Module.EndsWith(".downsample.0", StringComparison.Ordinal));
-        ConvolutionOp[] main = convolutions.Where(c => c != downsample).ToArray();
-        Module? shortcut = downsample is null ? null : new Sequential(new Module[] { Conv(downsample), Norm(downsample) });
-        return kind == BlockKind.Basic
-            ? new BasicBlock(Conv(main[0]), Norm(main[0]), Conv(main[1]), Norm(main[1])) { Downsample = shortcut }
-            : new Bottleneck(Conv(main[0]), Norm(main[0]), Conv(main[1]), Norm(main[1]), Conv(main[2]), Norm(main[2])) { Downsample = shortcut };
     }
 }

@@ -53,7 +53,7 @@ public sealed class Conv2d : Module
         int width = FeatureShape.OutputSize(input.Width, kernel, Stride, Padding, Dilation);
         var output = new FeatureMap(input.Batch, _layer.OutChannels, height, width);
         var geometry = new ConvolutionGeometry(input.Batch, input.Channels, input.Height, input.Width, _layer.OutChannels, height, width, kernel, Stride, Padding, Dilation, Groups);
-        var algorithm = (Kernels.ConvolutionAlgorithm)KernelSchedule.ChooseDirect(input.Channels, kernel, Stride, Padding, Dilation, Groups);
+        var algorithm = (Kernels.ConvolutionAlgorithm)CpuTuning.ChooseDirect(input.Channels, kernel, Stride, Padding, Dilation, Groups);
         Convolution.Forward<Bias>(_layer, geometry, algorithm, input.Data, output.Data, default);
         return output;
     }

@@ -1,4 +1,5 @@
 using System;
+using System.ComponentModel;
 using System.Runtime.Intrinsics;
 
 namespace ResNetGen.Kernels;
@@ -9,7 +10,9 @@ namespace ResNetGen.Kernels;
 /// <param name="OutChannels">Output channels (all groups).</param>
 /// <param name="InChannelsPerGroup">Input channels each group reads.</param>
 /// <param name="Kernel">Square kernel size.</param>
-internal sealed record FoldedConvolution(float[] Weights, float[] Bias, int OutChannels, int InChannelsPerGroup, int Kernel);
+/// <remarks>Plumbing shared with the accelerator package, which folds with the same code as the CPU layers.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public sealed record FoldedConvolution(float[] Weights, float[] Bias, int OutChannels, int InChannelsPerGroup, int Kernel);
 
 /// <summary>
 /// The one place where eval-mode batch norm, <c>y = (x - m) / sqrt(v + eps) * g + beta</c>, is turned into a scale and a
@@ -17,7 +20,9 @@ internal sealed record FoldedConvolution(float[] Weights, float[] Bias, int OutC
 /// Everything is computed in double and rounded to float once, so every user (the CPU kernels, the dynamic graph, the
 /// accelerator layers) gets bit-identical weights.
 /// </summary>
-internal static class BatchNormFold
+/// <remarks>Plumbing shared with the accelerator package, which reaches it only through this public surface.</remarks>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class BatchNormFold
 {
     /// <summary>The <c>eps</c> of torchvision's <c>BatchNorm2d</c>.</summary>
     public const double Epsilon = 1e-5;

@@ -39,10 +39,10 @@ public static unsafe class Winograd
     public const int InputTile = 6;
 
     /// <summary>Transformed values per block and channel: <see cref="InputTile"/> squared.</summary>
-    public const int Points = KernelSchedule.WinogradPoints;
+    public const int Points = CpuTuning.WinogradPoints;
 
     /// <summary>Channels the transforms process at once; input and output channel counts must be multiples of it.</summary>
-    public const int ChannelBlock = KernelSchedule.WinogradChannelBlock;
+    public const int ChannelBlock = CpuTuning.WinogradChannelBlock;
 
     /// <summary>Blocks (tasks) per thread each transform is cut into.</summary>
     private const int TasksPerThread = 4;
@@ -52,11 +52,11 @@ public static unsafe class Winograd
     /// A call needs at least this much; with room for all of its <c>batch x ceil(height / 4) x ceil(width / 4)</c> blocks it
     /// runs in one pass.
     /// </summary>
-    public static long WorkspaceLength(int inChannels, int outChannels) => KernelSchedule.WinogradWorkspacePerTile(inChannels, outChannels);
+    public static long WorkspaceLength(int inChannels, int outChannels) => CpuTuning.WinogradWorkspacePerTile(inChannels, outChannels);
 
     /// <summary>True when the geometry is one this class computes: 3x3, stride 1, padding 1, no dilation, one group, channels in multiples of 8.</summary>
     public static bool Supports(in ConvolutionGeometry g) =>
-        KernelSchedule.SupportsWinograd(g.InChannels, g.OutChannels, g.Kernel, g.Stride, g.Padding, g.Dilation, g.Groups);
+        CpuTuning.SupportsWinograd(g.InChannels, g.OutChannels, g.Kernel, g.Stride, g.Padding, g.Dilation, g.Groups);
 
     /// <summary>
     /// Transforms folded 3x3 weights (OIHW) into the layout the products read: <c>U = G g G^T</c> for every channel pair,

@@ -38,7 +38,7 @@ internal static class ArchitectureFit
     {
         torchvisionModel = null;
         ResNetSpec? spec = Guess(shapes);
-        if (spec is null || Planner.Plan(spec, out _) is not NetworkPlan plan || !SameKeysAndShapes(plan, shapes))
+        if (spec is null || Planner.Plan(spec, out _) is not NetworkGraph plan || !SameKeysAndShapes(plan, shapes))
         {
             return null;
         }
@@ -125,7 +125,7 @@ internal static class ArchitectureFit
         };
     }
 
-    private static bool SameKeysAndShapes(NetworkPlan plan, IReadOnlyDictionary<string, int[]> shapes) =>
+    private static bool SameKeysAndShapes(NetworkGraph plan, IReadOnlyDictionary<string, int[]> shapes) =>
         plan.StateDict.Count == shapes.Count
         && plan.StateDict.All(t => shapes.TryGetValue(t.Name, out int[]? shape) && t.Shape.SequenceEqual(shape));
 

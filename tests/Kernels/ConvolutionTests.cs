@@ -79,9 +79,9 @@ public sealed class ConvolutionTests
     public void The_generators_choice_is_supported(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
     {
         ConvolutionGeometry geometry = Geometry(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups);
-        var choice = (ConvolutionAlgorithm)ResNetGen.Planning.KernelSchedule.Choose(
+        var choice = (ConvolutionAlgorithm)ResNetGen.Planning.CpuTuning.Choose(
             batch, inChannels, outChannels, geometry.OutHeight, geometry.OutWidth, kernel, stride, padding, dilation, groups);
-        var direct = (ConvolutionAlgorithm)ResNetGen.Planning.KernelSchedule.ChooseDirect(inChannels, kernel, stride, padding, dilation, groups);
+        var direct = (ConvolutionAlgorithm)ResNetGen.Planning.CpuTuning.ChooseDirect(inChannels, kernel, stride, padding, dilation, groups);
 
         Assert.True(Convolution.Supports(choice, geometry));
         Assert.True(Convolution.Supports(direct, geometry));

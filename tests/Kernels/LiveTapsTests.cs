@@ -44,19 +44,20 @@ public sealed class LiveTapsTests
     [Fact]
     public void Resnet50_at_32x32_runs_layer4s_3x3_convolutions_on_their_live_taps_only()
     {
-        NetworkPlan plan = ResNetGen.Dynamic.DynamicResNet.Plan(new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3) { InputHeight = 32, InputWidth = 32 });
-        var convolutions = plan.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>().ToDictionary(c => c.Module);
+        CpuSchedule plan = ResNetGen.Dynamic.DynamicResNet.Schedule(new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3) { InputHeight = 32, InputWidth = 32 });
+        var convolutions = plan.Graph.Ops.OfType<ConvolutionOp>().ToDictionary(c => c.Module);
+        var scheduled = plan.Convolutions.ToDictionary(c => c.Module);
 
-        Assert.Equal(new TapWindow(1, 2, 0), convolutions["layer4.0.conv2"].Taps);
-        Assert.Equal(ResNetGen.Planning.ConvolutionAlgorithm.Rows, convolutions["layer4.0.conv2"].Algorithm);
-        Assert.Equal(new TapWindow(1, 1, 0), convolutions["layer4.1.conv2"].Taps);
-        Assert.Equal(ResNetGen.Planning.ConvolutionAlgorithm.PackedPointwise, convolutions["layer4.1.conv2"].Algorithm);
-        Assert.Equal(TapWindow.Whole(3, 1), convolutions["layer3.1.conv2"].Taps);
+        Assert.Equal(new TapWindow(1, 2, 0), scheduled["layer4.0.conv2"].Taps);
+        Assert.Equal(ResNetGen.Planning.ConvolutionAlgorithm.Rows, scheduled["layer4.0.conv2"].Algorithm);
+        Assert.Equal(new TapWindow(1, 1, 0), scheduled["layer4.1.conv2"].Taps);
+        Assert.Equal(ResNetGen.Planning.ConvolutionAlgorithm.PackedPointwise, scheduled["layer4.1.conv2"].Algorithm);
+        Assert.Equal(TapWindow.Whole(3, 1), scheduled["layer3.1.conv2"].Taps);
         Assert.Equal(3, convolutions["layer4.1.conv2"].Kernel); // torchvision's kernel, for the weights and the counts
         Assert.Equal(512L * 512 * 3 * 3, convolutions["layer4.1.conv2"].MultiplyAccumulates);
 
-        NetworkPlan full = ResNetGen.Dynamic.DynamicResNet.Plan(new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3));
-        Assert.All(full.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>(), c => Assert.Equal(TapWindow.Whole(c.Kernel, c.Padding), c.Taps));
+        CpuSchedule full = ResNetGen.Dynamic.DynamicResNet.Schedule(new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3));
+        Assert.All(full.Graph.Ops.OfType<ConvolutionOp>(), c => Assert.Equal(TapWindow.Whole(c.Kernel, c.Padding), full.Of(c).Taps));
     }
 
     // channels in, channels out, groups, in size, stride, dilation (kernel 3, padding = dilation)
@@ -87,7 +88,7 @@ public sealed class LiveTapsTests
         var wholeGeometry = new ConvolutionGeometry(2, inChannels, size, size, outChannels, outSize, outSize, Kernel, stride, padding, dilation, groups);
         var liveGeometry = new ConvolutionGeometry(2, inChannels, size, size, outChannels, outSize, outSize, window.Count, stride, window.Padding, dilation, groups);
         Convolution.Forward<BiasResidualRelu>(whole, wholeGeometry, ResNetGen.Kernels.ConvolutionAlgorithm.Taps, input, expected, residual);
-        var algorithm = (ResNetGen.Kernels.ConvolutionAlgorithm)KernelSchedule.ChooseDirect(inChannels, window.Count, stride, window.Padding, dilation, groups);
+        var algorithm = (ResNetGen.Kernels.ConvolutionAlgorithm)CpuTuning.ChooseDirect(inChannels, window.Count, stride, window.Padding, dilation, groups);
         Convolution.Forward<BiasResidualRelu>(live, liveGeometry, algorithm, input, actual, residual);
 
         Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));

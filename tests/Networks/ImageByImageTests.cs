@@ -24,7 +24,7 @@ public partial class HeadlessImageByImageNet
 }
 
 /// <summary>
-/// A batch that runs one image at a time (<see cref="KernelSchedule.RunsImageByImage"/>) gives, for each image, the bits
+/// A batch that runs one image at a time (<see cref="CpuTuning.RunsImageByImage"/>) gives, for each image, the bits
 /// the batch-1 network gives it, for whole and partial batches and both entry points, and allocates nothing.
 /// </summary>
 public sealed class ImageByImageTests
@@ -32,10 +32,10 @@ public sealed class ImageByImageTests
     [Fact]
     public void Large_images_run_one_at_a_time_and_small_ones_as_a_whole_batch()
     {
-        Assert.True(KernelSchedule.RunsImageByImage(Plan(new ResNetAttribute(Block.Basic, 1, 1, 1, 1) { BatchSize = 3 })));
-        Assert.True(KernelSchedule.RunsImageByImage(Plan(new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3) { BatchSize = 8 })));
-        Assert.False(KernelSchedule.RunsImageByImage(Plan(new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3) { BatchSize = 8, InputHeight = 32, InputWidth = 32 })));
-        Assert.False(KernelSchedule.RunsImageByImage(Plan(new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3))));
+        Assert.True(CpuTuning.RunsImageByImage(Plan(new ResNetAttribute(Block.Basic, 1, 1, 1, 1) { BatchSize = 3 })));
+        Assert.True(CpuTuning.RunsImageByImage(Plan(new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3) { BatchSize = 8 })));
+        Assert.False(CpuTuning.RunsImageByImage(Plan(new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3) { BatchSize = 8, InputHeight = 32, InputWidth = 32 })));
+        Assert.False(CpuTuning.RunsImageByImage(Plan(new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3))));
         Assert.True(ImageByImageNet.ArenaLength < SingleImageNet.ArenaLength * 2, "the arena holds one image's maps");
     }
 
@@ -80,7 +80,7 @@ public sealed class ImageByImageTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
-    private static NetworkPlan Plan(ResNetAttribute attribute) => ResNetGen.Dynamic.DynamicResNet.Plan(attribute);
+    private static NetworkGraph Plan(ResNetAttribute attribute) => ResNetGen.Dynamic.DynamicResNet.Graph(attribute);
 
     private static int[] Bits(float[] values) => values.Select(BitConverter.SingleToInt32Bits).ToArray();
 }

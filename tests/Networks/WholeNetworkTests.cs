@@ -46,7 +46,7 @@ public sealed class WholeNetworkTests
     [Fact]
     public void Networks_whose_small_maps_leave_taps_out_match_reference()
     {
-        NetworkPlan basicPlan = ResNetGen.Dynamic.DynamicResNet.Plan(new ResNetAttribute(Block.Basic, 1, 1, 1, 1) { InputHeight = 32, InputWidth = 32, NumClasses = 10, BatchSize = 2 });
+        ResNetGen.Planning.CpuSchedule basicPlan = ResNetGen.Dynamic.DynamicResNet.Schedule(new ResNetAttribute(Block.Basic, 1, 1, 1, 1) { InputHeight = 32, InputWidth = 32, NumClasses = 10, BatchSize = 2 });
         Assert.Equal(new[] { "layer4.0.conv1", "layer4.0.conv2" }, Trimmed(basicPlan));
         StateDict weights = TestWeights.WithRandomBatchNorm(SmallMapBasicNet.Parameters, seed: 41);
         float[] input = TestWeights.Input(SmallMapBasicNet.InputLength, seed: 42);
@@ -56,7 +56,7 @@ public sealed class WholeNetworkTests
             .Forward(input, SmallMapBasicNet.BatchSize, SmallMapBasicNet.InputChannels, SmallMapBasicNet.InputHeight, SmallMapBasicNet.InputWidth);
         AssertMatchesReference(output, expected, SmallMapBasicNet.NumClasses);
 
-        NetworkPlan dilatedPlan = ResNetGen.Dynamic.DynamicResNet.Plan(
+        ResNetGen.Planning.CpuSchedule dilatedPlan = ResNetGen.Dynamic.DynamicResNet.Schedule(
             new ResNetAttribute(Block.Bottleneck, 1, 1, 1, 2) { Groups = 4, WidthPerGroup = 8, ReplaceStrideWithDilation = new[] { false, false, true }, InputHeight = 32, InputWidth = 32, NumClasses = 7 });
         Assert.Equal(new[] { "layer4.1.conv2" }, Trimmed(dilatedPlan));
         weights = TestWeights.WithRandomBatchNorm(SmallMapDilatedNet.Parameters, seed: 43);
@@ -67,16 +67,16 @@ public sealed class WholeNetworkTests
             .Forward(input, 1, SmallMapDilatedNet.InputChannels, SmallMapDilatedNet.InputHeight, SmallMapDilatedNet.InputWidth);
         AssertMatchesReference(output, expected, SmallMapDilatedNet.NumClasses);
 
-        static string[] Trimmed(NetworkPlan plan) => plan.Sections.SelectMany(s => s.Ops).OfType<ResNetGen.Planning.ConvolutionOp>()
-            .Where(c => c.Taps.Count < c.Kernel).Select(c => c.Module).ToArray();
+        static string[] Trimmed(ResNetGen.Planning.CpuSchedule plan) => plan.Graph.Ops.OfType<ResNetGen.Planning.ConvolutionOp>()
+            .Where(c => plan.Of(c).Taps.Count < c.Kernel).Select(c => c.Module).ToArray();
     }
 
     [Fact]
     public void Network_with_winograd_layers_matches_reference_and_allocates_nothing()
     {
-        ResNetGen.Planning.NetworkPlan plan = ResNetGen.Dynamic.DynamicResNet.Plan(
+        ResNetGen.Planning.CpuSchedule plan = ResNetGen.Dynamic.DynamicResNet.Schedule(
             new ResNetAttribute(Block.Basic, 1, 1, 1, 1) { InputHeight = 64, InputWidth = 72, NumClasses = 10, BatchSize = 2 });
-        string[] winograd = plan.Sections.SelectMany(s => s.Ops).OfType<ResNetGen.Planning.ConvolutionOp>()
+        string[] winograd = plan.Convolutions
             .Where(c => c.Algorithm == ResNetGen.Planning.ConvolutionAlgorithm.Winograd).Select(c => c.Module).ToArray();
         Assert.Equal(new[] { "layer1.0.conv1", "layer1.0.conv2" }, winograd);
 

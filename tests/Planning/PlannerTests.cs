@@ -29,11 +29,18 @@ public sealed class PlannerTests
         _ => throw new KeyNotFoundException(name),
     };
 
-    private static NetworkPlan Plan(ResNetSpec spec)
+    private static NetworkGraph Plan(ResNetSpec spec)
     {
-        NetworkPlan? plan = Planner.Plan(spec, out PlanError? error);
+        NetworkGraph? plan = Planner.Plan(spec, out PlanError? error);
         Assert.Null(error);
         return plan!;
+    }
+
+    private static CpuSchedule Schedule(ResNetSpec spec)
+    {
+        CpuSchedule? schedule = CpuSchedule.Create(Plan(spec), out PlanError? error);
+        Assert.Null(error);
+        return schedule!;
     }
 
     [Theory]
@@ -64,7 +71,7 @@ public sealed class PlannerTests
             .Select(e => e[0].GetString() + " " + Tensor.FormatShape(e[1].EnumerateArray().Select(d => d.GetInt32())))
             .ToArray();
 
-        NetworkPlan plan = Plan(Spec(name));
+        NetworkGraph plan = Plan(Spec(name));
         string[] actual = plan.StateDict.Select(t => t.Name + " " + Tensor.FormatShape(t.Shape)).ToArray();
 
         Assert.Equal(expected, actual);
@@ -78,7 +85,7 @@ public sealed class PlannerTests
     [Fact]
     public void ResNet50_shape_walk()
     {
-        NetworkPlan plan = Plan(Spec("resnet50"));
+        NetworkGraph plan = Plan(Spec("resnet50"));
         var convolutions = plan.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>().ToDictionary(c => c.Module);
 
         Assert.Equal(53, convolutions.Count);
@@ -101,7 +108,7 @@ public sealed class PlannerTests
     [Fact]
     public void Dilation_replaces_stride_and_first_block_keeps_previous_dilation()
     {
-        NetworkPlan plan = Plan(Spec("resnet50_dilated"));
+        NetworkGraph plan = Plan(Spec("resnet50_dilated"));
         var convolutions = plan.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>().ToDictionary(c => c.Module);
 
         Assert.Equal((2, 1), (convolutions["layer2.0.conv2"].Stride, convolutions["layer2.0.conv2"].Dilation));
@@ -119,7 +126,7 @@ public sealed class PlannerTests
     [Fact]
     public void ResNeXt_width_and_groups()
     {
-        NetworkPlan plan = Plan(Spec("resnext50_32x4d"));
+        NetworkGraph plan = Plan(Spec("resnext50_32x4d"));
         ConvolutionOp conv2 = plan.Sections.SelectMany(s => s.Ops).OfType<ConvolutionOp>().Single(c => c.Module == "layer1.0.conv2");
 
         // width = int(64 * 4 / 64) * 32 = 128
@@ -134,8 +141,8 @@ public sealed class PlannerTests
     [InlineData(32, 32, 3)]
     public void Output_sizes_follow_torch_formula(int height, int width, int batch)
     {
-        NetworkPlan plan = Plan(Spec("resnet50") with { InputHeight = height, InputWidth = width, BatchSize = batch });
-        foreach (PlanOp op in plan.Sections.SelectMany(s => s.Ops))
+        NetworkGraph plan = Plan(Spec("resnet50") with { InputHeight = height, InputWidth = width, BatchSize = batch });
+        foreach (GraphOp op in plan.Ops)
         {
             if (op is ConvolutionOp c)
             {
@@ -154,7 +161,7 @@ public sealed class PlannerTests
     {
         // Torchvision's geometry keeps every map non-empty for inputs of at least 1x1, so this path is only
         // reachable from an unvalidated spec; the generator validates sizes first (RNG005).
-        NetworkPlan? plan = Planner.Plan(Spec("resnet18") with { InputHeight = 0 }, out PlanError? error);
+        NetworkGraph? plan = Planner.Plan(Spec("resnet18") with { InputHeight = 0 }, out PlanError? error);
 
         Assert.Null(plan);
         Assert.Equal(PlanErrorKind.EmptyFeatureMap, error!.Kind);
@@ -165,7 +172,7 @@ public sealed class PlannerTests
     [MemberData(nameof(Configs))]
     public void Memory_plan_never_overlaps_live_buffers(string name)
     {
-        NetworkPlan plan = Plan(Spec(name) with { InputHeight = 64, InputWidth = 48, BatchSize = 2 });
+        CpuSchedule plan = Schedule(Spec(name) with { InputHeight = 64, InputWidth = 48, BatchSize = 2 });
         PlannedBuffer[] arena = plan.Buffers.Where(b => b.Location == BufferLocation.Arena).ToArray();
 
         foreach (PlannedBuffer a in arena)
@@ -181,41 +188,46 @@ public sealed class PlannerTests
         }
 
         // No plan can use less than the most memory alive at any one op; greedy-by-size must come close to it.
-        long lowerBound = Enumerable.Range(0, plan.Sections.Sum(s => s.Ops.Count))
+        long lowerBound = Enumerable.Range(0, plan.Graph.Sections.Sum(s => s.Ops.Count))
             .Max(op => arena.Where(b => b.FirstUse <= op && op <= b.LastUse).Sum(b => (b.Length + 15) / 16 * 16));
         Assert.True(plan.ArenaLength <= lowerBound * 1.25, $"arena {plan.ArenaLength}, lower bound {lowerBound}");
     }
 
     [Theory]
-    [InlineData("resnet50", 1, new[] { "layer1.0.conv2", "layer2.1.conv2", "layer3.1.conv2" }, new[] { "layer2.0.conv2", "layer4.1.conv2" })]
-    [InlineData("resnet50", 8, new[] { "layer1.0.conv2", "layer3.1.conv2", "layer4.1.conv2" }, new[] { "layer2.0.conv2", "layer4.0.conv2" })]
-    [InlineData("resnext50_32x4d", 1, new string[0], new[] { "layer1.0.conv2" })]
-    public void Winograd_layers_get_a_workspace_alive_only_during_their_op(string name, int batch, string[] winograd, string[] direct)
+    [InlineData("resnet50", 224, 1, new[] { "layer1.0.conv2", "layer2.1.conv2", "layer3.1.conv2" }, new[] { "layer2.0.conv2", "layer4.1.conv2" })]
+    [InlineData("resnet50", 224, 8, new[] { "layer1.0.conv2", "layer2.1.conv2", "layer3.1.conv2" }, new[] { "layer2.0.conv2", "layer4.1.conv2" })] // image by image: the choices of batch 1
+    [InlineData("resnet50", 112, 8, new[] { "layer1.0.conv2", "layer2.1.conv2", "layer3.1.conv2" }, new[] { "layer2.0.conv2", "layer4.1.conv2" })] // layer by layer
+    [InlineData("resnet50", 56, 8, new[] { "layer1.0.conv2", "layer2.1.conv2" }, new[] { "layer3.1.conv2", "layer4.1.conv2" })]
+    [InlineData("resnext50_32x4d", 224, 1, new string[0], new[] { "layer1.0.conv2" })]
+    public void Winograd_layers_get_a_workspace_alive_only_during_their_op(string name, int size, int batch, string[] winograd, string[] direct)
     {
-        NetworkPlan plan = Plan(Spec(name) with { BatchSize = batch });
-        List<PlanOp> ops = plan.Sections.SelectMany(s => s.Ops).ToList();
+        CpuSchedule plan = Schedule(Spec(name) with { BatchSize = batch, InputHeight = size, InputWidth = size });
+        Assert.Equal(plan.ImageByImage ? 1 : batch, plan.KernelBatch);
+        batch = plan.KernelBatch;
+        List<GraphOp> ops = plan.Graph.Ops.ToList();
         List<ConvolutionOp> convolutions = ops.OfType<ConvolutionOp>().ToList();
-        Assert.All(winograd, module => Assert.Equal(ConvolutionAlgorithm.Winograd, convolutions.Single(c => c.Module == module).Algorithm));
-        Assert.All(direct, module => Assert.NotEqual(ConvolutionAlgorithm.Winograd, convolutions.Single(c => c.Module == module).Algorithm));
+        Assert.All(winograd, module => Assert.Equal(ConvolutionAlgorithm.Winograd, plan.Of(convolutions.Single(c => c.Module == module)).Algorithm));
+        Assert.All(direct, module => Assert.NotEqual(ConvolutionAlgorithm.Winograd, plan.Of(convolutions.Single(c => c.Module == module)).Algorithm));
 
         PlannedBuffer[] arena = plan.Buffers.Where(b => b.Location == BufferLocation.Arena).ToArray();
         foreach (ConvolutionOp c in convolutions)
         {
-            Assert.Equal(c.Algorithm == ConvolutionAlgorithm.Winograd, c.Workspace >= 0);
-            if (c.Workspace < 0)
+            CpuConvolution scheduled = plan.Of(c);
+            Assert.Equal(scheduled.Algorithm == ConvolutionAlgorithm.Winograd, scheduled.Workspace >= 0);
+            if (scheduled.Workspace < 0)
             {
                 continue;
             }
 
             int index = ops.IndexOf(c);
-            PlannedBuffer workspace = plan.Buffer(c.Workspace);
+            PlannedBuffer workspace = plan.Buffers[scheduled.Workspace];
             Assert.Equal((index, index), (workspace.FirstUse, workspace.LastUse));
-            Assert.Equal(KernelSchedule.WorkspaceLength(c.Algorithm, batch, c.InputShape.Channels, c.OutputShape.Channels, c.OutputShape.Height, c.OutputShape.Width), workspace.Length);
+            Assert.Equal(CpuTuning.WorkspaceLength(scheduled.Algorithm, batch, c.InputShape.Channels, c.OutputShape.Channels, c.OutputShape.Height, c.OutputShape.Width), workspace.Length);
 
             // Room for at least one 4x4 block, and never more than twice the output unless the weights' bound allows it.
-            long perBlock = KernelSchedule.WinogradPoints * (c.InputShape.Channels + c.OutputShape.Channels);
+            long perBlock = CpuTuning.WinogradPoints * (c.InputShape.Channels + c.OutputShape.Channels);
             Assert.True(workspace.Length >= perBlock && workspace.Length % perBlock == 0);
-            Assert.True(workspace.Length <= System.Math.Max(2L * batch * c.OutputShape.Length, KernelSchedule.WinogradPoints * (long)c.InputShape.Channels * c.OutputShape.Channels / 8));
+            Assert.True(workspace.Length <= System.Math.Max(2L * batch * c.OutputShape.Length, CpuTuning.WinogradPoints * (long)c.InputShape.Channels * c.OutputShape.Channels / 8));
 
             foreach (PlannedBuffer other in arena.Where(b => b.Id != workspace.Id && b.FirstUse <= index && index <= b.LastUse))
             {
@@ -229,15 +241,17 @@ public sealed class PlannerTests
     [Fact]
     public void Every_op_reads_buffers_written_earlier()
     {
-        NetworkPlan plan = Plan(Spec("resnet50"));
+        CpuSchedule schedule = Schedule(Spec("resnet50"));
+        NetworkGraph plan = schedule.Graph;
         var written = new HashSet<int> { 0 };
-        foreach (PlanOp op in plan.Sections.SelectMany(s => s.Ops))
+        foreach (GraphOp op in plan.Ops)
         {
             Assert.Contains(op.Source, written);
             if (op is ConvolutionOp { Residual: >= 0 } c)
             {
                 Assert.Contains(c.Residual, written);
-                Assert.Equal(c.OutputShape.Length, plan.Buffer(c.Residual).Length);
+                Assert.Equal(c.OutputShape.Length, schedule.BufferOf(c.Residual).Length);
+                Assert.Equal(c.OutputShape, plan.Values[c.Residual].Shape);
             }
 
             Assert.True(written.Add(op.Destination));

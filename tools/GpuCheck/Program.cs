@@ -11,13 +11,14 @@ using ILGPU.Runtime;
 using ILGPU.Runtime.CPU;
 using ILGPU.Runtime.Cuda;
 using ResNetGen;
+using ResNetGen.GpuCheck;
 using ResNetGen.Ilgpu;
-using ResNetGen.Tests.Accelerators;
 using ResNetGen.Tests.Parity;
 
 // ResNetGen GPU check. On the CUDA accelerator (default) or ILGPU's CPU accelerator (--cpu, a smoke run on small networks):
 // every golden of --parity against torchvision's logits, then resnet50 at 224x224, batch 1 and 32, timed, beside the
-// PyTorch timings of --torch (written by torch_timing.py) when present. Prints markdown; exit code 0 when every parity
+// PyTorch timings of --torch (written by torch_timing.py) when present. Every network is a [ResNet] declaration of
+// Networks.cs, run through the X.Accelerated the generator emitted for it, as an application runs it. Prints markdown; exit code 0 when every parity
 // check passes, 1 when one fails, 2 when there is no CUDA device.
 var arguments = new Arguments(args);
 CudaDriverLibrary.Register();
@@ -51,8 +52,14 @@ foreach (string path in Directory.EnumerateFiles(arguments.Parity, "*.json").Ord
 {
     string config = Path.GetFileNameWithoutExtension(path);
     ParityGolden golden = ParityGolden.Read(config, arguments.Parity);
-    ResNetAttribute architecture = Architecture.Read(path);
-    StateDict weights = ParityFormula.Weights(PlanWalkerNetwork.Entries(ResNetGen.Dynamic.DynamicResNet.Plan(architecture)));
+    if (!CheckedNetworks.ByName.TryGetValue(config, out CheckedNetwork? declared))
+    {
+        Console.WriteLine($"| {config} | | | FAIL: no [ResNet] declaration for this golden in tools/GpuCheck/Networks.cs | |");
+        allPassed = false;
+        continue;
+    }
+
+    StateDict weights = ParityFormula.Weights(declared.Parameters);
     if (ParityFormula.Fingerprint(weights).Checksum != golden.Weights.Checksum)
     {
         Console.WriteLine($"| {config} | | | FAIL: the formula's weights are not the golden's | |");
@@ -62,7 +69,7 @@ foreach (string path in Directory.EnumerateFiles(arguments.Parity, "*.json").Ord
 
     float[] input = ParityFormula.Input(golden.Batch * golden.Channels * golden.Height * golden.Width);
     var output = new float[golden.Batch * golden.NumClasses];
-    using PlanWalkerNetwork network = PlanWalkerNetwork.OnAccelerator(accelerator, architecture, weights);
+    using AcceleratedNetwork network = declared.OnAccelerator(accelerator, weights);
     clock.Restart();
     network.Forward(input, output);
     double milliseconds = clock.Elapsed.TotalMilliseconds;
@@ -90,9 +97,15 @@ Console.WriteLine("| batch | ResNetGen.Ilgpu, device Forward | ResNetGen.Ilgpu, 
 Console.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 foreach (int batch in arguments.Batches)
 {
-    var architecture = new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3) { InputHeight = arguments.Size, InputWidth = arguments.Size, BatchSize = batch };
-    StateDict weights = ParityFormula.Weights(PlanWalkerNetwork.Entries(ResNetGen.Dynamic.DynamicResNet.Plan(architecture)));
-    using PlanWalkerNetwork network = PlanWalkerNetwork.OnAccelerator(accelerator, architecture, weights);
+    string name = string.Create(CultureInfo.InvariantCulture, $"resnet50_{arguments.Size}_batch{batch}");
+    if (!CheckedNetworks.ByName.TryGetValue(name, out CheckedNetwork? declared))
+    {
+        Console.WriteLine($"| {batch} | not declared: tools/GpuCheck/Networks.cs has no {name} | | | | | |");
+        continue;
+    }
+
+    StateDict weights = ParityFormula.Weights(declared.Parameters);
+    using AcceleratedNetwork network = declared.OnAccelerator(accelerator, weights);
     float[] input = ParityFormula.Input(network.InputLength);
     var output = new float[network.OutputLength];
     using MemoryBuffer1D<float, Stride1D.Dense> deviceInput = accelerator.Allocate1D(input);
@@ -153,29 +166,6 @@ internal sealed class Arguments
 
     /// <summary>Timed calls at least (after as many warm-up calls, at most 3).</summary>
     public int Samples { get; } = 5;
-}
-
-/// <summary>The architecture a golden's <c>spec</c> describes, as a user would declare it.</summary>
-internal static class Architecture
-{
-    public static ResNetAttribute Read(string path)
-    {
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllBytes(path));
-        JsonElement spec = document.RootElement.GetProperty("spec");
-        Block block = Enum.Parse<Block>(spec.GetProperty("block").GetString()!);
-        int[] layers = spec.GetProperty("layers").EnumerateArray().Select(l => l.GetInt32()).ToArray();
-        return new ResNetAttribute(block, layers)
-        {
-            NumClasses = spec.GetProperty("num_classes").GetInt32(),
-            Groups = spec.GetProperty("groups").GetInt32(),
-            WidthPerGroup = spec.GetProperty("width_per_group").GetInt32(),
-            ReplaceStrideWithDilation = spec.GetProperty("replace_stride_with_dilation").EnumerateArray().Select(d => d.GetBoolean()).ToArray(),
-            BatchSize = spec.GetProperty("batch").GetInt32(),
-            InputChannels = spec.GetProperty("channels").GetInt32(),
-            InputHeight = spec.GetProperty("height").GetInt32(),
-            InputWidth = spec.GetProperty("width").GetInt32(),
-        };
-    }
 }
 
 /// <summary>Runs an action until a time budget is spent (at least <c>samples</c> times, after as many warm-up calls, at most 3) and returns the median in ms.</summary>

@@ -6,7 +6,7 @@
         /// folded in, 4 residual blocks (3 with projection shortcuts), 5,418,792 parameters, 889,229,312 multiply-accumulates per image.</para>
         /// <para>Memory plan: 15 intermediate feature maps and 4 Winograd workspaces share one arena of 1,005,568 floats (3.8 MB) instead of 12.9 MB without reuse.
         /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
-        /// <para>The batch runs one image at a time through the backbone, each image's feature maps staying in the cache from layer to layer (an image's work is large against the weights; see <c>KernelSchedule.ImageByImageMinimumIntensity</c>); the classifier then takes the pooled features of all images at once. The arena holds one image's maps and the batch's pooled features.</para>
+        /// <para>The batch runs one image at a time through the backbone, each image's feature maps staying in the cache from layer to layer (an image's work is large against the weights; see <c>CpuTuning.ImageByImageMinimumIntensity</c>); the classifier then takes the pooled features of all images at once. The arena holds one image's maps and the batch's pooled features.</para>
         /// </remarks>
         /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; <see cref="global::ResNetGen.ImageNetTransform"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.</param>
         /// <param name="output">Receives the logits, one row of <see cref="NumClasses"/> per image.</param>

@@ -1,6 +1,6 @@
 namespace ResNetGen.Planning
 {
-    /// <summary>How a convolution's micro-kernel finds the input values each output pixel reads (see the runtime's <c>Convolution</c>).</summary>
+    /// <summary>How a convolution's micro-kernel finds the input values each output pixel reads (see the runtime's <c>Convolution</c>); chosen per convolution by <see cref="CpuTuning.Choose"/>.</summary>
     /// <remarks>Mirrors the runtime's public <c>Kernels.ConvolutionAlgorithm</c>; a test pins every member of both.</remarks>
     internal enum ConvolutionAlgorithm
     {
@@ -20,8 +20,11 @@ namespace ResNetGen.Planning
         Winograd = 4,
     }
 
-    /// <summary>The per-layer kernel choices the generator makes at compile time from the shapes it knows.</summary>
-    internal static class KernelSchedule
+    /// <summary>
+    /// The CPU's tuning: the measured thresholds and the per-convolution choices <see cref="CpuSchedule"/> makes from them.
+    /// The numbers were measured on the CPUs named beside each; they belong to the CPU backend alone.
+    /// </summary>
+    internal static class CpuTuning
     {
         /// <summary>
         /// Inputs of at least this many channels are packed: NHWC rows of 512 or 1024 floats are 2 or 4 KB apart, so the six
@@ -60,9 +63,9 @@ namespace ResNetGen.Planning
         /// </summary>
         public const int ImageByImageMinimumIntensity = 24;
 
-        /// <summary>Whether the CPU form of <paramref name="plan"/> runs its batch one image at a time (see <see cref="ImageByImageMinimumIntensity"/>).</summary>
-        public static bool RunsImageByImage(NetworkPlan plan) =>
-            plan.Spec.BatchSize > 1 && plan.MultiplyAccumulates >= ImageByImageMinimumIntensity * 4L * plan.ParameterCount;
+        /// <summary>Whether the CPU runs <paramref name="graph"/>'s batch one image at a time (see <see cref="ImageByImageMinimumIntensity"/>).</summary>
+        public static bool RunsImageByImage(NetworkGraph graph) =>
+            graph.Spec.BatchSize > 1 && graph.MultiplyAccumulates >= ImageByImageMinimumIntensity * 4L * graph.ParameterCount;
 
         /// <summary>The algorithm for one convolution of a planned network, whose every size is known.</summary>
         public static ConvolutionAlgorithm Choose(

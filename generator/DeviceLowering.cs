@@ -1,0 +1,58 @@
+using ResNetGen.Planning;
+
+namespace ResNetGen.Generator
+{
+    /// <summary>
+    /// The device lowering: each op of the graph, as the <see cref="DeviceSchedule"/> runs it, becomes one kernel launch of
+    /// ResNetGen.Ilgpu with every size a literal. The only place the accelerator emitter says what an op kind becomes.
+    /// </summary>
+    internal sealed class DeviceLowering : IOpLowering<LoweredOp>
+    {
+        private const string Ilgpu = AcceleratedEmitter.Ilgpu;
+        private readonly DeviceSchedule _schedule;
+
+        public DeviceLowering(DeviceSchedule schedule) => _schedule = schedule;
+
+        /// <summary>The view a graph value is in: the caller's input or output, or a literal slice of the device arena.</summary>
+        public string View(int value) => Emitter.Span(_schedule.BufferOf(value));
+
+        public LoweredOp Convolution(ConvolutionOp conv) => new LoweredOp(
+            "DeviceConvolutionLayer",
+            w => w.Line($"{Emitter.Field(conv)} = FoldConvolution(weights, \"{conv.Module}\", \"{conv.BatchNorm}\", groups: {conv.Groups});"),
+            (w, s) =>
+            {
+                FeatureShape i = conv.InputShape;
+                FeatureShape o = conv.OutputShape;
+                w.Line($"Kernels.Convolution<{Ilgpu}.{conv.Epilogue}>(");
+                using (w.Indented())
+                {
+                    w.Line("arena.Stream,");
+                    w.Line($"{Emitter.Field(conv)},");
+                    w.Line($"new {Emitter.Kernels}.ConvolutionGeometry(batch: {s.Batch}, inChannels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outChannels: {o.Channels}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {conv.Kernel}, stride: {conv.Stride}, padding: {conv.Padding}, dilation: {conv.Dilation}, groups: {conv.Groups}),");
+                    w.Line($"source: {s.Source},");
+                    w.Line($"destination: {s.Destination},");
+                    w.Line($"residual: {(conv.Residual >= 0 ? View(conv.Residual) : "default")});");
+                }
+            });
+
+        public LoweredOp ChannelsLast(ChannelsLastOp layout) => Launch((w, s) =>
+            w.Line($"Kernels.ToChannelsLast(arena.Stream, source: {s.Source}, destination: {s.Destination}, batch: {s.Batch}, channels: {layout.InputShape.Channels}, height: {layout.InputShape.Height}, width: {layout.InputShape.Width}, padding: {layout.Padding});"));
+
+        public LoweredOp MaxPool(MaxPoolOp pool) => Launch((w, s) =>
+        {
+            FeatureShape i = pool.InputShape;
+            FeatureShape o = pool.OutputShape;
+            w.Line($"Kernels.MaxPool(arena.Stream, source: {s.Source}, destination: {s.Destination}, batch: {s.Batch}, channels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {pool.Kernel}, stride: {pool.Stride}, padding: {pool.Padding});");
+        });
+
+        public LoweredOp GlobalAveragePool(GlobalAveragePoolOp pool) => Launch((w, s) =>
+            w.Line($"Kernels.GlobalAveragePool(arena.Stream, source: {s.Source}, destination: {s.Destination}, batch: {s.Batch}, channels: {pool.InputShape.Channels}, height: {pool.InputShape.Height}, width: {pool.InputShape.Width});"));
+
+        public LoweredOp Linear(LinearOp fc) => new LoweredOp(
+            "DeviceLinearLayer",
+            w => w.Line($"{Emitter.Field(fc)} = CreateLinear(weights, \"{fc.Module}\");"),
+            (w, s) => w.Line($"Kernels.Linear(arena.Stream, {Emitter.Field(fc)}, source: {s.Source}, destination: {s.Destination}, batch: {s.Batch}, inFeatures: {fc.InputShape.Channels}, outFeatures: {fc.OutputShape.Channels});"));
+
+        private static LoweredOp Launch(System.Action<SourceWriter, CallSpans> write) => new LoweredOp(null, LoweredOp.NoPreparation, write);
+    }
+}

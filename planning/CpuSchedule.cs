@@ -1,0 +1,181 @@
+using System.Collections.Generic;
+using System.Globalization;
+
+namespace ResNetGen.Planning
+{
+    /// <summary>How the CPU runs one convolution of the graph.</summary>
+    /// <param name="Module">The convolution's torchvision module.</param>
+    /// <param name="Algorithm">The kernel variant (<see cref="CpuTuning.Choose"/>).</param>
+    /// <param name="Taps">The taps it runs with: the whole kernel unless some read only padding (<see cref="TapWindow"/>).</param>
+    /// <param name="Workspace">The buffer of scratch memory the algorithm needs while the op runs, or -1.</param>
+    internal sealed record CpuConvolution(string Module, ConvolutionAlgorithm Algorithm, TapWindow Taps, int Workspace) : IConvolutionSchedule;
+
+    /// <summary>
+    /// The CPU's way of running a <see cref="NetworkGraph"/>: the algorithm and live taps of each convolution, whether a batch
+    /// runs one image at a time, the workspaces, and the arena layout. A pure function of the graph
+    /// (<see cref="Create"/>), shared by the generator, which emits it as literals, and the fused dynamic graph, which
+    /// follows it at run time, so both give the same bits.
+    /// </summary>
+    /// <param name="Graph">What is computed.</param>
+    /// <param name="ImageByImage">
+    /// Whether the batch runs one image at a time through the backbone (<see cref="CpuTuning.ImageByImageMinimumIntensity"/>):
+    /// every kernel then runs with a batch of one, the global average pool writes each image's features after the
+    /// backbone's maps (from <see cref="FeaturesOffset"/>), and the classifier reads all of them at once.
+    /// </param>
+    /// <param name="KernelBatch">The images each backbone kernel call runs: 1 when <paramref name="ImageByImage"/>, else the batch.</param>
+    /// <param name="Convolutions">Each convolution's schedule, in execution order.</param>
+    /// <param name="Buffers">The graph's values by id (each for <paramref name="KernelBatch"/> images), then the workspaces.</param>
+    /// <param name="BackboneArenaLength">Floats of arena the scheduled ops take.</param>
+    /// <param name="ArenaLengthWithoutReuse">Floats the scheduled ops would take if no two buffers shared memory.</param>
+    /// <param name="FeaturesOffset">Where the batch's pooled features start when <paramref name="ImageByImage"/> (on a cache line after the backbone's maps); -1 otherwise.</param>
+    /// <param name="ArenaLength">Floats of arena one call needs.</param>
+    internal sealed record CpuSchedule(
+        NetworkGraph Graph,
+        bool ImageByImage,
+        int KernelBatch,
+        EquatableArray<CpuConvolution> Convolutions,
+        EquatableArray<PlannedBuffer> Buffers,
+        int BackboneArenaLength,
+        long ArenaLengthWithoutReuse,
+        long FeaturesOffset,
+        int ArenaLength)
+    {
+        /// <summary>The buffer that holds graph value <paramref name="value"/>.</summary>
+        public PlannedBuffer BufferOf(int value) => Buffers[value];
+
+        /// <summary>The schedule of a convolution of <see cref="Graph"/>.</summary>
+        public CpuConvolution Of(ConvolutionOp op) => ConvolutionSchedule.Find(Convolutions, op);
+
+        /// <summary>
+        /// Schedules <paramref name="graph"/> for the CPU, or says why its arena cannot exist (a buffer or the arena over
+        /// <see cref="int.MaxValue"/> floats).
+        /// </summary>
+        public static CpuSchedule? Create(NetworkGraph graph, out PlanError? error)
+        {
+            error = null;
+            bool imageByImage = CpuTuning.RunsImageByImage(graph);
+            int batch = imageByImage ? 1 : graph.Spec.BatchSize;
+
+            // Buffers in creation order (each workspace right after the value its convolution writes), so that the memory
+            // planner's ties fall as they always have.
+            var lengths = new List<long>();
+            var names = new List<string>();
+            foreach (GraphValue value in graph.Values)
+            {
+                lengths.Add(value.Shape.Length * batch);
+                names.Add(value.Id == NetworkGraph.Input ? "the input" : "the output of '" + value.Producer + "'");
+            }
+
+            var convolutions = new List<CpuConvolution>();
+            var uses = new List<BufferUse>();
+            var workspaceAfter = new Dictionary<int, int>();
+            foreach (GraphOp op in graph.Ops)
+            {
+                int workspace = -1;
+                if (op is ConvolutionOp conv)
+                {
+                    TapWindow taps = TapWindow.Of(conv.InputShape, conv.OutputShape, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation);
+                    FeatureShape o = conv.OutputShape;
+                    ConvolutionAlgorithm algorithm = CpuTuning.Choose(
+                        batch, conv.InputShape.Channels, o.Channels, o.Height, o.Width, taps.Count, conv.Stride, taps.Padding, conv.Dilation, conv.Groups);
+                    long workspaceLength = CpuTuning.WorkspaceLength(algorithm, batch, conv.InputShape.Channels, o.Channels, o.Height, o.Width);
+                    if (workspaceLength > 0)
+                    {
+                        workspace = lengths.Count;
+                        workspaceAfter[conv.Destination] = workspace;
+                        lengths.Add(workspaceLength);
+                        names.Add("the " + conv.Module + " workspace");
+                    }
+
+                    convolutions.Add(new CpuConvolution(conv.Module, algorithm, taps, workspace));
+                }
+
+                uses.Add(new BufferUse(op.Destination, op.Reads, workspace));
+            }
+
+            int[] order = CreationOrder(graph.Values.Count, workspaceAfter);
+            for (int i = 0; i < order.Length; i++)
+            {
+                if (lengths[order[i]] > int.MaxValue)
+                {
+                    error = new PlanError(PlanErrorKind.TooLarge, names[order[i]], names[order[i]] + " needs " + lengths[order[i]].ToString("N0", CultureInfo.InvariantCulture) + " floats");
+                    return null;
+                }
+            }
+
+            // The memory planner breaks ties between equal lengths in creation order; value ids come first here, so rank them.
+            var rank = new int[order.Length];
+            for (int i = 0; i < order.Length; i++)
+            {
+                rank[order[i]] = i;
+            }
+
+            var rankedLengths = new long[order.Length];
+            for (int i = 0; i < order.Length; i++)
+            {
+                rankedLengths[i] = lengths[order[i]];
+            }
+
+            var rankedUses = new List<BufferUse>();
+            foreach (BufferUse use in uses)
+            {
+                var reads = new int[use.Reads.Count];
+                for (int r = 0; r < reads.Length; r++)
+                {
+                    reads[r] = rank[use.Reads[r]];
+                }
+
+                rankedUses.Add(new BufferUse(rank[use.Destination], new EquatableArray<int>(reads), use.Workspace >= 0 ? rank[use.Workspace] : -1));
+            }
+
+            EquatableArray<PlannedBuffer> ranked = MemoryPlanner.Assign(
+                rankedLengths, rankedUses, rank[NetworkGraph.Input], rank[graph.Output], out long backbone, out long withoutReuse);
+            var buffers = new PlannedBuffer[order.Length];
+            for (int i = 0; i < order.Length; i++)
+            {
+                buffers[order[i]] = ranked[i] with { Id = order[i] };
+            }
+
+            long featuresOffset = -1;
+            long arena = backbone;
+            if (imageByImage)
+            {
+                featuresOffset = (backbone + MemoryPlanner.Alignment - 1) / MemoryPlanner.Alignment * MemoryPlanner.Alignment;
+                arena = featuresOffset + ((long)graph.Spec.BatchSize * graph.FeatureLength);
+            }
+
+            if (arena > int.MaxValue)
+            {
+                error = new PlanError(PlanErrorKind.TooLarge, "arena", "the arena needs " + arena.ToString("N0", CultureInfo.InvariantCulture) + " floats");
+                return null;
+            }
+
+            return new CpuSchedule(
+                graph,
+                imageByImage,
+                batch,
+                new EquatableArray<CpuConvolution>(convolutions.ToArray()),
+                new EquatableArray<PlannedBuffer>(buffers),
+                (int)backbone,
+                withoutReuse,
+                featuresOffset,
+                (int)arena);
+        }
+
+        /// <summary>Buffer indices in the order they came into being: each value, then the workspace of the convolution that writes it.</summary>
+        private static int[] CreationOrder(int values, Dictionary<int, int> workspaceAfter)
+        {
+            var order = new List<int>();
+            for (int value = 0; value < values; value++)
+            {
+                order.Add(value);
+                if (workspaceAfter.TryGetValue(value, out int workspace))
+                {
+                    order.Add(workspace);
+                }
+            }
+
+            return order.ToArray();
+        }
+    }
+}
