@@ -39,6 +39,15 @@ if (args.Length > 0 && args[0] == "versus")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "unrolled")
+{
+    // The generated network against the dynamic graph, fused and eager, in rounds taking turns: unrolled [rounds] [workload...].
+    int rounds = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5;
+    string[] names = args.Length > 2 ? args[2..] : ResNetGen.Benchmarks.UnrolledVsDynamicBenchmarks.Workloads.ToArray();
+    ResNetGen.Benchmarks.DispatchComparison.Run(names, rounds);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "steps")
 {
     ResNetGen.Benchmarks.StepProfile.Run(args.Length > 1 ? args[1] : "resnet50-224-b1", 20);
