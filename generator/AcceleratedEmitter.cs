@@ -73,6 +73,12 @@ namespace ResNetGen.Generator
                 {
                     using (w.Block("try"))
                     {
+                        // Refused here, before anything is uploaded, if the device cannot run a tile's thread groups.
+                        foreach (string tile in device.Convolutions.Select(c => c.Tile.TypeName).Distinct())
+                        {
+                            w.Line($"Kernels.RequireTile<{Ilgpu}.{tile}>();");
+                        }
+
                         foreach (GraphOp op in plan.Ops)
                         {
                             op.Accept(lowering).WritePreparation(w);
@@ -100,7 +106,8 @@ namespace ResNetGen.Generator
                 /// <summary>
                 /// Enqueues the whole network on the arena's stream, {{plan.Ops.Count()}} launches in the order of the graph
                 /// (torchvision ResNet: {{(spec.Block == BlockKind.Bottleneck ? "bottleneck" : "basic")}} blocks [{{string.Join(", ", spec.Layers.Select(d => Emitter.Literal(d)))}}]{{Emitter.Options(spec)}}, batch {{spec.BatchSize}}), the whole batch layer by layer.
-                /// Every convolution is the implicit GEMM on the device ({{DeviceTile.Standard}} per group); the device arena holds the feature maps alone ({{device.ArenaLength:N0}} floats, {{Emitter.Megabytes(device.ArenaLength):F1}} MB).
+                /// Every convolution is the implicit GEMM on the device, with the tile and K split the device schedule chose from its shapes for a GPU of {{DeviceTuning.ReferenceMultiprocessors}} multiprocessors
+                /// (said over each launch); the device arena holds the feature maps and the split convolutions' partial sums ({{device.ArenaLength:N0}} floats, {{Emitter.Megabytes(device.ArenaLength):F1}} MB).
                 /// </summary>
                 {{Emitter.GeneratedCode}}
                 """);

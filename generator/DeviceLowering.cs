@@ -23,7 +23,11 @@ namespace ResNetGen.Generator
             {
                 FeatureShape i = conv.InputShape;
                 FeatureShape o = conv.OutputShape;
-                w.Line($"Kernels.Convolution<{Ilgpu}.{conv.Epilogue}>(");
+                DeviceConvolution scheduled = _schedule.Of(conv);
+                int batch = _schedule.Graph.Spec.BatchSize;
+                string split = scheduled.KSplit == 1 ? "K whole" : $"K in {scheduled.KSplit} slices of {scheduled.SerialSteps(conv)} steps";
+                w.Line($"// {scheduled.Tile.TypeName}, {split}, {Emitter.Literal(scheduled.Groups(conv, batch))} groups at batch {batch}: {scheduled.Reason}.");
+                w.Line($"Kernels.Convolution<{Ilgpu}.{conv.Epilogue}, {Ilgpu}.{scheduled.Tile.TypeName}>(");
                 using (w.Indented())
                 {
                     w.Line("arena.Stream,");
@@ -31,7 +35,16 @@ namespace ResNetGen.Generator
                     w.Line($"new {Emitter.Kernels}.ConvolutionGeometry(batch: {s.Batch}, inChannels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outChannels: {o.Channels}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {conv.Kernel}, stride: {conv.Stride}, padding: {conv.Padding}, dilation: {conv.Dilation}, groups: {conv.Groups}),");
                     w.Line($"source: {s.Source},");
                     w.Line($"destination: {s.Destination},");
-                    w.Line($"residual: {(conv.Residual >= 0 ? View(conv.Residual) : "default")});");
+                    if (scheduled.KSplit == 1)
+                    {
+                        w.Line($"residual: {(conv.Residual >= 0 ? View(conv.Residual) : "default")});");
+                    }
+                    else
+                    {
+                        w.Line($"residual: {(conv.Residual >= 0 ? View(conv.Residual) : "default")},");
+                        w.Line($"kSplit: {scheduled.KSplit},");
+                        w.Line($"partials: {Emitter.Span(_schedule.Buffers[scheduled.Partials])});");
+                    }
                 }
             });
 

@@ -12,8 +12,8 @@ namespace ResNetGen.Ilgpu;
 /// (bias, optional residual, optional ReLU) is applied as each output is stored.
 /// </summary>
 /// <remarks>
-/// Launched on a grid of <c>(ceil(pixels / Pixels), ceil(channels per group / Channels), groups)</c> thread groups of
-/// <c>(Pixels / 8) x (Channels / 8)</c> threads, each accumulating an 8 x 8 block of outputs in registers. Adjacent threads load adjacent k (input
+/// Launched on a grid of <c>(ceil(pixels / Pixels), ceil(channels per group / Channels), groups x K slices)</c> thread groups
+/// of <c>(Pixels / 8) x (Channels / 8)</c> threads, each accumulating an 8 x 8 block of outputs in registers. Adjacent threads load adjacent k (input
 /// channels of one pixel) and adjacent output channels, so global reads coalesce; each pixel's window origin is worked
 /// out once per group and each thread's k split once per step, so the gather itself has no divisions; the patch tile's
 /// rows are padded by one float so that the transposing stores do not collide in shared-memory banks.
@@ -28,7 +28,22 @@ internal static class ConvolutionKernel
         return tile.Pixels / 8 * (tile.Channels / 8);
     }
 
-    /// <summary>The kernel: one thread group computes one tile of outputs of one channel group.</summary>
+    /// <summary>Bytes of shared memory one group of <typeparamref name="TTile"/> takes: both tiles and the window origins.</summary>
+    public static int SharedMemoryBytes<TTile>()
+        where TTile : struct, IConvolutionTile
+    {
+        TTile tile = default;
+        return ((tile.InputTileLength + tile.WeightTileLength) * sizeof(float)) + (3 * tile.Pixels * sizeof(int));
+    }
+
+    /// <summary>Reduction steps that each of <paramref name="splits"/> slices of K walks (the last slice may walk fewer).</summary>
+    public static int StepsPerSplit(int reduction, int depth, int splits)
+    {
+        int steps = (reduction + depth - 1) / depth;
+        return (steps + splits - 1) / splits;
+    }
+
+    /// <summary>The kernel: one thread group computes one tile of outputs of one channel group, over the whole reduction.</summary>
     /// <param name="input">NHWC input, <c>Batch x InHeight x InWidth x InChannels</c>.</param>
     /// <param name="weights">Folded weights as <c>[group][k][output channel in group]</c> (see <see cref="DeviceConvolutionLayer"/>).</param>
     /// <param name="bias">Folded bias, one per output channel.</param>
@@ -39,6 +54,67 @@ internal static class ConvolutionKernel
         ArrayView<float> input, ArrayView<float> weights, ArrayView<float> bias, ArrayView<float> residual, ArrayView<float> output, ConvolutionGeometry g)
         where TTile : struct, IConvolutionTile
         where TEpilogue : struct, IDeviceEpilogue
+    {
+        int reduction = g.InChannels / g.Groups * g.Kernel * g.Kernel;
+        int outPerGroup = g.OutChannels / g.Groups;
+        Block8 sums = Accumulate<TTile>(input, weights, g, Grid.IdxZ, 0, reduction);
+        Store<TTile, TEpilogue>(new OutputStore<TEpilogue>(bias, residual, output, FirstChannel<TTile>(), Grid.IdxZ * outPerGroup, outPerGroup, g.Batch * g.OutHeight * g.OutWidth, g.OutChannels), sums);
+    }
+
+    /// <summary>
+    /// Split-K: the grid's z is channel group x slice; each thread group sums its slice of the reduction (whole steps) and
+    /// stores the raw sums in slice <c>z % splits</c> of <paramref name="partials"/>
+    /// (<c>splits x Batch x OutHeight x OutWidth x OutChannels</c>). <see cref="SplitReduceKernel"/> then adds the slices in
+    /// their order and applies the epilogue, so a run gives the same bits every time.
+    /// </summary>
+    public static void RunPartial<TTile>(ArrayView<float> input, ArrayView<float> weights, ArrayView<float> partials, ConvolutionGeometry g, int splits)
+        where TTile : struct, IConvolutionTile
+    {
+        TTile tile = default;
+        int group = Grid.IdxZ / splits;
+        int split = Grid.IdxZ % splits;
+        int reduction = g.InChannels / g.Groups * g.Kernel * g.Kernel;
+        int span = StepsPerSplit(reduction, tile.Depth, splits) * tile.Depth;
+        int begin = split * span;
+        int end = begin + span < reduction ? begin + span : reduction;
+        int outPerGroup = g.OutChannels / g.Groups;
+        int outPixels = g.Batch * g.OutHeight * g.OutWidth;
+        Block8 sums = Accumulate<TTile>(input, weights, g, group, begin, end);
+        ArrayView<float> slice = partials.SubView((long)split * outPixels * g.OutChannels, (long)outPixels * g.OutChannels);
+        Store<TTile, RawSum>(new OutputStore<RawSum>(slice, slice, slice, FirstChannel<TTile>(), group * outPerGroup, outPerGroup, outPixels, g.OutChannels), sums);
+    }
+
+    /// <summary>The first of this thread's eight output channels within its channel group.</summary>
+    private static int FirstChannel<TTile>()
+        where TTile : struct, IConvolutionTile
+    {
+        TTile tile = default;
+        return (Grid.IdxY * tile.Channels) + (Group.IdxX % (tile.Channels / 8) * 8);
+    }
+
+    /// <summary>Stores this thread's 8 x 8 sums: pixel <c>threadPixel + i</c> in row i.</summary>
+    private static void Store<TTile, TEpilogue>(OutputStore<TEpilogue> store, Block8 sums)
+        where TTile : struct, IConvolutionTile
+        where TEpilogue : struct, IDeviceEpilogue
+    {
+        TTile tile = default;
+        int first = (Grid.IdxX * tile.Pixels) + (Group.IdxX / (tile.Channels / 8) * 8);
+        store.Row(first, sums.R0);
+        store.Row(first + 1, sums.R1);
+        store.Row(first + 2, sums.R2);
+        store.Row(first + 3, sums.R3);
+        store.Row(first + 4, sums.R4);
+        store.Row(first + 5, sums.R5);
+        store.Row(first + 6, sums.R6);
+        store.Row(first + 7, sums.R7);
+    }
+
+    /// <summary>
+    /// The multiply-adds of reduction values <paramref name="begin"/> to <paramref name="end"/> (whole steps from
+    /// <paramref name="begin"/>) for this thread's 8 x 8 outputs of channel group <paramref name="group"/>.
+    /// </summary>
+    private static Block8 Accumulate<TTile>(ArrayView<float> input, ArrayView<float> weights, ConvolutionGeometry g, int group, int begin, int end)
+        where TTile : struct, IConvolutionTile
     {
         TTile tile = default;
         ArrayView<float> patchTile = SharedMemory.Allocate<float>(tile.InputTileLength);
@@ -59,7 +135,6 @@ internal static class ConvolutionKernel
 
         int firstPixel = Grid.IdxX * pixels;
         int firstChannel = Grid.IdxY * channels;
-        int group = Grid.IdxZ;
         int outPixels = g.Batch * g.OutHeight * g.OutWidth;
         int inPerGroup = g.InChannels / g.Groups;
         int outPerGroup = g.OutChannels / g.Groups;
@@ -77,15 +152,14 @@ internal static class ConvolutionKernel
             pixelColumn[mm] = (ox * g.Stride) - g.Padding;
         }
 
-        // This thread's 8 x 8 outputs: pixel threadPixel + i in row i, channels threadChannel + 0..7 in its lanes.
-        Row8 sums0 = default, sums1 = default, sums2 = default, sums3 = default, sums4 = default, sums5 = default, sums6 = default, sums7 = default;
+        Block8 sums = default;
 
-        // Each thread always loads the same k of the patch tile and the same channel of the weight tile (the group size
-        // is a multiple of Depth and of Channels), so the k -> (ky, kx, channel) split is done once per step.
+        // Each thread always loads the same k of the patch tile (the group size is a multiple of Depth), so the
+        // k -> (ky, kx, channel) split is done once per step; the weight tile is loaded row by row, consecutive threads
+        // on consecutive channels.
         int loadK = thread % depth;
-        int loadChannel = thread % channels;
         Group.Barrier();
-        for (int k0 = 0; k0 < reduction; k0 += depth)
+        for (int k0 = begin; k0 < end; k0 += depth)
         {
             int k = k0 + loadK;
             int tap = k / inPerGroup;
@@ -97,16 +171,18 @@ internal static class ConvolutionKernel
                 int start = pixelBase[mm];
                 int iy = pixelRow[mm] + dy;
                 int ix = pixelColumn[mm] + dx;
-                patchTile[(loadK * patchStride) + mm] = start >= 0 && k < reduction && iy >= 0 && iy < g.InHeight && ix >= 0 && ix < g.InWidth
+                patchTile[(loadK * patchStride) + mm] = start >= 0 && k < end && iy >= 0 && iy < g.InHeight && ix >= 0 && ix < g.InWidth
                     ? input[start + ((((iy * g.InWidth) + ix) * g.InChannels) + channelOffset)]
                     : 0f;
             }
 
-            int channel = firstChannel + loadChannel;
-            for (int kk = thread / channels; kk < depth; kk += threads / channels)
+            for (int index = thread; index < depth * channels; index += threads)
             {
+                int kk = index / channels;
+                int loadChannel = index % channels;
                 int kw = k0 + kk;
-                weightTile[(kk * channels) + loadChannel] = kw < reduction && channel < outPerGroup
+                int channel = firstChannel + loadChannel;
+                weightTile[index] = kw < end && channel < outPerGroup
                     ? weights[(((group * reduction) + kw) * outPerGroup) + channel]
                     : 0f;
             }
@@ -116,29 +192,57 @@ internal static class ConvolutionKernel
             {
                 Row8 w = Row8.Load(weightTile, (kk * channels) + threadChannel);
                 int a = (kk * patchStride) + threadPixel;
-                sums0 = Row8.MultiplyAdd(sums0, patchTile[a], w);
-                sums1 = Row8.MultiplyAdd(sums1, patchTile[a + 1], w);
-                sums2 = Row8.MultiplyAdd(sums2, patchTile[a + 2], w);
-                sums3 = Row8.MultiplyAdd(sums3, patchTile[a + 3], w);
-                sums4 = Row8.MultiplyAdd(sums4, patchTile[a + 4], w);
-                sums5 = Row8.MultiplyAdd(sums5, patchTile[a + 5], w);
-                sums6 = Row8.MultiplyAdd(sums6, patchTile[a + 6], w);
-                sums7 = Row8.MultiplyAdd(sums7, patchTile[a + 7], w);
+                sums.R0 = Row8.MultiplyAdd(sums.R0, patchTile[a], w);
+                sums.R1 = Row8.MultiplyAdd(sums.R1, patchTile[a + 1], w);
+                sums.R2 = Row8.MultiplyAdd(sums.R2, patchTile[a + 2], w);
+                sums.R3 = Row8.MultiplyAdd(sums.R3, patchTile[a + 3], w);
+                sums.R4 = Row8.MultiplyAdd(sums.R4, patchTile[a + 4], w);
+                sums.R5 = Row8.MultiplyAdd(sums.R5, patchTile[a + 5], w);
+                sums.R6 = Row8.MultiplyAdd(sums.R6, patchTile[a + 6], w);
+                sums.R7 = Row8.MultiplyAdd(sums.R7, patchTile[a + 7], w);
             }
 
             Group.Barrier();
         }
 
-        var store = new OutputStore<TEpilogue>(bias, residual, output, firstChannel + threadChannel, group * outPerGroup, outPerGroup, outPixels, g.OutChannels);
-        int first = firstPixel + threadPixel;
-        store.Row(first, sums0);
-        store.Row(first + 1, sums1);
-        store.Row(first + 2, sums2);
-        store.Row(first + 3, sums3);
-        store.Row(first + 4, sums4);
-        store.Row(first + 5, sums5);
-        store.Row(first + 6, sums6);
-        store.Row(first + 7, sums7);
+        return sums;
+    }
+}
+
+/// <summary>One thread's 8 x 8 block of sums: eight <see cref="Row8"/>s, one per pixel, kept in registers.</summary>
+internal struct Block8
+{
+    public Row8 R0, R1, R2, R3, R4, R5, R6, R7;
+}
+
+/// <summary>The split-K pass stores raw sums: no bias (the reduction adds it once), no residual, no ReLU.</summary>
+internal readonly struct RawSum : IDeviceEpilogue
+{
+    public bool UsesResidual => false;
+
+    public bool AddsBias => false;
+
+    public float Apply(float sum, float residual) => sum;
+}
+
+/// <summary>
+/// The end of a split-K convolution: each output is the sum of its slices in slice order, plus the bias, through the
+/// epilogue; one thread per output.
+/// </summary>
+internal static class SplitReduceKernel
+{
+    public static void Run<TEpilogue>(Index1D index, ArrayView<float> partials, ArrayView<float> bias, ArrayView<float> residual, ArrayView<float> output, int outChannels, int splits)
+        where TEpilogue : struct, IDeviceEpilogue
+    {
+        TEpilogue epilogue = default;
+        long length = output.Length;
+        float sum = 0f;
+        for (int split = 0; split < splits; split++)
+        {
+            sum += partials[(split * length) + index];
+        }
+
+        output[index] = epilogue.Apply(sum + bias[index % outChannels], epilogue.UsesResidual ? residual[index] : 0f);
     }
 }
 
@@ -191,7 +295,7 @@ internal readonly struct OutputStore<TEpilogue>
             TEpilogue epilogue = default;
             int outChannel = _groupStart + channel;
             int index = (pixel * _outChannels) + outChannel;
-            _output[index] = epilogue.Apply(sum + _bias[outChannel], epilogue.UsesResidual ? _residual[index] : 0f);
+            _output[index] = epilogue.Apply(epilogue.AddsBias ? sum + _bias[outChannel] : sum, epilogue.UsesResidual ? _residual[index] : 0f);
         }
     }
 }

@@ -11,6 +11,9 @@ public interface IDeviceEpilogue
     /// <summary>True when <see cref="Apply"/> reads the residual.</summary>
     bool UsesResidual { get; }
 
+    /// <summary>True when the folded bias is added before <see cref="Apply"/> (false only for a split-K slice's raw sums).</summary>
+    bool AddsBias { get; }
+
     /// <summary>Finishes one output: <paramref name="sum"/> already holds the folded batch-norm bias.</summary>
     float Apply(float sum, float residual);
 }
@@ -22,6 +25,9 @@ public readonly struct Bias : IDeviceEpilogue
     public bool UsesResidual => false;
 
     /// <inheritdoc/>
+    public bool AddsBias => true;
+
+    /// <inheritdoc/>
     public float Apply(float sum, float residual) => sum;
 }
 
@@ -30,6 +36,9 @@ public readonly struct BiasRelu : IDeviceEpilogue
 {
     /// <inheritdoc/>
     public bool UsesResidual => false;
+
+    /// <inheritdoc/>
+    public bool AddsBias => true;
 
     /// <inheritdoc/>
     public float Apply(float sum, float residual) => Relu(sum);
@@ -43,6 +52,9 @@ public readonly struct BiasResidualRelu : IDeviceEpilogue
 {
     /// <inheritdoc/>
     public bool UsesResidual => true;
+
+    /// <inheritdoc/>
+    public bool AddsBias => true;
 
     /// <inheritdoc/>
     public float Apply(float sum, float residual) => BiasRelu.Relu(sum + residual);

@@ -10,30 +10,117 @@ namespace ResNetGen.Planning
     /// </summary>
     internal readonly record struct DeviceTile(int Pixels, int Channels, int Depth, int Threads)
     {
-        /// <summary>The one tile the device kernels have today.</summary>
+        /// <summary>128 pixels x 64 channels, K steps of 32, 128 threads: the early, wide maps.</summary>
+        public static DeviceTile Large => new DeviceTile(128, 64, 32, 128);
+
+        /// <summary>64 pixels x 64 channels, K steps of 64, 64 threads.</summary>
         public static DeviceTile Standard => new DeviceTile(64, 64, 64, 64);
+
+        /// <summary>32 pixels x 64 channels, K steps of 32, one warp: 14x14 and 7x7 maps.</summary>
+        public static DeviceTile Small => new DeviceTile(32, 64, 32, 32);
+
+        /// <summary>256 pixels x 8 channels, K steps of 32, one warp: grouped convolutions of 8 channels per group or fewer.</summary>
+        public static DeviceTile Grouped => new DeviceTile(256, 8, 32, 32);
+
+        /// <summary>The ResNetGen.Ilgpu type of this tile, e.g. <c>Tile128x64x32</c>.</summary>
+        public string TypeName => string.Format(CultureInfo.InvariantCulture, "Tile{0}x{1}x{2}", Pixels, Channels, Depth);
+
+        /// <summary>Bytes of shared memory a group takes: the patch tile (rows padded by one), the weight tile, three ints per pixel.</summary>
+        public int SharedMemoryBytes => ((Depth * (Pixels + 1)) + (Depth * Channels) + (3 * Pixels)) * 4;
 
         public override string ToString() =>
             string.Format(CultureInfo.InvariantCulture, "{0} pixels x {1} channels, K steps of {2}, {3} threads", Pixels, Channels, Depth, Threads);
     }
 
-    /// <summary>How the device runs one convolution: its tile and how many slices K is split into (1: not split).</summary>
-    internal sealed record DeviceConvolution(string Module, DeviceTile Tile, int KSplit) : IConvolutionSchedule
+    /// <summary>
+    /// How the device runs one convolution: its tile, how many slices K is split into (1: not split), the buffer of the
+    /// slices' partial sums (-1 when not split), and why, in words, for the generated comment.
+    /// </summary>
+    internal sealed record DeviceConvolution(string Module, DeviceTile Tile, int KSplit, int Partials, string Reason) : IConvolutionSchedule
     {
+        /// <summary>Reduction steps one thread group walks (of the tile's depth), in the slowest slice.</summary>
+        public int SerialSteps(ConvolutionOp op)
+        {
+            long reduction = (long)(op.InputShape.Channels / op.Groups) * op.Kernel * op.Kernel;
+            long steps = (reduction + Tile.Depth - 1) / Tile.Depth;
+            return (int)((steps + KSplit - 1) / KSplit);
+        }
+
         /// <summary>Thread groups one launch of a batch of <paramref name="images"/> starts: pixel tiles x channel tiles x K slices.</summary>
         public long Groups(ConvolutionOp op, int images)
         {
             long pixels = (long)images * op.OutputShape.Height * op.OutputShape.Width;
             long pixelTiles = (pixels + Tile.Pixels - 1) / Tile.Pixels;
-            long channelTiles = (op.OutputShape.Channels + Tile.Channels - 1) / Tile.Channels;
-            return pixelTiles * channelTiles * KSplit;
+            long channelTiles = (op.OutputShape.Channels / op.Groups + Tile.Channels - 1) / Tile.Channels;
+            return pixelTiles * channelTiles * op.Groups * KSplit;
         }
     }
 
     /// <summary>
-    /// The device's way of running a <see cref="NetworkGraph"/>: each convolution's kernel and launch shape, and the device
-    /// arena. The whole batch runs layer by layer (a GPU wants every image's pixels in one launch), the kernels run the whole
-    /// kernel window, and no op needs a workspace, so the arena holds only the graph's values. A pure function of the graph.
+    /// The device's tuning, for a GPU of the H100/H200 class (132 multiprocessors): the schedule is decided at compile time
+    /// from the literal shapes, so it aims at that device, and any smaller one is filled at least as well.
+    /// </summary>
+    internal static class DeviceTuning
+    {
+        /// <summary>Multiprocessors of the device the schedule aims to fill (NVIDIA H100 and H200: 132).</summary>
+        public const int ReferenceMultiprocessors = 132;
+
+        /// <summary>K is split only so far that each slice still walks at least this many steps: fewer would spend more on the partial sums than they save.</summary>
+        public const int MinimumStepsPerSlice = 4;
+
+        /// <summary>At most this many slices: each adds a full output of partial sums to read back.</summary>
+        public const int MaximumSplit = 16;
+
+        /// <summary>
+        /// The tile and K split for one convolution: the grouped tile for groups of 8 channels or fewer; else the largest
+        /// tile that still gives every multiprocessor a group; and where even the smallest tile leaves multiprocessors
+        /// idle, K split into as many slices as fill them, each slice at least <see cref="MinimumStepsPerSlice"/> steps.
+        /// </summary>
+        public static (DeviceTile Tile, int KSplit, string Reason) Choose(ConvolutionOp op, int batch)
+        {
+            int perGroup = op.OutputShape.Channels / op.Groups;
+            DeviceTile tile;
+            string reason;
+            if (perGroup <= DeviceTile.Grouped.Channels)
+            {
+                tile = DeviceTile.Grouped;
+                reason = string.Format(CultureInfo.InvariantCulture, "{0} channels per group", perGroup);
+            }
+            else
+            {
+                tile = DeviceTile.Small;
+                reason = "too few pixels for a larger tile to fill the device";
+                foreach (DeviceTile candidate in new[] { DeviceTile.Large, DeviceTile.Standard })
+                {
+                    if (new DeviceConvolution(op.Module, candidate, 1, -1, string.Empty).Groups(op, batch) >= ReferenceMultiprocessors)
+                    {
+                        tile = candidate;
+                        reason = "the largest tile that still gives every multiprocessor a group";
+                        break;
+                    }
+                }
+            }
+
+            var whole = new DeviceConvolution(op.Module, tile, 1, -1, reason);
+            long groups = whole.Groups(op, batch);
+            int steps = whole.SerialSteps(op);
+            if (groups >= ReferenceMultiprocessors || steps < 2 * MinimumStepsPerSlice)
+            {
+                return (tile, 1, reason);
+            }
+
+            int split = (int)System.Math.Min((ReferenceMultiprocessors + groups - 1) / groups, System.Math.Min(steps / MinimumStepsPerSlice, MaximumSplit));
+            return split <= 1
+                ? (tile, 1, reason)
+                : (tile, split, string.Format(CultureInfo.InvariantCulture, "{0}; {1} groups alone would leave multiprocessors idle, so K is split in {2}", reason, groups, split));
+        }
+    }
+
+    /// <summary>
+    /// The device's way of running a <see cref="NetworkGraph"/>: each convolution's tile and K split
+    /// (<see cref="DeviceTuning"/>), and the device arena: the graph's values for the whole batch and the partial sums of the
+    /// split convolutions. The whole batch runs layer by layer (a GPU wants every image's pixels in one launch) and the kernels
+    /// run the whole kernel window. A pure function of the graph.
     /// </summary>
     internal sealed record DeviceSchedule(
         NetworkGraph Graph,
@@ -42,7 +129,7 @@ namespace ResNetGen.Planning
         int ArenaLength,
         long ArenaLengthWithoutReuse)
     {
-        /// <summary>The buffer that holds graph value <paramref name="value"/> for the whole batch.</summary>
+        /// <summary>The buffer that holds graph value <paramref name="value"/> for the whole batch (workspaces follow the values).</summary>
         public PlannedBuffer BufferOf(int value) => Buffers[value];
 
         /// <summary>The schedule of a convolution of <see cref="Graph"/>.</summary>
@@ -63,12 +150,20 @@ namespace ResNetGen.Planning
             var uses = new List<BufferUse>();
             foreach (GraphOp op in graph.Ops)
             {
+                int partials = -1;
                 if (op is ConvolutionOp conv)
                 {
-                    convolutions.Add(new DeviceConvolution(conv.Module, DeviceTile.Standard, KSplit: 1));
+                    (DeviceTile tile, int split, string reason) = DeviceTuning.Choose(conv, batch);
+                    if (split > 1)
+                    {
+                        partials = lengths.Count;
+                        lengths.Add(split * conv.OutputShape.Length * batch);
+                    }
+
+                    convolutions.Add(new DeviceConvolution(conv.Module, tile, split, partials, reason));
                 }
 
-                uses.Add(new BufferUse(op.Destination, op.Reads, -1));
+                uses.Add(new BufferUse(op.Destination, op.Reads, partials));
             }
 
             EquatableArray<PlannedBuffer> buffers = MemoryPlanner.Assign(lengths, uses, NetworkGraph.Input, graph.Output, out long arena, out long withoutReuse);

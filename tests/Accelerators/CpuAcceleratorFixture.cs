@@ -8,13 +8,13 @@ namespace ResNetGen.Tests.Accelerators;
 
 /// <summary>
 /// One ILGPU CPU accelerator for every accelerator test, so the kernels are compiled once for the whole run. It simulates
-/// two multiprocessors (two thread groups at once, one per core here) of 64 threads, the convolution kernel's group size.
+/// two multiprocessors (two thread groups at once, one per core here) of up to 128 threads, the largest convolution tile's group size.
 /// </summary>
 public sealed class CpuAcceleratorFixture : IDisposable
 {
     public CpuAcceleratorFixture()
     {
-        Context = Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 2, numMultiprocessors: 2)));
+        Context = Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 4, numMultiprocessors: 2)));
         Accelerator = Context.CreateCPUAccelerator(0);
     }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using ILGPU;
 using ILGPU.Runtime;
 using ResNetGen.Ilgpu;
@@ -83,8 +84,48 @@ public sealed class DeviceConvolutionTests
         Assert.Contains("does not match 'conv'", error.Message);
     }
 
+    // The tile family and split-K, on shapes that give each tile partial tiles, several K steps and a slice that walks fewer
+    // steps than the others; tile, split, then the shape as above.
+    public static System.Collections.Generic.IEnumerable<object[]> TilesAndSplits =>
+    [
+        ["Tile128x64x32", 1, 2, 16, 9, 9, 70, 1, 2, 0, 1, 1],
+        ["Tile128x64x32", 3, 1, 24, 10, 10, 8, 3, 2, 1, 1, 1],
+        ["Tile32x64x32", 1, 1, 40, 3, 3, 130, 3, 1, 1, 1, 2],
+        ["Tile32x64x32", 4, 1, 24, 7, 7, 72, 3, 1, 1, 1, 1],
+        ["Tile256x8x32", 1, 1, 32, 5, 5, 32, 3, 1, 2, 2, 32],
+        ["Tile256x8x32", 2, 2, 16, 9, 9, 16, 3, 2, 1, 1, 4],
+        ["Tile64x64x64", 5, 1, 40, 6, 6, 20, 3, 1, 1, 1, 1],
+        ["Tile64x64x64", 16, 1, 8, 4, 4, 8, 1, 1, 0, 1, 1],
+    ];
+
+    [Theory]
+    [MemberData(nameof(TilesAndSplits))]
+    public void Every_tile_and_split_matches_float64_reference(
+        string tile, int split, int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    {
+        Geometry geometry = Make(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups);
+        var random = new Random(HashCode.Combine(tile, split, inChannels, outChannels, height));
+        Check<BiasResidualRelu>(random, geometry, tile, split);
+        Check<Bias>(random, geometry, tile, split);
+    }
+
+    [Fact]
+    public void Split_K_gives_the_same_bits_on_every_run()
+    {
+        Geometry g = Make(2, 48, 7, 7, 40, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1);
+        var random = new Random(9);
+        float[] input = Reference.ToChannelsLast(Reference.RandomFloats(random, g.Batch * g.InputImageLength), g.Batch, g.InChannels, g.InHeight, g.InWidth);
+        float[] weights = Reference.RandomFloats(random, g.OutChannels * g.InChannels * 9, 0.05);
+        float[] bias = Reference.RandomFloats(random, g.OutChannels, 0.5);
+        float[] first = Run<BiasRelu>(g, input, weights, bias, null, "Tile32x64x32", split: 6);
+        for (int run = 0; run < 3; run++)
+        {
+            Assert.Equal(first.Select(BitConverter.SingleToInt32Bits), Run<BiasRelu>(g, input, weights, bias, null, "Tile32x64x32", split: 6).Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
     /// <summary>Runs one convolution with random data and checks it; returns how many outputs are negative.</summary>
-    private int Check<TEpilogue>(Random random, Geometry g)
+    private int Check<TEpilogue>(Random random, Geometry g, string tile = "Tile64x64x64", int split = 1)
         where TEpilogue : struct, IDeviceEpilogue
     {
         int inPerGroup = g.InChannels / g.Groups;
@@ -94,7 +135,7 @@ public sealed class DeviceConvolutionTests
         TEpilogue epilogue = default;
         float[]? residual = epilogue.UsesResidual ? Reference.RandomFloats(random, g.Batch * g.OutputImageLength) : null;
 
-        float[] nhwc = Run<TEpilogue>(g, Reference.ToChannelsLast(input, g.Batch, g.InChannels, g.InHeight, g.InWidth), weights, bias, residual);
+        float[] nhwc = Run<TEpilogue>(g, Reference.ToChannelsLast(input, g.Batch, g.InChannels, g.InHeight, g.InWidth), weights, bias, residual, tile, split);
         float[] actual = Reference.ToChannelsFirst(nhwc, g.Batch, g.OutChannels, g.OutHeight, g.OutWidth);
 
         (double[] expected, double[] magnitude) = Reference.Convolution(input, g.Batch, g.InChannels, g.InHeight, g.InWidth, weights, bias, g.OutChannels, g.Kernel, g.Stride, g.Padding, g.Dilation, g.Groups);
@@ -118,15 +159,33 @@ public sealed class DeviceConvolutionTests
         return negatives;
     }
 
-    private float[] Run<TEpilogue>(Geometry g, float[] nhwcInput, float[] oihw, float[] bias, float[]? residual)
+    private float[] Run<TEpilogue>(Geometry g, float[] nhwcInput, float[] oihw, float[] bias, float[]? residual, string tile = "Tile64x64x64", int split = 1)
         where TEpilogue : struct, IDeviceEpilogue
     {
         using DeviceConvolutionLayer layer = DeviceConvolutionLayer.Create(_accelerator, "conv", oihw, bias, g.OutChannels, g.InChannels / g.Groups, g.Kernel, g.Groups);
         using var source = _accelerator.Allocate1D(nhwcInput);
         using var destination = _accelerator.Allocate1D<float>(g.Batch * g.OutputImageLength);
         using var shortcut = _accelerator.Allocate1D(residual ?? new float[1]);
-        DeviceKernels.For(_accelerator).Convolution<TEpilogue>(
-            _accelerator.DefaultStream, layer, g, source.View, destination.View, residual is null ? default : shortcut.View);
+        using var partials = _accelerator.Allocate1D<float>(Math.Max(1, split) * g.Batch * g.OutputImageLength);
+        DeviceKernels kernels = DeviceKernels.For(_accelerator);
+        ArrayView<float> residualView = residual is null ? default : shortcut.View;
+        AcceleratorStream stream = _accelerator.DefaultStream;
+        switch (tile)
+        {
+            case "Tile128x64x32":
+                kernels.Convolution<TEpilogue, Tile128x64x32>(stream, layer, g, source.View, destination.View, residualView, split, partials.View);
+                break;
+            case "Tile32x64x32":
+                kernels.Convolution<TEpilogue, Tile32x64x32>(stream, layer, g, source.View, destination.View, residualView, split, partials.View);
+                break;
+            case "Tile256x8x32":
+                kernels.Convolution<TEpilogue, Tile256x8x32>(stream, layer, g, source.View, destination.View, residualView, split, partials.View);
+                break;
+            default:
+                kernels.Convolution<TEpilogue, Tile64x64x64>(stream, layer, g, source.View, destination.View, residualView, split, partials.View);
+                break;
+        }
+
         return destination.GetAsArray1D();
     }
 

@@ -47,10 +47,11 @@
 
             /// <summary>Uploads every layer of a state_dict already bound to <see cref="Parameters"/>; on failure frees what was uploaded.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
-            internal Accelerated(global::ILGPU.Runtime.Accelerator accelerator, global::ResNetGen.StateDict weights) : base(accelerator, batchSize: 2, imageLength: 3072, outputsPerImage: 10, arenaLength: 69632)
+            internal Accelerated(global::ILGPU.Runtime.Accelerator accelerator, global::ResNetGen.StateDict weights) : base(accelerator, batchSize: 2, imageLength: 3072, outputsPerImage: 10, arenaLength: 83968)
             {
                 try
                 {
+                    Kernels.RequireTile<global::ResNetGen.Ilgpu.Tile32x64x32>();
                     _conv1 = FoldConvolution(weights, "conv1", "bn1", groups: 1);
                     _layer1_0_conv1 = FoldConvolution(weights, "layer1.0.conv1", "layer1.0.bn1", groups: 1);
                     _layer1_0_conv2 = FoldConvolution(weights, "layer1.0.conv2", "layer1.0.bn2", groups: 2);
@@ -80,7 +81,8 @@
             /// <summary>
             /// Enqueues the whole network on the arena's stream, 21 launches in the order of the graph
             /// (torchvision ResNet: bottleneck blocks [1, 1, 1, 1] (2 groups, width per group 16), batch 2), the whole batch layer by layer.
-            /// Every convolution is the implicit GEMM on the device (64 pixels x 64 channels, K steps of 64, 64 threads per group); the device arena holds the feature maps alone (69,632 floats, 0.3 MB).
+            /// Every convolution is the implicit GEMM on the device, with the tile and K split the device schedule chose from its shapes for a GPU of 132 multiprocessors
+            /// (said over each launch); the device arena holds the feature maps and the split convolutions' partial sums (83,968 floats, 0.3 MB).
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
             protected override void Run(global::ResNetGen.Ilgpu.DeviceArena arena, global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> output, int images)
@@ -89,7 +91,8 @@
                 Kernels.ToChannelsLast(arena.Stream, source: input, destination: arena.Slice(32768, 8664), batch: images, channels: 3, height: 32, width: 32, padding: 3);
 
                 // conv1 + bn1 + relu: 7x7 stride 2 padding 3, 3x32x32 → 64x16x16
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                // Tile32x64x32, K whole, 16 groups at batch 2: too few pixels for a larger tile to fill the device.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 3, inHeight: 38, inWidth: 38, outChannels: 64, outHeight: 16, outWidth: 16, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
@@ -101,28 +104,32 @@
                 Kernels.MaxPool(arena.Stream, source: arena.Slice(0, 32768), destination: arena.Slice(32768, 8192), batch: images, channels: 64, inHeight: 16, inWidth: 16, outHeight: 8, outWidth: 8, kernel: 3, stride: 2, padding: 1);
 
                 // layer1.0: bottleneck 64→32→256 (2 groups), 8x8, projection shortcut
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                // Tile32x64x32, K whole, 4 groups at batch 2: too few pixels for a larger tile to fill the device.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer1_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 32, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                     source: arena.Slice(32768, 8192),
                     destination: arena.Slice(0, 4096),
                     residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                // Tile32x64x32, K whole, 8 groups at batch 2: too few pixels for a larger tile to fill the device.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer1_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 32, inHeight: 8, inWidth: 8, outChannels: 32, outHeight: 8, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 2),
                     source: arena.Slice(0, 4096),
                     destination: arena.Slice(65536, 4096),
                     residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias>(
+                // Tile32x64x32, K whole, 16 groups at batch 2: too few pixels for a larger tile to fill the device.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer1_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 256, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                     source: arena.Slice(32768, 8192),
                     destination: arena.Slice(0, 32768),
                     residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu>(
+                // Tile32x64x32, K whole, 16 groups at batch 2: too few pixels for a larger tile to fill the device.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer1_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 32, inHeight: 8, inWidth: 8, outChannels: 256, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
@@ -131,97 +138,129 @@
                     residual: arena.Slice(0, 32768));
 
                 // layer2.0: bottleneck 256→64→512 (2 groups), stride 2, 8x8 → 4x4, projection shortcut
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                // Tile32x64x32, K in 2 slices of 4 steps, 8 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors idle, so K is split in 2.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer2_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                     source: arena.Slice(32768, 32768),
-                    destination: arena.Slice(0, 8192),
-                    residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    destination: arena.Slice(16384, 8192),
+                    residual: default,
+                    kSplit: 2,
+                    partials: arena.Slice(0, 16384));
+                // Tile32x64x32, K in 2 slices of 5 steps, 4 groups at batch 2: too few pixels for a larger tile to fill the device; 2 groups alone would leave multiprocessors idle, so K is split in 2.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer2_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 4, outWidth: 4, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 2),
-                    source: arena.Slice(0, 8192),
-                    destination: arena.Slice(65536, 2048),
-                    residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias>(
+                    source: arena.Slice(16384, 8192),
+                    destination: arena.Slice(81920, 2048),
+                    residual: default,
+                    kSplit: 2,
+                    partials: arena.Slice(0, 4096));
+                // Tile32x64x32, K in 2 slices of 4 steps, 16 groups at batch 2: too few pixels for a larger tile to fill the device; 8 groups alone would leave multiprocessors idle, so K is split in 2.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer2_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 8, inWidth: 8, outChannels: 512, outHeight: 4, outWidth: 4, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                     source: arena.Slice(32768, 32768),
-                    destination: arena.Slice(0, 16384),
-                    residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu>(
+                    destination: arena.Slice(65536, 16384),
+                    residual: default,
+                    kSplit: 2,
+                    partials: arena.Slice(0, 32768));
+                // Tile32x64x32, K whole, 8 groups at batch 2: too few pixels for a larger tile to fill the device.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer2_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 4, inWidth: 4, outChannels: 512, outHeight: 4, outWidth: 4, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    source: arena.Slice(65536, 2048),
-                    destination: arena.Slice(16384, 16384),
-                    residual: arena.Slice(0, 16384));
+                    source: arena.Slice(81920, 2048),
+                    destination: arena.Slice(32768, 16384),
+                    residual: arena.Slice(65536, 16384));
 
                 // layer3.0: bottleneck 512→128→1024 (2 groups), stride 2, 4x4 → 2x2, projection shortcut
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                // Tile32x64x32, K in 4 slices of 4 steps, 8 groups at batch 2: too few pixels for a larger tile to fill the device; 2 groups alone would leave multiprocessors idle, so K is split in 4.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer3_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 512, inHeight: 4, inWidth: 4, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    source: arena.Slice(16384, 16384),
-                    destination: arena.Slice(0, 4096),
-                    residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    source: arena.Slice(32768, 16384),
+                    destination: arena.Slice(16384, 4096),
+                    residual: default,
+                    kSplit: 4,
+                    partials: arena.Slice(0, 16384));
+                // Tile32x64x32, K in 4 slices of 5 steps, 8 groups at batch 2: too few pixels for a larger tile to fill the device; 2 groups alone would leave multiprocessors idle, so K is split in 4.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer3_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 128, outHeight: 2, outWidth: 2, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 2),
-                    source: arena.Slice(0, 4096),
-                    destination: arena.Slice(32768, 1024),
-                    residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias>(
+                    source: arena.Slice(16384, 4096),
+                    destination: arena.Slice(57344, 1024),
+                    residual: default,
+                    kSplit: 4,
+                    partials: arena.Slice(0, 4096));
+                // Tile32x64x32, K in 4 slices of 4 steps, 64 groups at batch 2: too few pixels for a larger tile to fill the device; 16 groups alone would leave multiprocessors idle, so K is split in 4.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer3_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 512, inHeight: 4, inWidth: 4, outChannels: 1024, outHeight: 2, outWidth: 2, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    source: arena.Slice(16384, 16384),
-                    destination: arena.Slice(0, 8192),
-                    residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu>(
+                    source: arena.Slice(32768, 16384),
+                    destination: arena.Slice(49152, 8192),
+                    residual: default,
+                    kSplit: 4,
+                    partials: arena.Slice(0, 32768));
+                // Tile32x64x32, K whole, 16 groups at batch 2: too few pixels for a larger tile to fill the device.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer3_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 128, inHeight: 2, inWidth: 2, outChannels: 1024, outHeight: 2, outWidth: 2, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    source: arena.Slice(32768, 1024),
-                    destination: arena.Slice(8192, 8192),
-                    residual: arena.Slice(0, 8192));
+                    source: arena.Slice(57344, 1024),
+                    destination: arena.Slice(20480, 8192),
+                    residual: arena.Slice(49152, 8192));
 
                 // layer4.0: bottleneck 1024→256→2048 (2 groups), stride 2, 2x2 → 1x1, projection shortcut
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                // Tile32x64x32, K in 8 slices of 4 steps, 32 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors idle, so K is split in 8.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer4_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 1024, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    source: arena.Slice(8192, 8192),
-                    destination: arena.Slice(0, 2048),
-                    residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu>(
+                    source: arena.Slice(20480, 8192),
+                    destination: arena.Slice(16384, 2048),
+                    residual: default,
+                    kSplit: 8,
+                    partials: arena.Slice(0, 16384));
+                // Tile32x64x32, K in 9 slices of 4 steps, 36 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors idle, so K is split in 9.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer4_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 1, outWidth: 1, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 2),
-                    source: arena.Slice(0, 2048),
-                    destination: arena.Slice(16384, 512),
-                    residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias>(
+                    source: arena.Slice(16384, 2048),
+                    destination: arena.Slice(32768, 512),
+                    residual: default,
+                    kSplit: 9,
+                    partials: arena.Slice(0, 4608));
+                // Tile32x64x32, K in 5 slices of 7 steps, 160 groups at batch 2: too few pixels for a larger tile to fill the device; 32 groups alone would leave multiprocessors idle, so K is split in 5.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.Bias, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer4_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 1024, inHeight: 2, inWidth: 2, outChannels: 2048, outHeight: 1, outWidth: 1, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    source: arena.Slice(8192, 8192),
-                    destination: arena.Slice(0, 4096),
-                    residual: default);
-                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu>(
+                    source: arena.Slice(20480, 8192),
+                    destination: arena.Slice(28672, 4096),
+                    residual: default,
+                    kSplit: 5,
+                    partials: arena.Slice(0, 20480));
+                // Tile32x64x32, K in 2 slices of 4 steps, 64 groups at batch 2: too few pixels for a larger tile to fill the device; 32 groups alone would leave multiprocessors idle, so K is split in 2.
+                Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer4_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 1, inWidth: 1, outChannels: 2048, outHeight: 1, outWidth: 1, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    source: arena.Slice(16384, 512),
-                    destination: arena.Slice(4096, 4096),
-                    residual: arena.Slice(0, 4096));
+                    source: arena.Slice(32768, 512),
+                    destination: arena.Slice(8192, 4096),
+                    residual: arena.Slice(28672, 4096),
+                    kSplit: 2,
+                    partials: arena.Slice(0, 8192));
 
                 // avgpool: adaptive average to 1x1, 2048x1x1 → 2048x1x1
-                Kernels.GlobalAveragePool(arena.Stream, source: arena.Slice(4096, 4096), destination: arena.Slice(0, 4096), batch: images, channels: 2048, height: 1, width: 1);
+                Kernels.GlobalAveragePool(arena.Stream, source: arena.Slice(8192, 4096), destination: arena.Slice(0, 4096), batch: images, channels: 2048, height: 1, width: 1);
 
                 // fc: 2048 → 10 classes
                 Kernels.Linear(arena.Stream, _fc, source: arena.Slice(0, 4096), destination: output, batch: images, inFeatures: 2048, outFeatures: 10);
