@@ -49,11 +49,12 @@ namespace ResNetGen.Generator
             {
                 EmitConstants(w, plan, kernels);
                 EmitInterface(w, type);
+                TorchvisionEmitter.EmitRepr(w, type, plan);
                 EmitParameters(w, plan);
                 EmitFields(w, plan);
                 EmitThreadCount(w);
                 EmitConstructor(w, type, kernels);
-                EmitFactories(w, type);
+                EmitFactories(w, type, plan);
                 EmitForward(w, plan, kernels);
                 if (accelerated)
                 {
@@ -262,17 +263,10 @@ namespace ResNetGen.Generator
             w.Line();
         }
 
-        private static void EmitFactories(SourceWriter w, TargetType type)
+        private static void EmitFactories(SourceWriter w, TargetType type, NetworkPlan plan)
         {
+            TorchvisionEmitter.EmitCreateRandom(w, type, plan);
             w.Lines($$"""
-                /// <summary>
-                /// Creates the network with torchvision's initialisation: Kaiming-normal (fan_out, ReLU) convolutions,
-                /// batch norm weight 1 and bias 0, and the default <c>nn.Linear</c> initialisation for <c>fc</c>.
-                /// </summary>
-                /// <param name="seed">The same seed always gives the same weights.</param>
-                {{GeneratedCode}}
-                public static {{type.Name}} CreateRandom(int seed) => new {{type.Name}}({{Api}}.StateDict.CreateRandom(Parameters, seed));
-
                 /// <summary>Builds the network from tensors already in memory, keyed and shaped exactly as <see cref="Parameters"/>.</summary>
                 /// <param name="weights">A torchvision state_dict; batch norm is folded and weights are packed here, once.</param>
                 /// <exception cref="{{Api}}.WeightLoadException">Keys are missing or unexpected, or shapes differ; the message lists them all.</exception>

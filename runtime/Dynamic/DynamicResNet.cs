@@ -76,7 +76,7 @@ public sealed class DynamicResNet
     {
         NetworkPlan plan = Plan(architecture);
         var entries = plan.StateDict.Select(t => new StateDictEntry(t.Name, (StateDictEntryKind)t.Role, t.Shape.ToArray())).ToArray();
-        return new DynamicResNet(plan, StateDict.CreateRandom(entries, seed), mode);
+        return new DynamicResNet(plan, StateDict.CreateRandom(entries, seed, ResidualInitialisation.ZeroedWeights(plan)), mode);
     }
 
     /// <summary>Runs the network: NCHW float32 in, logits out. Safe to call from several threads at once.</summary>
@@ -145,7 +145,8 @@ public sealed class DynamicResNet
             architecture.Groups,
             architecture.WidthPerGroup,
             new EquatableArray<bool>(architecture.ReplaceStrideWithDilation ?? new bool[3]),
-            architecture.Headless);
+            architecture.Headless,
+            architecture.ZeroInitResidual);
         IReadOnlyList<SpecFinding> findings = SpecValidator.Validate(spec);
         if (findings.Count > 0)
         {
