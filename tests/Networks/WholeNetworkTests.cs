@@ -105,7 +105,7 @@ public sealed class WholeNetworkTests
     /// <summary>Within <see cref="Tolerance"/> of the reference, and the same top-1 class for every image.</summary>
     private static void AssertMatchesReference(float[] output, double[] expected, int classes)
     {
-        Assert.True(TestWeights.RelativeError(output, expected) <= Tolerance, $"relative error {TestWeights.RelativeError(output, expected):E2}");
+        Assert.True(OutputComparison.RelativeError(output, expected) <= Tolerance, $"relative error {OutputComparison.RelativeError(output, expected):E2}");
         for (int image = 0; image < output.Length / classes; image++)
         {
             Assert.Equal(ArgMax(expected.Skip(image * classes).Take(classes)), ArgMax(output.Skip(image * classes).Take(classes).Select(v => (double)v)));
