@@ -92,9 +92,31 @@ public static class OutputComparison
         return best;
     }
 
+    /// <summary>The index of the largest value of a reference computed in double, as <see cref="Top1(ReadOnlySpan{float})"/>.</summary>
+    /// <param name="values">One image's outputs.</param>
+    /// <exception cref="ArgumentException"><paramref name="values"/> is empty.</exception>
+    public static int Top1(ReadOnlySpan<double> values)
+    {
+        if (values.IsEmpty)
+        {
+            throw new ArgumentException("There is no top-1 class of an empty output.", nameof(values));
+        }
+
+        int best = 0;
+        for (int i = 1; i < values.Length; i++)
+        {
+            if (values[i] > values[best] || double.IsNaN(values[best]))
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+
     /// <summary>
     /// ResNetGen's parity criterion for one image: <see cref="RelativeError(ReadOnlySpan{float}, ReadOnlySpan{float})"/> at
-    /// most <paramref name="tolerance"/> and the same <see cref="Top1"/> class.
+    /// most <paramref name="tolerance"/> and the same <see cref="Top1(ReadOnlySpan{float})"/> class.
     /// </summary>
     /// <param name="actual">One image's outputs.</param>
     /// <param name="reference">The reference outputs of the same image.</param>
