@@ -44,6 +44,10 @@ namespace ResNetGen.Planning
                             // conv1's zero padding is written by the layout change, so conv1 itself runs unpadded.
                             stemPadding = layout.Padding;
                             break;
+                        case GlobalAveragePoolOp:
+                            break;
+                        default:
+                            throw new System.InvalidOperationException("The repr has no text for the plan op " + op.GetType().Name + " (" + op.Module + ").");
                     }
                 }
             }
