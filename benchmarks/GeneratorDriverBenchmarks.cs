@@ -79,20 +79,12 @@ public sealed class GeneratorSetup
     public CSharpCompilation Compilation { get; }
 
     /// <summary>torchvision's resnet152.</summary>
-    public static string ResNet152 => Declare(("ResNet152", "Block.Bottleneck, 3, 8, 36, 3"));
+    public static string ResNet152 => Declare(Torchvision(TorchvisionArchitecture.Find("resnet152")!));
 
-    /// <summary>Twenty networks of the whole family: every torchvision depth, ResNeXt, wide, dilated, other inputs and heads.</summary>
+    /// <summary>Twenty networks of the whole family: every torchvision model (ResNet depths, ResNeXt, wide), dilated ones, other inputs and heads.</summary>
     public static string TwentyClasses => Declare(
-        ("ResNet18", "Block.Basic, 2, 2, 2, 2"),
-        ("ResNet34", "Block.Basic, 3, 4, 6, 3"),
-        ("ResNet50", "Block.Bottleneck, 3, 4, 6, 3"),
-        ("ResNet101", "Block.Bottleneck, 3, 4, 23, 3"),
-        ("ResNet152", "Block.Bottleneck, 3, 8, 36, 3"),
-        ("ResNeXt50", "Block.Bottleneck, 3, 4, 6, 3, Groups = 32, WidthPerGroup = 4"),
-        ("ResNeXt101", "Block.Bottleneck, 3, 4, 23, 3, Groups = 32, WidthPerGroup = 8"),
-        ("ResNeXt101x64", "Block.Bottleneck, 3, 4, 23, 3, Groups = 64, WidthPerGroup = 4"),
-        ("WideResNet50", "Block.Bottleneck, 3, 4, 6, 3, WidthPerGroup = 128"),
-        ("WideResNet101", "Block.Bottleneck, 3, 4, 23, 3, WidthPerGroup = 128"),
+    [
+        .. TorchvisionArchitecture.All.Select(Torchvision),
         ("Segmentation", "Block.Bottleneck, 3, 4, 6, 3, ReplaceStrideWithDilation = new[] { false, true, true }, NumClasses = 21, InputHeight = 512, InputWidth = 512"),
         ("Segmentation101", "Block.Bottleneck, 3, 4, 23, 3, ReplaceStrideWithDilation = new[] { false, false, true }, NumClasses = 21"),
         ("Cifar18", "Block.Basic, 2, 2, 2, 2, InputHeight = 32, InputWidth = 32, NumClasses = 10"),
@@ -102,7 +94,8 @@ public sealed class GeneratorSetup
         ("Wide", "Block.Basic, 2, 2, 2, 2, InputHeight = 240, InputWidth = 320"),
         ("Small", "Block.Basic, 1, 1, 1, 1, InputHeight = 64, InputWidth = 64, NumClasses = 10"),
         ("Deep", "Block.Basic, 3, 6, 24, 3"),
-        ("Tiny", "Block.Bottleneck, 1, 1, 1, 1, InputHeight = 16, InputWidth = 16, NumClasses = 4"));
+        ("Tiny", "Block.Bottleneck, 1, 1, 1, 1, InputHeight = 16, InputWidth = 16, NumClasses = 4"),
+    ]);
 
     public static GeneratorSetup Create(string input)
     {
@@ -170,6 +163,10 @@ public sealed class GeneratorSetup
 
         return result.GeneratedSources.Sum(source => source.SourceText.Length);
     }
+
+    /// <summary>A torchvision model from the one table of them, as a class named after it.</summary>
+    private static (string Name, string Arguments) Torchvision(TorchvisionArchitecture model) =>
+        (model.Name, model.Declaration["[ResNet(".Length..^")]".Length]);
 
     private static string Declare(params (string Name, string Arguments)[] networks) =>
         "using ResNetGen;\n\nnamespace Models;\n\n" + string.Concat(networks.Select(n => $"[ResNet({n.Arguments})]\npublic partial class {n.Name} {{ }}\n\n"));

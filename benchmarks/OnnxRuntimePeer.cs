@@ -13,7 +13,7 @@ namespace ResNetGen.Benchmarks;
 internal sealed class OnnxRuntimePeer : IDisposable
 {
     /// <summary>Largest ‖ONNX Runtime − ResNetGen‖ / ‖ResNetGen‖ accepted on the same weights and input.</summary>
-    public const double Tolerance = 1e-4;
+    public const double Tolerance = OutputComparison.ParityTolerance;
 
     private readonly SessionOptions _options;
     private readonly InferenceSession _session;
@@ -72,7 +72,7 @@ internal sealed class OnnxRuntimePeer : IDisposable
     {
         input.CopyTo(Input, 0);
         Run();
-        double error = RelativeError(Output, expected);
+        double error = OutputComparison.RelativeError(Output, expected);
         if (!(error <= Tolerance))
         {
             throw new InvalidOperationException(
@@ -92,21 +92,6 @@ internal sealed class OnnxRuntimePeer : IDisposable
         }
 
         return (double)(GC.GetAllocatedBytesForCurrentThread() - before) / calls;
-    }
-
-    /// <summary>‖a − b‖ / ‖b‖ in double, as the parity tests measure against torchvision.</summary>
-    public static double RelativeError(float[] actual, float[] expected)
-    {
-        double difference = 0;
-        double norm = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double d = (double)actual[i] - expected[i];
-            difference += d * d;
-            norm += (double)expected[i] * expected[i];
-        }
-
-        return Math.Sqrt(difference / norm);
     }
 
     public void Dispose()

@@ -52,7 +52,7 @@ internal static class PeerComparison
             forward(input, output);
             using var ort = new OnnxRuntimePeer(workload, threads);
             ort.CheckAgainst(workload, input, output);
-            double error = OnnxRuntimePeer.RelativeError(ort.Output, output);
+            double error = OutputComparison.RelativeError(ort.Output, output);
             double allocated = ort.AllocatedBytesPerRun(runs);
             string weights = PeerModels.Folder;
             var ours = new double[Rounds];

@@ -57,15 +57,17 @@ public partial class WideResNet50_2
 /// <param name="Load">The generated <c>Load(path, progress)</c>.</param>
 /// <param name="CreateRandom">The generated <c>CreateRandom(seed)</c>.</param>
 /// <param name="Parameters">The generated <c>Parameters</c>: the state_dict keys and shapes the network needs.</param>
+/// <param name="TorchvisionRepr">The generated <c>TorchvisionRepr</c>: what torchvision's <c>print(model)</c> shows for it.</param>
 internal sealed record ModelInfo(
     string Name,
     long ParameterCount,
     long MultiplyAccumulates,
     Func<string, IProgress<LoadProgress>?, IResNet> Load,
     Func<int, IResNet> CreateRandom,
-    IReadOnlyList<StateDictEntry> Parameters);
+    IReadOnlyList<StateDictEntry> Parameters,
+    string TorchvisionRepr);
 
-/// <summary>The networks of this file by their torchvision names.</summary>
+/// <summary>The networks of this file by their torchvision names (<see cref="TorchvisionArchitecture.Find"/> knows each).</summary>
 internal static class ModelCatalog
 {
     /// <summary>The network used when <c>--model</c> is not given.</summary>
@@ -92,5 +94,5 @@ internal static class ModelCatalog
 
     private static ModelInfo Describe<T>(string name)
         where T : class, IResNet<T> =>
-        new(name, T.ParameterCount, T.MultiplyAccumulates, (path, progress) => T.Load(path, progress), seed => T.CreateRandom(seed), T.Parameters);
+        new(name, T.ParameterCount, T.MultiplyAccumulates, (path, progress) => T.Load(path, progress), seed => T.CreateRandom(seed), T.Parameters, T.TorchvisionRepr);
 }

@@ -47,11 +47,12 @@ namespace ResNetGen.Generator
             {
                 EmitConstants(w, cpu);
                 EmitInterface(w, type);
+                TorchvisionEmitter.EmitRepr(w, type, cpu.Graph);
                 EmitParameters(w, cpu.Graph);
                 EmitFields(w, cpu.Graph, lowering);
                 EmitThreadCount(w);
                 EmitConstructor(w, type, cpu.Graph, lowering);
-                EmitFactories(w, type);
+                EmitFactories(w, type, cpu.Graph);
                 EmitForward(w, cpu, lowering);
                 if (device is not null)
                 {
@@ -202,17 +203,10 @@ namespace ResNetGen.Generator
             w.Line();
         }
 
-        private static void EmitFactories(SourceWriter w, TargetType type)
+        private static void EmitFactories(SourceWriter w, TargetType type, NetworkGraph plan)
         {
+            TorchvisionEmitter.EmitCreateRandom(w, type, plan);
             w.Lines($$"""
-                /// <summary>
-                /// Creates the network with torchvision's initialisation: Kaiming-normal (fan_out, ReLU) convolutions,
-                /// batch norm weight 1 and bias 0, and the default <c>nn.Linear</c> initialisation for <c>fc</c>.
-                /// </summary>
-                /// <param name="seed">The same seed always gives the same weights.</param>
-                {{GeneratedCode}}
-                public static {{type.Name}} CreateRandom(int seed) => new {{type.Name}}({{Api}}.StateDict.CreateRandom(Parameters, seed));
-
                 /// <summary>Builds the network from tensors already in memory, keyed and shaped exactly as <see cref="Parameters"/>.</summary>
                 /// <param name="weights">A torchvision state_dict; batch norm is folded and weights are packed here, once.</param>
                 /// <exception cref="{{Api}}.WeightLoadException">Keys are missing or unexpected, or shapes differ; the message lists them all.</exception>

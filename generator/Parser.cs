@@ -221,6 +221,7 @@ namespace ResNetGen.Generator
                     nameof(ResNetSpec.Groups) when value.Value is int n => spec with { Groups = n },
                     nameof(ResNetSpec.WidthPerGroup) when value.Value is int n => spec with { WidthPerGroup = n },
                     nameof(ResNetSpec.Headless) when value.Value is bool headless => spec with { Headless = headless },
+                    nameof(ResNetSpec.ZeroInitResidual) when value.Value is bool zeroInit => spec with { ZeroInitResidual = zeroInit },
                     _ => spec,
                 };
             }

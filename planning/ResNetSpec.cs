@@ -14,8 +14,9 @@ namespace ResNetGen.Planning
     /// <summary>
     /// Everything that determines a network: the arguments of torchvision's <c>ResNet(block, layers, ...)</c>
     /// plus the input the network is compiled for, and whether <c>fc</c> was replaced by <c>nn.Identity()</c>
-    /// (<paramref name="Headless"/>: no classifier, the pooled features are the output). Value equality makes it a cacheable
-    /// incremental-generator model.
+    /// (<paramref name="Headless"/>: no classifier, the pooled features are the output), and torchvision's
+    /// <c>zero_init_residual</c> (<paramref name="ZeroInitResidual"/>: random initialisation starts the last batch norm of
+    /// every block at 0). Value equality makes it a cacheable incremental-generator model.
     /// </summary>
     internal sealed record ResNetSpec(
         BlockKind Block,
@@ -28,7 +29,8 @@ namespace ResNetGen.Planning
         int Groups,
         int WidthPerGroup,
         EquatableArray<bool> ReplaceStrideWithDilation,
-        bool Headless = false)
+        bool Headless = false,
+        bool ZeroInitResidual = false)
     {
         // torchvision's defaults, and the only place they are written: the attribute's property initialisers and the
         // generator's reading of an attribute that leaves an option out both use these.

@@ -73,6 +73,12 @@ public interface IResNet<TSelf> : IResNet
     /// <summary>Every torchvision <c>state_dict</c> key with its shape, in torchvision's order.</summary>
     static abstract IReadOnlyList<StateDictEntry> Parameters { get; }
 
+    /// <summary>
+    /// The network as torchvision prints it: exactly the text of <c>print(model)</c> (Python's <c>repr</c>) for the same
+    /// architecture in torchvision 0.14, lines ending in <c>\n</c>, no final newline.
+    /// </summary>
+    static abstract string TorchvisionRepr { get; }
+
     /// <summary>Creates the network with torchvision's initialisation; the same seed gives the same weights.</summary>
     /// <param name="seed">The seed.</param>
     static abstract TSelf CreateRandom(int seed);

@@ -71,4 +71,12 @@ public sealed class ResNetAttribute : Attribute
     /// writes the pooled features (<c>FeatureLength</c> per image), as torchvision's model then returns. Default false.
     /// </summary>
     public bool Headless { get; set; }
+
+    /// <summary>
+    /// torchvision's <c>zero_init_residual</c>: <c>CreateRandom</c> starts the weight of the last batch norm of every block
+    /// (<c>bn2</c> of a basic block, <c>bn3</c> of a bottleneck) at 0 instead of 1, so that each residual branch starts at
+    /// zero and each block as its shortcut, which helps training from scratch. Every other tensor, and every random draw,
+    /// is the same as without it; loaded weights are not affected. Default false.
+    /// </summary>
+    public bool ZeroInitResidual { get; set; }
 }

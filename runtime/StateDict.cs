@@ -76,9 +76,32 @@ public sealed class StateDict : IReadOnlyCollection<KeyValuePair<string, Tensor>
     /// </summary>
     /// <param name="entries">The network's manifest, e.g. a generated class's <c>Parameters</c>.</param>
     /// <param name="seed">The same seed gives the same tensors on every machine and .NET version.</param>
-    public static StateDict CreateRandom(IReadOnlyList<StateDictEntry> entries, int seed)
+    public static StateDict CreateRandom(IReadOnlyList<StateDictEntry> entries, int seed) =>
+        CreateRandom(entries, seed, Array.Empty<string>());
+
+    /// <summary>
+    /// Creates every entry of <paramref name="entries"/> as <see cref="CreateRandom(IReadOnlyList{StateDictEntry}, int)"/>
+    /// does, except that the batch-norm weights named in <paramref name="zeroedWeights"/> start at 0 instead of 1: torchvision's
+    /// <c>zero_init_residual=True</c>, where they are the last batch norm of every block. No random draw changes, so every
+    /// other tensor equals the one the same seed gives without them.
+    /// </summary>
+    /// <param name="entries">The network's manifest, e.g. a generated class's <c>Parameters</c>.</param>
+    /// <param name="seed">The same seed gives the same tensors on every machine and .NET version.</param>
+    /// <param name="zeroedWeights">Keys of <see cref="StateDictEntryKind.BatchNormWeight"/> entries to start at 0.</param>
+    /// <exception cref="ArgumentException">A name in <paramref name="zeroedWeights"/> is not a batch-norm weight of <paramref name="entries"/>.</exception>
+    public static StateDict CreateRandom(IReadOnlyList<StateDictEntry> entries, int seed, IReadOnlyCollection<string> zeroedWeights)
     {
         ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(zeroedWeights);
+        var zeroed = new HashSet<string>(zeroedWeights, StringComparer.Ordinal);
+        foreach (string name in zeroed)
+        {
+            if (!entries.Any(e => e.Name == name && e.Kind == StateDictEntryKind.BatchNormWeight))
+            {
+                throw new ArgumentException($"'{name}' is not a batch-norm weight of this network, so it cannot start at zero.", nameof(zeroedWeights));
+            }
+        }
+
         var random = new SplitMix64((ulong)(uint)seed);
         var result = new StateDict($"CreateRandom({seed})");
         long linearFanIn = entries.FirstOrDefault(e => e.Kind == StateDictEntryKind.LinearWeight)?.Shape[1] ?? 1;
@@ -94,6 +117,8 @@ public sealed class StateDict : IReadOnlyCollection<KeyValuePair<string, Tensor>
                         data[i] = (float)(random.NextNormal() * std);
                     }
 
+                    break;
+                case StateDictEntryKind.BatchNormWeight when zeroed.Contains(entry.Name):
                     break;
                 case StateDictEntryKind.BatchNormWeight:
                 case StateDictEntryKind.BatchNormRunningVar:

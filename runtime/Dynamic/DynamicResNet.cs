@@ -81,7 +81,7 @@ public sealed class DynamicResNet
     public static DynamicResNet CreateRandom(ResNetAttribute architecture, int seed, DynamicMode mode)
     {
         CpuSchedule schedule = Schedule(architecture);
-        return new DynamicResNet(schedule, StateDict.CreateRandom(Entries(schedule.Graph), seed), mode);
+        return new DynamicResNet(schedule, StateDict.CreateRandom(Entries(schedule.Graph), seed, ResidualInitialisation.ZeroedWeights(schedule.Graph)), mode);
     }
 
     /// <summary>Runs the network: NCHW float32 in, logits out. Safe to call from several threads at once.</summary>
@@ -182,7 +182,8 @@ public sealed class DynamicResNet
             architecture.Groups,
             architecture.WidthPerGroup,
             new EquatableArray<bool>(architecture.ReplaceStrideWithDilation ?? new bool[3]),
-            architecture.Headless);
+            architecture.Headless,
+            architecture.ZeroInitResidual);
         IReadOnlyList<SpecFinding> findings = SpecValidator.Validate(spec);
         if (findings.Count > 0)
         {

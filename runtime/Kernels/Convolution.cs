@@ -75,26 +75,7 @@ public static unsafe partial class Convolution
         where TEpilogue : struct, IEpilogue
     {
         Validate<TEpilogue>(layer, geometry, source.Length, destination.Length, residual.Length);
-        if (!Supports(algorithm, geometry))
-        {
-            throw new ArgumentException($"{algorithm} cannot compute a {geometry.Kernel}x{geometry.Kernel} convolution with stride {geometry.Stride}, padding {geometry.Padding}, dilation {geometry.Dilation}, {geometry.Groups} group(s) and {geometry.InChannels}→{geometry.OutChannels} channels.", nameof(algorithm));
-        }
-
-        if ((algorithm == ConvolutionAlgorithm.Winograd) != layer.IsWinograd)
-        {
-            throw new ArgumentException(
-                layer.IsWinograd
-                    ? $"The layer was prepared for {nameof(ConvolutionAlgorithm.Winograd)} and cannot run as {algorithm}."
-                    : $"The layer was not prepared for {nameof(ConvolutionAlgorithm.Winograd)}: prepare it with {nameof(ConvolutionLayer)}.{nameof(ConvolutionLayer.Fold)}(..., {nameof(ConvolutionAlgorithm)}.{nameof(ConvolutionAlgorithm.Winograd)}).",
-                nameof(algorithm));
-        }
-
-        long needed = algorithm == ConvolutionAlgorithm.Winograd ? Winograd.WorkspaceLength(geometry.InChannels, geometry.OutChannels) : 0;
-        if (workspace.Length < needed)
-        {
-            throw new ArgumentException($"The workspace holds {workspace.Length} floats; a Winograd convolution of {geometry.InChannels}→{geometry.OutChannels} channels needs at least {needed}.", nameof(workspace));
-        }
-
+        ValidateAlgorithm(layer, geometry, algorithm, workspace.Length);
         float[] zeros = Zeros(layer.InChannelsPerGroup);
         fixed (float* input = source)
         fixed (float* output = destination)
@@ -110,47 +91,89 @@ public static unsafe partial class Convolution
                 return;
             }
 
-            var job = new Job
-            {
-                Input = input,
-                Output = output,
-                Residual = TEpilogue.UsesResidual ? shortcut : null,
-                Weights = weights,
-                Bias = bias,
-                Zeros = zero,
-                InChannels = geometry.InChannels,
-                InChannelsPerGroup = layer.InChannelsPerGroup,
-                InHeight = geometry.InHeight,
-                InWidth = geometry.InWidth,
-                OutChannels = geometry.OutChannels,
-                OutChannelsPerGroup = layer.OutChannelsPerGroup,
-                OutHeight = geometry.OutHeight,
-                OutWidth = geometry.OutWidth,
-                Kernel = geometry.Kernel,
-                Stride = geometry.Stride,
-                Padding = geometry.Padding,
-                Dilation = geometry.Dilation,
-                PanelsPerGroup = layer.PanelsPerGroup,
-                Pixels = geometry.Batch * geometry.OutHeight * geometry.OutWidth,
-                PanelLength = layer.PanelLength,
-                Panels = geometry.Groups * layer.PanelsPerGroup,
-                InstructionSet = KernelSettings.InstructionSet,
-            };
-            job.Mode = algorithm;
-            job.Segments = job.Mode switch { ConvolutionAlgorithm.Pointwise or ConvolutionAlgorithm.PackedPointwise => 1, ConvolutionAlgorithm.Rows => geometry.Kernel, _ => geometry.Kernel * geometry.Kernel };
-            job.SegmentLength = layer.InChannelsPerGroup * (job.Mode == ConvolutionAlgorithm.Rows ? geometry.Kernel : 1);
-
-            // A task covers as many panels as fit in PanelBudget bytes, so each tile of input rows is read once
-            // and reused across them while their weights stay in the L2 cache.
-            job.PanelsPerTask = PanelsPerTask(layer.PanelLength, job.Panels, job.InstructionSet);
+            Job job = NewJob(layer, geometry, algorithm, input, output, TEpilogue.UsesResidual ? shortcut : null, weights, bias, zero);
             WorkerPool pool = workers ?? WorkerPool.Shared;
-            int panelBlocks = (job.Panels + job.PanelsPerTask - 1) / job.PanelsPerTask;
-            int tiles = (job.Pixels + PixelTile - 1) / PixelTile;
-            int chunks = Math.Clamp((pool.ThreadCount * TasksPerThread) / panelBlocks, 1, tiles);
-            job.TilesPerChunk = (tiles + chunks - 1) / chunks;
-            job.Chunks = (tiles + job.TilesPerChunk - 1) / job.TilesPerChunk;
-            pool.Run(&Execute<TEpilogue>, &job, panelBlocks * job.Chunks);
+            int tasks = SplitIntoTasks(ref job, layer.PanelLength, pool.ThreadCount);
+            pool.Run(&Execute<TEpilogue>, &job, tasks);
         }
+    }
+
+    /// <summary>The algorithm can compute the geometry, the layer was prepared for it, and the workspace is large enough for it.</summary>
+    private static void ValidateAlgorithm(ConvolutionLayer layer, in ConvolutionGeometry geometry, ConvolutionAlgorithm algorithm, int workspaceLength)
+    {
+        if (!Supports(algorithm, geometry))
+        {
+            throw new ArgumentException($"{algorithm} cannot compute a {geometry.Kernel}x{geometry.Kernel} convolution with stride {geometry.Stride}, padding {geometry.Padding}, dilation {geometry.Dilation}, {geometry.Groups} group(s) and {geometry.InChannels}→{geometry.OutChannels} channels.", nameof(algorithm));
+        }
+
+        if ((algorithm == ConvolutionAlgorithm.Winograd) != layer.IsWinograd)
+        {
+            throw new ArgumentException(
+                layer.IsWinograd
+                    ? $"The layer was prepared for {nameof(ConvolutionAlgorithm.Winograd)} and cannot run as {algorithm}."
+                    : $"The layer was not prepared for {nameof(ConvolutionAlgorithm.Winograd)}: prepare it with {nameof(ConvolutionLayer)}.{nameof(ConvolutionLayer.Fold)}(..., {nameof(ConvolutionAlgorithm)}.{nameof(ConvolutionAlgorithm.Winograd)}).",
+                nameof(algorithm));
+        }
+
+        long needed = algorithm == ConvolutionAlgorithm.Winograd ? Winograd.WorkspaceLength(geometry.InChannels, geometry.OutChannels) : 0;
+        if (workspaceLength < needed)
+        {
+            throw new ArgumentException($"The workspace holds {workspaceLength} floats; a Winograd convolution of {geometry.InChannels}→{geometry.OutChannels} channels needs at least {needed}.", "workspace");
+        }
+    }
+
+    /// <summary>The direct algorithms' call description: pointers, sizes and how the input is read (segments of the reduction).</summary>
+    private static Job NewJob(
+        ConvolutionLayer layer, in ConvolutionGeometry geometry, ConvolutionAlgorithm algorithm,
+        float* input, float* output, float* residual, float* weights, float* bias, float* zero)
+    {
+        var job = new Job
+        {
+            Input = input,
+            Output = output,
+            Residual = residual,
+            Weights = weights,
+            Bias = bias,
+            Zeros = zero,
+            InChannels = geometry.InChannels,
+            InChannelsPerGroup = layer.InChannelsPerGroup,
+            InHeight = geometry.InHeight,
+            InWidth = geometry.InWidth,
+            OutChannels = geometry.OutChannels,
+            OutChannelsPerGroup = layer.OutChannelsPerGroup,
+            OutHeight = geometry.OutHeight,
+            OutWidth = geometry.OutWidth,
+            Kernel = geometry.Kernel,
+            Stride = geometry.Stride,
+            Padding = geometry.Padding,
+            Dilation = geometry.Dilation,
+            PanelsPerGroup = layer.PanelsPerGroup,
+            Pixels = geometry.Batch * geometry.OutHeight * geometry.OutWidth,
+            PanelLength = layer.PanelLength,
+            Panels = geometry.Groups * layer.PanelsPerGroup,
+            InstructionSet = KernelSettings.InstructionSet,
+        };
+        job.Mode = algorithm;
+        job.Segments = job.Mode switch { ConvolutionAlgorithm.Pointwise or ConvolutionAlgorithm.PackedPointwise => 1, ConvolutionAlgorithm.Rows => geometry.Kernel, _ => geometry.Kernel * geometry.Kernel };
+        job.SegmentLength = layer.InChannelsPerGroup * (job.Mode == ConvolutionAlgorithm.Rows ? geometry.Kernel : 1);
+        return job;
+    }
+
+    /// <summary>
+    /// Cuts the call into tasks of a block of panels over a chunk of pixel tiles, about <see cref="TasksPerThread"/> per thread;
+    /// returns the number of tasks.
+    /// </summary>
+    private static int SplitIntoTasks(ref Job job, int panelLength, int threads)
+    {
+        // A task covers as many panels as fit in PanelBudget bytes, so each tile of input rows is read once
+        // and reused across them while their weights stay in the L2 cache.
+        job.PanelsPerTask = PanelsPerTask(panelLength, job.Panels, job.InstructionSet);
+        int panelBlocks = (job.Panels + job.PanelsPerTask - 1) / job.PanelsPerTask;
+        int tiles = (job.Pixels + PixelTile - 1) / PixelTile;
+        int chunks = Math.Clamp((threads * TasksPerThread) / panelBlocks, 1, tiles);
+        job.TilesPerChunk = (tiles + chunks - 1) / chunks;
+        job.Chunks = (tiles + job.TilesPerChunk - 1) / job.TilesPerChunk;
+        return panelBlocks * job.Chunks;
     }
 
     /// <summary>True when <paramref name="algorithm"/> computes <paramref name="g"/> correctly.</summary>

@@ -15,20 +15,6 @@ namespace ResNetGen.Weights;
 /// </summary>
 internal static class ArchitectureFit
 {
-    private static readonly (string Name, BlockKind Block, int[] Layers, int Groups, int WidthPerGroup)[] TorchvisionModels =
-    [
-        ("resnet18", BlockKind.Basic, [2, 2, 2, 2], 1, 64),
-        ("resnet34", BlockKind.Basic, [3, 4, 6, 3], 1, 64),
-        ("resnet50", BlockKind.Bottleneck, [3, 4, 6, 3], 1, 64),
-        ("resnet101", BlockKind.Bottleneck, [3, 4, 23, 3], 1, 64),
-        ("resnet152", BlockKind.Bottleneck, [3, 8, 36, 3], 1, 64),
-        ("resnext50_32x4d", BlockKind.Bottleneck, [3, 4, 6, 3], 32, 4),
-        ("resnext101_32x8d", BlockKind.Bottleneck, [3, 4, 23, 3], 32, 8),
-        ("resnext101_64x4d", BlockKind.Bottleneck, [3, 4, 23, 3], 64, 4),
-        ("wide_resnet50_2", BlockKind.Bottleneck, [3, 4, 6, 3], 1, 128),
-        ("wide_resnet101_2", BlockKind.Bottleneck, [3, 4, 23, 3], 1, 128),
-    ];
-
     /// <summary>The declaration whose keys and shapes are exactly <paramref name="shapes"/>, or null when none is.</summary>
     /// <remarks>A file without <c>fc.*</c> keys fits a headless declaration (torchvision's model with <c>fc</c> replaced by
     /// <c>nn.Identity()</c>), which has no torchvision constructor of its own.</remarks>
@@ -43,28 +29,31 @@ internal static class ArchitectureFit
             return null;
         }
 
-        foreach ((string name, BlockKind block, int[] layers, int groups, int widthPerGroup) in TorchvisionModels)
-        {
-            if (!spec.Headless && spec.Block == block && spec.Layers.SequenceEqual(layers) && spec.Groups == groups && spec.WidthPerGroup == widthPerGroup)
-            {
-                torchvisionModel = name;
-            }
-        }
+        torchvisionModel = TorchvisionModels.Matching(spec)?.Name;
+        return DeclarationOf(spec);
+    }
 
+    /// <summary>
+    /// The <c>[ResNet(...)]</c> attribute that declares <paramref name="spec"/>'s architecture, with only the options that
+    /// differ from torchvision's defaults (input size, batch size and dilation are left out).
+    /// </summary>
+    internal static string DeclarationOf(ResNetSpec spec)
+    {
         var text = new StringBuilder("[ResNet(Block.").Append(spec.Block == BlockKind.Bottleneck ? "Bottleneck" : "Basic");
         foreach (int depth in spec.Layers)
         {
             text.Append(", ").Append(depth);
         }
 
-        AppendOption(text, "NumClasses", spec.NumClasses, 1000);
-        AppendOption(text, "InputChannels", spec.InputChannels, 3);
-        AppendOption(text, "Groups", spec.Groups, 1);
-        AppendOption(text, "WidthPerGroup", spec.WidthPerGroup, 64);
+        AppendOption(text, "NumClasses", spec.NumClasses, ResNetSpec.DefaultNumClasses);
+        AppendOption(text, "InputChannels", spec.InputChannels, ResNetSpec.DefaultInputChannels);
+        AppendOption(text, "Groups", spec.Groups, ResNetSpec.DefaultGroups);
+        AppendOption(text, "WidthPerGroup", spec.WidthPerGroup, ResNetSpec.DefaultWidthPerGroup);
         if (spec.Headless)
         {
             text.Append(", Headless = true");
         }
+
         return text.Append(")]").ToString();
     }
 

@@ -24,6 +24,19 @@ internal static class SafetensorsReader
     public static StateDict Read(Stream stream, string source, IReadOnlyList<StateDictEntry> expected, IProgress<LoadProgress>? progress)
     {
         long fileLength = stream.Length;
+        byte[] header = ReadHeader(stream, fileLength, source, expected.Count);
+        long dataStart = 8 + (long)header.Length;
+        (List<FoundEntry> found, List<Entry> tensors) = ParseHeader(header, fileLength - dataStart, source);
+        int[] match = StateDictBinder.Match(source, found, expected, location: "");
+        return ReadTensors(stream, dataStart, source, expected, found, tensors, match, progress);
+    }
+
+    /// <summary>
+    /// The JSON header's bytes, after the length field that precedes it is checked against the file, against the
+    /// reference implementation's limit and against what <paramref name="expectedCount"/> tensors could need.
+    /// </summary>
+    private static byte[] ReadHeader(Stream stream, long fileLength, string source, int expectedCount)
+    {
         Span<byte> lengthBytes = stackalloc byte[8];
         LoadIO.ReadExactly(stream, lengthBytes, tracker: null, source, "the safetensors header length");
         ulong headerLength = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(lengthBytes);
@@ -41,24 +54,27 @@ internal static class SafetensorsReader
 
         // A header is about 100 bytes per tensor, and parsing JSON costs up to 15 bytes of memory per byte: refuse a
         // header far larger than this network's tensors could need before reading it.
-        long maxHeader = LoadLimits.MaxSafetensorsHeaderBytes(expected.Count);
+        long maxHeader = LoadLimits.MaxSafetensorsHeaderBytes(expectedCount);
         if (headerLength > (ulong)maxHeader)
         {
             throw new WeightLoadException(source,
-                $"{source}: the safetensors header of {headerLength:N0} bytes is far larger than {expected.Count} tensors need " +
+                $"{source}: the safetensors header of {headerLength:N0} bytes is far larger than {expectedCount} tensors need " +
                 $"(at most {maxHeader:N0} bytes are read); the file is damaged or built to exhaust memory.");
         }
 
         var header = new byte[headerLength];
         LoadIO.ReadExactly(stream, header, tracker: null, source, "the safetensors header");
-        long dataStart = 8 + (long)headerLength;
-        long dataLength = fileLength - dataStart;
-
         if (!System.Text.Unicode.Utf8.IsValid(header))
         {
             throw Malformed(source, "the header is not valid UTF-8");
         }
 
+        return header;
+    }
+
+    /// <summary>Every tensor the header describes, in the header's order, each name once; <c>__metadata__</c> is skipped.</summary>
+    private static (List<FoundEntry> Found, List<Entry> Tensors) ParseHeader(byte[] header, long dataLength, string source)
+    {
         var found = new List<FoundEntry>();
         var tensors = new List<Entry>();
         var names = new HashSet<string>(StringComparer.Ordinal);
@@ -92,7 +108,14 @@ internal static class SafetensorsReader
             throw new WeightLoadException(source, $"{source}: the safetensors header is not valid JSON ({e.Message}); the file is damaged.", e);
         }
 
-        int[] match = StateDictBinder.Match(source, found, expected, location: "");
+        return (found, tensors);
+    }
+
+    /// <summary>The data of the matched tensors, converted to float32, in the network's order, with progress over their bytes.</summary>
+    private static StateDict ReadTensors(
+        Stream stream, long dataStart, string source, IReadOnlyList<StateDictEntry> expected,
+        List<FoundEntry> found, List<Entry> tensors, int[] match, IProgress<LoadProgress>? progress)
+    {
         long total = 0;
         foreach (int at in match)
         {
@@ -118,6 +141,7 @@ internal static class SafetensorsReader
     private static WeightLoadException Malformed(string source, string problem) =>
         new(source, $"{source}: the safetensors header is malformed: {problem}.");
 
+    /// <summary>One tensor's header entry: dtype, shape and data offsets, each checked, and the offsets against the dtype and shape.</summary>
     private static Entry ParseEntry(JsonProperty property, long dataLength, string source)
     {
         string name = property.Name;
@@ -127,6 +151,23 @@ internal static class SafetensorsReader
             throw Malformed(source, $"the entry for '{name}' is not an object");
         }
 
+        (WeightDType dtype, string dtypeName) = ParseDType(value, name, source);
+        (int[] shape, long count) = ParseShape(value, name, source);
+        (ulong begin, ulong end) = ParseOffsets(value, name, dataLength, source);
+        long expectedBytes = count * WeightDTypes.Size(dtype);
+        if (end - begin != (ulong)expectedBytes)
+        {
+            throw new WeightLoadException(source,
+                $"{source}: tensor '{name}' ({dtypeName}, shape {Tensor.FormatShape(shape)}) needs {expectedBytes} bytes, " +
+                $"but its data_offsets [{begin}, {end}] span {end - begin}; the file is damaged.");
+        }
+
+        return new Entry(dtype, shape, count, (long)begin, (long)end);
+    }
+
+    /// <summary>The entry's <c>dtype</c>, which must be one of <see cref="Supported"/>, and its name as the file spells it.</summary>
+    private static (WeightDType DType, string Name) ParseDType(JsonElement value, string name, string source)
+    {
         if (!value.TryGetProperty("dtype", out JsonElement dtypeElement) || dtypeElement.ValueKind != JsonValueKind.String)
         {
             throw Malformed(source, $"tensor '{name}' has no dtype");
@@ -144,7 +185,12 @@ internal static class SafetensorsReader
             _ => throw new WeightLoadException(source,
                 $"{source}: tensor '{name}' has dtype '{dtypeName}', which is not supported ({Supported} are)."),
         };
+        return (dtype, dtypeName);
+    }
 
+    /// <summary>The entry's <c>shape</c>: at most <see cref="PickleReader.MaxTensorRank"/> dimensions, and at most an array's worth of elements.</summary>
+    private static (int[] Shape, long Count) ParseShape(JsonElement value, string name, string source)
+    {
         if (!value.TryGetProperty("shape", out JsonElement shapeElement) || shapeElement.ValueKind != JsonValueKind.Array)
         {
             throw Malformed(source, $"tensor '{name}' has no shape array");
@@ -175,6 +221,12 @@ internal static class SafetensorsReader
             throw Malformed(source, $"tensor '{name}' of shape {Tensor.FormatShape(shape)} has too many elements");
         }
 
+        return (shape, count);
+    }
+
+    /// <summary>The entry's <c>data_offsets</c>: two non-negative integers, in order, inside the data section.</summary>
+    private static (ulong Begin, ulong End) ParseOffsets(JsonElement value, string name, long dataLength, string source)
+    {
         if (!value.TryGetProperty("data_offsets", out JsonElement offsets)
             || offsets.ValueKind != JsonValueKind.Array
             || offsets.GetArrayLength() != 2
@@ -191,15 +243,7 @@ internal static class SafetensorsReader
                 "the file is truncated or damaged.");
         }
 
-        long expectedBytes = count * WeightDTypes.Size(dtype);
-        if (end - begin != (ulong)expectedBytes)
-        {
-            throw new WeightLoadException(source,
-                $"{source}: tensor '{name}' ({dtypeName}, shape {Tensor.FormatShape(shape)}) needs {expectedBytes} bytes, " +
-                $"but its data_offsets [{begin}, {end}] span {end - begin}; the file is damaged.");
-        }
-
-        return new Entry(dtype, shape, count, (long)begin, (long)end);
+        return (begin, end);
     }
 
     private static bool TryGetUInt64Safe(this JsonElement element, out ulong value)

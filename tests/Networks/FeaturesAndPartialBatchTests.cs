@@ -26,7 +26,7 @@ public sealed class FeaturesAndPartialBatchTests
         double[] expected = new ReferenceResNet(weights, bottleneck: true, new[] { 1, 2, 1, 1 }, groups: 4, widthPerGroup: 8, new[] { false, true, true })
             .ForwardFeatures(input, 1, TinyBottleneckNet.InputChannels, TinyBottleneckNet.InputHeight, TinyBottleneckNet.InputWidth);
         Assert.Equal(512 * 4, TinyBottleneckNet.FeatureLength);
-        Assert.True(TestWeights.RelativeError(features, expected) <= Tolerance, $"relative error {TestWeights.RelativeError(features, expected):E2}");
+        Assert.True(OutputComparison.RelativeError(features, expected) <= Tolerance, $"relative error {OutputComparison.RelativeError(features, expected):E2}");
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class FeaturesAndPartialBatchTests
             }
         }
 
-        Assert.True(TestWeights.RelativeError(logits, expected) <= Tolerance, $"relative error {TestWeights.RelativeError(logits, expected):E2}");
+        Assert.True(OutputComparison.RelativeError(logits, expected) <= Tolerance, $"relative error {OutputComparison.RelativeError(logits, expected):E2}");
     }
 
     [Fact]

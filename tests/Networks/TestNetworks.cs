@@ -45,3 +45,21 @@ public partial class SmallMapBasicNet
 public partial class SmallMapDilatedNet
 {
 }
+
+/// <summary>
+/// A basic-block network declared with torchvision's <c>zero_init_residual=True</c>: <c>CreateRandom</c> starts each block's
+/// <c>bn2.weight</c> at 0 (the architecture of the <c>basic_1111_classes10</c> golden).
+/// </summary>
+[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 32, InputWidth = 32, NumClasses = 10, ZeroInitResidual = true)]
+public partial class ZeroInitBasicNet
+{
+}
+
+/// <summary>
+/// A grouped, dilated bottleneck network declared with <c>zero_init_residual=True</c>: <c>CreateRandom</c> starts each block's
+/// <c>bn3.weight</c> at 0 (the architecture of the <c>bottleneck_1112_grouped_dilated_classes7</c> golden).
+/// </summary>
+[ResNet(Block.Bottleneck, 1, 1, 1, 2, Groups = 4, WidthPerGroup = 8, ReplaceStrideWithDilation = new[] { false, false, true }, InputHeight = 32, InputWidth = 32, NumClasses = 7, ZeroInitResidual = true)]
+public partial class ZeroInitDilatedNet
+{
+}

@@ -39,18 +39,4 @@ internal static class TestWeights
         var random = new Random(seed);
         return Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() * 4) - 2)).ToArray();
     }
-
-    /// <summary>‖a − b‖ / ‖b‖.</summary>
-    public static double RelativeError(float[] actual, double[] expected)
-    {
-        double difference = 0;
-        double norm = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            difference += (actual[i] - expected[i]) * (actual[i] - expected[i]);
-            norm += expected[i] * expected[i];
-        }
-
-        return Math.Sqrt(difference / norm);
-    }
 }

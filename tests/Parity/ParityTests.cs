@@ -16,7 +16,7 @@ namespace ResNetGen.Tests.Parity;
 public sealed class ParityTests
 {
     /// <summary>‖out − ref‖ / ‖ref‖ allowed for every image.</summary>
-    private const double Tolerance = 1e-4;
+    private const double Tolerance = OutputComparison.ParityTolerance;
 
     private static readonly IReadOnlyDictionary<string, ParityCase> Cases = new[]
     {
@@ -86,11 +86,11 @@ public sealed class ParityTests
             float[] expected = golden.Logits[image];
             Assert.Equal(parity.NumClasses, expected.Length);
             ReadOnlySpan<float> actual = output.AsSpan(image * parity.NumClasses, parity.NumClasses);
-            errors[image] = RelativeError(actual, expected);
-            top1[image] = ArgMax(actual);
+            errors[image] = OutputComparison.RelativeError(actual, expected);
+            top1[image] = OutputComparison.Top1(actual);
         }
 
-        double overall = RelativeError(output, golden.Logits.SelectMany(row => row).ToArray());
+        double overall = OutputComparison.RelativeError(output, golden.Logits.SelectMany(row => row).ToArray());
         double maxAbs = output.Select((v, i) => Math.Abs((double)v - golden.Logits[i / parity.NumClasses][i % parity.NumClasses])).Max();
         _output.WriteLine(
             $"{config}: relative error {overall:E2} (per image {string.Join(", ", errors.Select(e => e.ToString("E2")))}; " +
@@ -147,35 +147,6 @@ public sealed class ParityTests
         double slack = 1e-9 * expected.AbsSum;
         Assert.True(Math.Abs(expected.Sum - actual.Sum) <= slack, $"{what}: sum {actual.Sum:R}, torch {expected.Sum:R}");
         Assert.True(Math.Abs(expected.AbsSum - actual.AbsSum) <= slack, $"{what}: sum of |x| {actual.AbsSum:R}, torch {expected.AbsSum:R}");
-    }
-
-    /// <summary>‖a − b‖ / ‖b‖ in double.</summary>
-    private static double RelativeError(ReadOnlySpan<float> actual, ReadOnlySpan<float> expected)
-    {
-        double difference = 0;
-        double norm = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double d = (double)actual[i] - expected[i];
-            difference += d * d;
-            norm += (double)expected[i] * expected[i];
-        }
-
-        return Math.Sqrt(difference / norm);
-    }
-
-    private static int ArgMax(ReadOnlySpan<float> values)
-    {
-        int best = 0;
-        for (int i = 1; i < values.Length; i++)
-        {
-            if (values[i] > values[best])
-            {
-                best = i;
-            }
-        }
-
-        return best;
     }
 }
 

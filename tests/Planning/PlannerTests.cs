@@ -12,22 +12,9 @@ public sealed class PlannerTests
 {
     public static TheoryData<string> Configs => new(Architectures.Keys);
 
-    private static readonly Dictionary<string, JsonElement> Architectures =
-        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(File.ReadAllText(Path.Combine("Goldens", "architectures.json")))!;
+    private static IReadOnlyDictionary<string, JsonElement> Architectures => ArchitectureGoldens.All;
 
-    internal static ResNetSpec Spec(string name) => name switch
-    {
-        "resnet18" => ResNetSpec.Create(BlockKind.Basic, 2, 2, 2, 2),
-        "resnet34" => ResNetSpec.Create(BlockKind.Basic, 3, 4, 6, 3),
-        "resnet50" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 4, 6, 3),
-        "resnet101" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 4, 23, 3),
-        "resnet152" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 8, 36, 3),
-        "resnext50_32x4d" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 4, 6, 3) with { Groups = 32, WidthPerGroup = 4 },
-        "wide_resnet50_2" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 4, 6, 3) with { WidthPerGroup = 128 },
-        "resnet50_dilated" => ResNetSpec.Create(BlockKind.Bottleneck, 3, 4, 6, 3) with { ReplaceStrideWithDilation = new EquatableArray<bool>(new[] { false, true, true }) },
-        "basic_1111_classes10" => ResNetSpec.Create(BlockKind.Basic, 1, 1, 1, 1) with { NumClasses = 10 },
-        _ => throw new KeyNotFoundException(name),
-    };
+    internal static ResNetSpec Spec(string name) => ArchitectureGoldens.Spec(name);
 
     private static NetworkGraph Plan(ResNetSpec spec)
     {

@@ -24,7 +24,7 @@ namespace ResNetGen.Tests.Reliability;
 public sealed class NumericEdgeTests
 {
     /// <summary>‖out − ref‖ / ‖ref‖ allowed for an image whose logits are all finite, as in the parity tests.</summary>
-    private const double Tolerance = 1e-4;
+    private const double Tolerance = OutputComparison.ParityTolerance;
 
     private static readonly Lazy<Golden> NonFinite = new(Golden.Read);
 
@@ -53,7 +53,7 @@ public sealed class NumericEdgeTests
             Assert.Equal(expected.Select(Kind), actual.Select(Kind));
             if (expected.All(float.IsFinite))
             {
-                double error = TestWeights.RelativeError(actual, expected.Select(v => (double)v).ToArray());
+                double error = OutputComparison.RelativeError(actual, expected);
                 Assert.True(error <= Tolerance, $"image {image}: relative error {error:E2} against torchvision");
             }
         }

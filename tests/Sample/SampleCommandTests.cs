@@ -200,6 +200,13 @@ public sealed class SampleCommandTests : IDisposable
         Assert.All(ModelCatalog.Names, name => Assert.Contains(name, output));
     }
 
+    [Fact]
+    public void Every_sample_network_is_the_torchvision_model_it_is_named_after()
+    {
+        // The sample declares its networks as attributes; their printed module trees show they are the table's architectures.
+        Assert.All(ModelCatalog.All, model => Assert.Equal(TorchvisionArchitecture.Find(model.Name)?.TorchvisionRepr, model.TorchvisionRepr));
+    }
+
     private static (int Exit, string Output, string Error) Run(params string[] args)
     {
         var output = new StringWriter();

@@ -1,5 +1,5 @@
 // Loads a full-size resnet18 checkpoint written by torch.save (tools/make_full_resnet18.py) and compares
-// Forward with torchvision's logits: ‖out − ref‖ / ‖ref‖ ≤ 1e-4 and the same top-1. Exit code 0 when both hold.
+// Forward with torchvision's logits: ‖out − ref‖ / ‖ref‖ ≤ 1e-4 and the same top-1 (OutputComparison.Agrees). Exit code 0 when both hold.
 using System;
 using System.Diagnostics;
 using System.IO;
@@ -22,12 +22,11 @@ float[] expected = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combin
 var output = new float[ResNet18.OutputLength];
 network.Forward(input, output);
 
-double difference = Math.Sqrt(output.Zip(expected, (a, b) => (double)(a - b) * (a - b)).Sum());
-double norm = Math.Sqrt(expected.Sum(v => (double)v * v));
-int top1 = Array.IndexOf(output, output.Max());
-int expectedTop1 = Array.IndexOf(expected, expected.Max());
-bool ok = difference / norm <= 1e-4 && top1 == expectedTop1;
-Console.WriteLine($"torch.save resnet18 ({new FileInfo(Path.Combine(directory, "resnet18.pth")).Length / 1e6:F1} MB) loaded in {loadMs:F0} ms; relative error {difference / norm:E2}; top-1 {top1} (torchvision {expectedTop1}): {(ok ? "OK" : "MISMATCH")}");
+double error = OutputComparison.RelativeError(output, expected);
+int top1 = OutputComparison.Top1(output);
+int expectedTop1 = OutputComparison.Top1(expected);
+bool ok = OutputComparison.Agrees(output, expected);
+Console.WriteLine($"torch.save resnet18 ({new FileInfo(Path.Combine(directory, "resnet18.pth")).Length / 1e6:F1} MB) loaded in {loadMs:F0} ms; relative error {error:E2}; top-1 {top1} (torchvision {expectedTop1}): {(ok ? "OK" : "MISMATCH")}");
 return ok ? 0 : 1;
 
 /// <summary>torchvision.models.resnet18.</summary>
