@@ -26,8 +26,6 @@ namespace ResNetGen;
 /// </remarks>
 public static class StateDictLoader
 {
-    private static readonly byte[] LegacyMagic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
-
     /// <summary>Loads the tensors of <paramref name="expected"/> from the file at <paramref name="path"/>.</summary>
     /// <param name="path">A <c>.pth</c> (torch.save zip format) or <c>.safetensors</c> file.</param>
     /// <param name="expected">The network's manifest (e.g. a generated class's <c>Parameters</c>): names and shapes, in order.</param>
@@ -141,19 +139,16 @@ public static class StateDictLoader
                 return TorchZipReader.Read(stream, source, expected, progress);
             }
 
-            if (head.StartsWith(LegacyMagic))
+            if (head.StartsWith(LegacyTorchReader.Signature))
             {
-                throw new WeightLoadException(source,
-                    $"{source}: is in PyTorch's legacy serialization format (written before PyTorch 1.6, or with " +
-                    "_use_new_zipfile_serialization=False), which is not supported. Load it with torch.load and save it again with " +
-                    "torch.save(model.state_dict(), path) on PyTorch 1.6 or later.");
+                return LegacyTorchReader.Read(stream, source, expected, progress);
             }
 
             if (head[0] == 0x80)
             {
                 throw new WeightLoadException(source,
-                    $"{source}: is a bare pickle, not the zip archive torch.save writes. Save the weights with " +
-                    "torch.save(model.state_dict(), path) on PyTorch 1.6 or later.");
+                    $"{source}: is a bare pickle, neither the zip archive torch.save writes nor its legacy format. Save the weights with " +
+                    "torch.save(model.state_dict(), path).");
             }
 
             if (length >= 9 && head[8] == (byte)'{')
