@@ -24,7 +24,7 @@ namespace ResNetGen;
 /// <para>Accepted as well: keys carrying the <c>module.</c> prefix that <c>DataParallel</c> adds, and checkpoints that
 /// nest the <c>state_dict</c> under <c>"state_dict"</c>, <c>"model_state_dict"</c> or <c>"model"</c>.</para>
 /// </remarks>
-public static class StateDictLoader
+public static partial class StateDictLoader
 {
     /// <summary>Loads the tensors of <paramref name="expected"/> from the file at <paramref name="path"/>.</summary>
     /// <param name="path">A <c>.pth</c> (torch.save zip format) or <c>.safetensors</c> file.</param>
