@@ -57,13 +57,17 @@ public partial class WideResNet50_2
 /// <param name="Load">The generated <c>Load(path, progress)</c>.</param>
 /// <param name="CreateRandom">The generated <c>CreateRandom(seed)</c>.</param>
 /// <param name="Parameters">The generated <c>Parameters</c>: the state_dict keys and shapes the network needs.</param>
+/// <param name="LoadPretrained">The generated <c>LoadPretrained(weights, progress)</c>.</param>
+/// <param name="FromStateDict">The generated <c>FromStateDict(weights)</c>.</param>
 internal sealed record ModelInfo(
     string Name,
     long ParameterCount,
     long MultiplyAccumulates,
     Func<string, IProgress<LoadProgress>?, IResNet> Load,
     Func<int, IResNet> CreateRandom,
-    IReadOnlyList<StateDictEntry> Parameters);
+    IReadOnlyList<StateDictEntry> Parameters,
+    Func<PretrainedWeights, IProgress<DownloadProgress>?, IResNet> LoadPretrained,
+    Func<StateDict, IResNet> FromStateDict);
 
 /// <summary>The networks of this file by their torchvision names.</summary>
 internal static class ModelCatalog
@@ -92,5 +96,6 @@ internal static class ModelCatalog
 
     private static ModelInfo Describe<T>(string name)
         where T : class, IResNet<T> =>
-        new(name, T.ParameterCount, T.MultiplyAccumulates, (path, progress) => T.Load(path, progress), seed => T.CreateRandom(seed), T.Parameters);
+        new(name, T.ParameterCount, T.MultiplyAccumulates, (path, progress) => T.Load(path, progress), seed => T.CreateRandom(seed), T.Parameters,
+            (weights, progress) => T.LoadPretrained(weights, progress), weights => T.FromStateDict(weights));
 }
