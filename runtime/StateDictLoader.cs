@@ -10,8 +10,9 @@ namespace ResNetGen;
 
 /// <summary>
 /// Loads a torchvision-style <c>state_dict</c> from a PyTorch <c>.pth</c> file (the zip archive <c>torch.save</c>
-/// writes since PyTorch 1.6) or a <c>.safetensors</c> file, without Python, and binds it strictly to a network's
-/// manifest like <c>load_state_dict(strict=True)</c>.
+/// writes since PyTorch 1.6, or the legacy format it wrote before) or a <c>.safetensors</c> file, from a path, a stream
+/// or a URL (downloaded once into torch.hub's cache, see <see cref="TorchHub"/>), without Python, and binds it strictly
+/// to a network's manifest like <c>load_state_dict(strict=True)</c>.
 /// </summary>
 /// <remarks>
 /// <para>The format is detected from the content, not the file name. Tensors stored as float32, float16, bfloat16 or
@@ -27,7 +28,7 @@ namespace ResNetGen;
 public static partial class StateDictLoader
 {
     /// <summary>Loads the tensors of <paramref name="expected"/> from the file at <paramref name="path"/>.</summary>
-    /// <param name="path">A <c>.pth</c> (torch.save zip format) or <c>.safetensors</c> file.</param>
+    /// <param name="path">A <c>.pth</c> (torch.save's zip or legacy format) or <c>.safetensors</c> file.</param>
     /// <param name="expected">The network's manifest (e.g. a generated class's <c>Parameters</c>): names and shapes, in order.</param>
     /// <param name="progress">Receives the bytes of tensor data read so far while the storages are read; optional.</param>
     /// <returns>Exactly the expected keys, in the expected order, as float32 tensors; <see cref="StateDict.Source"/> is <paramref name="path"/>.</returns>
