@@ -46,18 +46,26 @@ internal sealed class ImageClassifier
 {
     private readonly IResNet _network;
     private readonly int _top;
+    private readonly ImageNetTransform _transform;
 
-    /// <summary>Classifies with <paramref name="network"/>, reporting the <paramref name="top"/> most likely classes.</summary>
-    public ImageClassifier(IResNet network, int top)
+    /// <summary>
+    /// Classifies with <paramref name="network"/>, reporting the <paramref name="top"/> most likely classes, each image
+    /// preprocessed by <paramref name="transform"/> (the weights' own eval transform).
+    /// </summary>
+    public ImageClassifier(IResNet network, int top, ImageNetTransform transform)
     {
         _network = network;
         _top = Math.Clamp(top, 1, 1000);
+        _transform = transform;
     }
+
+    /// <summary>Floats of one preprocessed image.</summary>
+    public int InputLength => _transform.OutputLength;
 
     /// <summary>One call on a blank image, so that the first real image is not timed with one-time costs (JIT, thread start).</summary>
     public void WarmUp()
     {
-        var input = new float[ImageNetTransform.Default.OutputLength];
+        var input = new float[_transform.OutputLength];
         var logits = new float[1000];
         _network.Forward(input, logits);
     }
@@ -73,7 +81,7 @@ internal sealed class ImageClassifier
         var logits = new float[batch][];
         for (int i = 0; i < batch; i++)
         {
-            tensors[i] = new float[ImageNetTransform.Default.OutputLength];
+            tensors[i] = new float[_transform.OutputLength];
             logits[i] = new float[1000];
         }
 
@@ -107,7 +115,7 @@ internal sealed class ImageClassifier
         try
         {
             image = input.Image ?? ImageDecoder.DecodeFile(input.Path!);
-            ImageNetTransform.Default.Apply(image.AsPixels(), tensor);
+            _transform.Apply(image.AsPixels(), tensor);
         }
         catch (ImageDecodeException e)
         {
@@ -124,9 +132,9 @@ internal sealed class ImageClassifier
     /// <summary>Timings of <paramref name="runs"/> further calls on the same image, after the first.</summary>
     public double[] Repeat(ImageInput input, int runs)
     {
-        var tensor = new float[ImageNetTransform.Default.OutputLength];
+        var tensor = new float[_transform.OutputLength];
         var logits = new float[1000];
-        ImageNetTransform.Default.Apply((input.Image ?? ImageDecoder.DecodeFile(input.Path!)).AsPixels(), tensor);
+        _transform.Apply((input.Image ?? ImageDecoder.DecodeFile(input.Path!)).AsPixels(), tensor);
         var times = new double[runs];
         for (int i = 0; i < runs; i++)
         {

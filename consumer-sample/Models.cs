@@ -58,6 +58,8 @@ public partial class WideResNet50_2
 /// <param name="CreateRandom">The generated <c>CreateRandom(seed)</c>.</param>
 /// <param name="Parameters">The generated <c>Parameters</c>: the state_dict keys and shapes the network needs.</param>
 /// <param name="TorchvisionRepr">The generated <c>TorchvisionRepr</c>: what torchvision's <c>print(model)</c> shows for it.</param>
+/// <param name="LoadPretrained">The generated <c>LoadPretrained(weights, progress)</c>.</param>
+/// <param name="FromStateDict">The generated <c>FromStateDict(weights)</c>.</param>
 internal sealed record ModelInfo(
     string Name,
     long ParameterCount,
@@ -65,7 +67,9 @@ internal sealed record ModelInfo(
     Func<string, IProgress<LoadProgress>?, IResNet> Load,
     Func<int, IResNet> CreateRandom,
     IReadOnlyList<StateDictEntry> Parameters,
-    string TorchvisionRepr);
+    string TorchvisionRepr,
+    Func<PretrainedWeights, IProgress<DownloadProgress>?, IResNet> LoadPretrained,
+    Func<StateDict, IResNet> FromStateDict);
 
 /// <summary>The networks of this file by their torchvision names (<see cref="TorchvisionArchitecture.Find"/> knows each).</summary>
 internal static class ModelCatalog
@@ -94,5 +98,6 @@ internal static class ModelCatalog
 
     private static ModelInfo Describe<T>(string name)
         where T : class, IResNet<T> =>
-        new(name, T.ParameterCount, T.MultiplyAccumulates, (path, progress) => T.Load(path, progress), seed => T.CreateRandom(seed), T.Parameters, T.TorchvisionRepr);
+        new(name, T.ParameterCount, T.MultiplyAccumulates, (path, progress) => T.Load(path, progress), seed => T.CreateRandom(seed), T.Parameters,
+            T.TorchvisionRepr, (weights, progress) => T.LoadPretrained(weights, progress), weights => T.FromStateDict(weights));
 }

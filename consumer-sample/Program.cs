@@ -57,9 +57,17 @@ namespace ResNetGen.Sample
         {
             private readonly Option<string?> _weights = new("--weights", "-w")
             {
-                HelpName = "file",
-                Description = "torchvision weights for --model: a state_dict saved with torch.save (.pth) or a .safetensors file. "
-                    + "Without it the network gets seeded random weights (CreateRandom(0)) and its classes mean nothing.",
+                HelpName = "file|url",
+                Description = "torchvision weights for --model: a state_dict saved with torch.save (.pth, either format) or a .safetensors file, "
+                    + "or an http(s) URL of one (downloaded once into torch.hub's cache). Without it (or --pretrained) the network gets "
+                    + "seeded random weights (CreateRandom(0)) and its classes mean nothing.",
+            };
+
+            private readonly Option<bool> _pretrained = new("--pretrained")
+            {
+                Description = "torchvision's published ImageNet weights for --model (its DEFAULT: IMAGENET1K_V2 where there is one), "
+                    + "downloaded once into torch.hub's cache ($TORCH_HOME/hub/checkpoints, by default ~/.cache/torch/hub/checkpoints) "
+                    + "and checked; images are preprocessed with those weights' eval transform.",
             };
 
             private readonly Option<string?> _image = new("--image", "-i")
@@ -109,15 +117,22 @@ namespace ResNetGen.Sample
                 AcceptOnlyBetween(_top, 1, 1000);
                 AcceptOnlyBetween(_threads, 1, 1024);
                 AcceptOnlyBetween(_batch, 1, 256);
+                _pretrained.Validators.Add(result =>
+                {
+                    if (result.GetValueOrDefault<bool>() && result.Parent?.GetResult(_weights) is not null)
+                    {
+                        result.AddError("--pretrained and --weights cannot be used together: --pretrained loads torchvision's published weights.");
+                    }
+                });
             }
 
             public RootCommand CreateCommand() => new(
                 "Classifies images with a torchvision ResNet compiled to C# by ResNetGen, preprocessed exactly as torchvision's "
                 + "ImageNet eval transform (resize 256, center crop 224, normalise). With no options: resnet50 with random "
-                + "weights on a built-in picture. Exit codes: 0 all classified, 1 some images could not be read (the rest were "
+                + "weights on a built-in picture; --pretrained for torchvision's published ones. Exit codes: 0 all classified, 1 some images could not be read (the rest were "
                 + "classified), 2 bad command line or no images, 3 the weights could not be loaded.")
             {
-                _weights, _image, _model, _top, _threads, _batch, _json,
+                _weights, _pretrained, _image, _model, _top, _threads, _batch, _json,
             };
 
             public SampleOptions Read(ParseResult result) => new(
@@ -127,7 +142,8 @@ namespace ResNetGen.Sample
                 result.GetValue(_top),
                 result.GetValue(_threads),
                 result.GetValue(_batch),
-                result.GetValue(_json));
+                result.GetValue(_json),
+                result.GetValue(_pretrained));
         }
     }
 }

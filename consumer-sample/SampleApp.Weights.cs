@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using ResNetGen.Sample.Output;
@@ -7,21 +8,22 @@ using Spectre.Console;
 
 namespace ResNetGen.Sample;
 
-// The weights: seeded random ones, or a file loaded with a progress bar; a file that does not load is reported with the
-// declaration it fits.
+// The weights: seeded random ones, torchvision's published ones (--pretrained), or a file or URL, downloaded and loaded
+// with progress bars; weights that do not load are reported with the declaration they fit.
 internal sealed partial class SampleApp
 {
-    private IResNet? CreateNetwork(ModelInfo model, out int exitCode)
+    private IResNet? CreateNetwork(ModelInfo model, out int exitCode, out ImageNetTransform transform)
     {
         exitCode = ExitCodes.Success;
+        transform = ImageNetTransform.Default;
         var timer = Stopwatch.StartNew();
-        if (_options.Weights is null)
+        if (_options.Weights is null && !_options.Pretrained)
         {
             IResNet random = model.CreateRandom(RandomSeed);
             if (_json is null)
             {
                 _report.Field("Weights:", $"RANDOM ({model.Name} CreateRandom({RandomSeed}), torchvision's initialisation, built in {timer.Elapsed.TotalMilliseconds:F0} ms):");
-                _report.Field("", "the classes below are not a real prediction; pass --weights FILE for real ones");
+                _report.Field("", "the classes below are not a real prediction; pass --pretrained or --weights FILE|URL for real ones");
             }
 
             return random;
@@ -29,21 +31,87 @@ internal sealed partial class SampleApp
 
         try
         {
-            IResNet loaded = LoadWithProgress(model, _options.Weights);
+            if (_options.Pretrained)
+            {
+                // Every --model the sample knows has torchvision weights.
+                PretrainedWeights weights = TorchvisionWeights.Default(model.Name)!;
+                transform = weights.Transform;
+                IResNet pretrained = Download(weights.Url, weights.CachePath, progress => model.LoadPretrained(weights, progress));
+                if (_json is null)
+                {
+                    string accuracy = string.Create(CultureInfo.InvariantCulture, $"top-1 {weights.Top1Accuracy:F3}%, top-5 {weights.Top5Accuracy:F3}% on ImageNet-1k as torchvision documents it");
+                    _report.Field("Weights:", $"torchvision {weights.Name} ({accuracy}), loaded in {timer.Elapsed.TotalMilliseconds:F0} ms");
+                    _report.Field("", $"from {weights.CachePath} ({ConsoleReport.Megabytes(new FileInfo(weights.CachePath).Length)})");
+                }
+
+                return pretrained;
+            }
+
+            string source = _options.Weights!;
+            IResNet loaded;
+            string path;
+            if (Uri.TryCreate(source, UriKind.Absolute, out Uri? url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+            {
+                path = TorchHub.CachedPath(url);
+                loaded = Download(url, path, progress => model.FromStateDict(StateDictLoader.Load(url, model.Parameters, progress)));
+            }
+            else
+            {
+                path = source;
+                loaded = LoadWithProgress(model, source);
+            }
+
             if (_json is null)
             {
-                _report.Field("Weights:", $"{_options.Weights} ({ConsoleReport.Megabytes(new FileInfo(_options.Weights).Length)}), loaded in {timer.Elapsed.TotalMilliseconds:F0} ms");
+                _report.Field("Weights:", $"{source} ({ConsoleReport.Megabytes(new FileInfo(path).Length)}), loaded in {timer.Elapsed.TotalMilliseconds:F0} ms");
             }
 
             return loaded;
         }
         catch (WeightLoadException e)
         {
-            // Every failure, a missing or unreadable file included.
+            // Every failure, a missing or unreadable file and a failed download included.
             exitCode = ExitCodes.WeightsError;
             WeightsFailed(model, e);
             return null;
         }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="load"/>, which downloads <paramref name="url"/> unless <paramref name="cachePath"/> is there
+    /// already: on a terminal with a progress bar (bytes, total, speed), otherwise with one line saying where the file goes.
+    /// </summary>
+    private IResNet Download(Uri url, string cachePath, Func<IProgress<DownloadProgress>?, IResNet> load)
+    {
+        if (File.Exists(cachePath))
+        {
+            return load(null);
+        }
+
+        if (!Interactive)
+        {
+            if (_json is null)
+            {
+                _report.Line($"Downloading {url} to {cachePath}");
+            }
+
+            return load(null);
+        }
+
+        IResNet? network = null;
+        _console.Progress()
+            .AutoClear(true)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new DownloadedColumn(), new TransferSpeedColumn())
+            .Start(context =>
+            {
+                ProgressTask task = context.AddTask($"Downloading {Path.GetFileName(cachePath)}", maxValue: 1);
+                network = load(new ActionProgress<DownloadProgress>(p =>
+                {
+                    task.MaxValue = Math.Max(1, p.TotalBytes ?? Math.Max(p.BytesReceived, 1));
+                    task.Value = p.BytesReceived;
+                }));
+            });
+        return network!;
     }
 
     private IResNet LoadWithProgress(ModelInfo model, string path)

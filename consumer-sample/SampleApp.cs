@@ -51,8 +51,8 @@ internal sealed partial class SampleApp
             _json = new JsonReport
             {
                 Model = options.Model,
-                Weights = options.Weights,
-                RandomWeights = options.Weights is null,
+                Weights = options.Pretrained ? TorchvisionWeights.Default(options.Model)?.ToString() : options.Weights,
+                RandomWeights = options.Weights is null && !options.Pretrained,
                 Threads = options.Threads ?? WorkerPool.Shared.ThreadCount,
                 Batch = options.Batch,
             };
@@ -82,7 +82,7 @@ internal sealed partial class SampleApp
                 $"         {model.ParameterCount:N0} parameters, {model.MultiplyAccumulates / 1e9:F2} G multiply-accumulates per image"));
         }
 
-        IResNet? network = CreateNetwork(model, out int weightsExit);
+        IResNet? network = CreateNetwork(model, out int weightsExit, out ImageNetTransform transform);
         if (network is null)
         {
             return weightsExit;
@@ -96,11 +96,11 @@ internal sealed partial class SampleApp
         if (_json is null)
         {
             _report.Field("Images:", inputDescription!);
-            _report.Field("", "each: resize shorter side to 256 (PIL bilinear, antialiased), center crop 224, normalise (ImageNet mean/std)");
+            _report.Field("", $"each: resize shorter side to {transform.ResizeSize} (PIL bilinear, antialiased), center crop {transform.CropSize}, normalise (ImageNet mean/std)");
             _report.Blank();
         }
 
-        var classifier = new ImageClassifier(network, _options.Top);
+        var classifier = new ImageClassifier(network, _options.Top, transform);
         return _options.Image is null ? RunBuiltIn(classifier, inputs[0]) : RunFiles(classifier, inputs);
     }
 
@@ -115,7 +115,7 @@ internal sealed partial class SampleApp
     private int RunBuiltIn(ImageClassifier classifier, ImageInput input)
     {
         // The first call pays one-time costs (JIT, worker threads); the median of the next calls is the steady state.
-        ImageResult first = classifier.Classify(input, new float[ImageNetTransform.Default.OutputLength], new float[1000]);
+        ImageResult first = classifier.Classify(input, new float[classifier.InputLength], new float[1000]);
         double[] times = classifier.Repeat(input, RepeatRuns);
         Array.Sort(times);
         if (_json is not null)

@@ -18,10 +18,11 @@ internal static class ExitCodes
 
 /// <summary>What the command line asked for.</summary>
 /// <param name="Model">A name from <see cref="ModelCatalog"/>.</param>
-/// <param name="Weights">A .pth or .safetensors file, or null for random weights.</param>
+/// <param name="Weights">A .pth or .safetensors file or http(s) URL, or null for random (or pretrained) weights.</param>
 /// <param name="Image">An image file or a folder of images, or null for the built-in picture.</param>
 /// <param name="Top">How many classes to list per image.</param>
 /// <param name="Threads">Threads per Forward call, or null for every core.</param>
 /// <param name="Batch">Images in flight at once.</param>
 /// <param name="Json">Print one JSON document instead of tables.</param>
-internal sealed record SampleOptions(string Model, string? Weights, string? Image, int Top, int? Threads, int Batch, bool Json);
+/// <param name="Pretrained">Load torchvision's published weights for the model (downloaded once into torch.hub's cache).</param>
+internal sealed record SampleOptions(string Model, string? Weights, string? Image, int Top, int? Threads, int Batch, bool Json, bool Pretrained = false);

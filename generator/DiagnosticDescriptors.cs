@@ -85,6 +85,15 @@ namespace ResNetGen.Generator
             "[ResNet] classes get their constructor from the generator",
             "'{0}' declares a constructor, but a [ResNet] class is created only by its generated Load, FromStateDict and CreateRandom, whose constructor prepares every layer; remove the constructor (a static factory method of your own can call those)");
 
+        /// <summary>
+        /// A <c>LoadPretrained</c> call with a <c>TorchvisionWeights</c> entry for another architecture. Reported at the entry,
+        /// with the class's <c>[ResNet]</c> attribute as the second location; the message is the run-time exception's.
+        /// </summary>
+        public static readonly DiagnosticDescriptor PretrainedMisfit = Create(
+            "RNG015",
+            "Pretrained weights do not fit the declaration",
+            "{0}");
+
         /// <summary>The diagnostic that reports a broken <see cref="SpecRule"/>; its message is the rule's own.</summary>
         public static DiagnosticDescriptor For(SpecRule rule) => rule switch
         {

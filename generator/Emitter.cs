@@ -53,6 +53,7 @@ namespace ResNetGen.Generator
                 EmitThreadCount(w);
                 EmitConstructor(w, type, cpu.Graph, lowering);
                 EmitFactories(w, type, cpu.Graph);
+                EmitPretrained(w, type, cpu.Graph.Spec);
                 EmitForward(w, cpu, lowering);
                 if (device is not null)
                 {
@@ -216,6 +217,44 @@ namespace ResNetGen.Generator
                 """);
             EmitLoad(w, type, "string", "path", "path, Parameters, progress", "A <c>.pth</c> file written by <c>torch.save(model.state_dict(), path)</c>, or a <c>.safetensors</c> file");
             EmitLoad(w, type, "global::System.IO.Stream", "stream", "stream, Parameters, \"stream\", progress", "The content of a <c>.pth</c> or <c>.safetensors</c> file; the stream is left open");
+        }
+
+        /// <summary><c>Architecture</c>, and <c>LoadPretrained</c>/<c>LoadPretrainedAsync</c>, which check weights against it before any download.</summary>
+        private static void EmitPretrained(SourceWriter w, TargetType type, ResNetSpec spec)
+        {
+            string layers = string.Join(", ", spec.Layers.Select(d => Literal(d)));
+            string block = spec.Block == BlockKind.Bottleneck ? "Bottleneck" : "Basic";
+            string parameters = $"{Api}.PretrainedWeights weights, global::System.IProgress<{Api}.DownloadProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default";
+            const string Arguments = "weights, Architecture, Parameters, progress, cancellationToken";
+            const string Refused = "The weights are for another architecture (the message gives both declarations), the download failed (the message names the URL and the path where a copy fetched another way is used), or the file does not load.";
+            string headless = spec.Headless ? " This network is headless: it takes the weights without their <c>fc</c>." : string.Empty;
+            w.Lines($$"""
+                /// <summary>This network's architecture as far as weights are concerned: what <see cref="LoadPretrained"/> checks weights against.</summary>
+                public static {{Api}}.ResNetArchitecture Architecture { get; } =
+                    new({{Api}}.Block.{{block}}, new[] { {{layers}} }, groups: {{Literal(spec.Groups)}}, widthPerGroup: {{Literal(spec.WidthPerGroup)}}, numClasses: {{Literal(spec.NumClasses)}}, inputChannels: {{Literal(spec.InputChannels)}}, headless: {{(spec.Headless ? "true" : "false")}});
+
+                /// <summary>
+                /// Loads published weights, e.g. an entry of <see cref="{{Api}}.TorchvisionWeights"/> that fits this network: checked against
+                /// <see cref="Architecture"/> before anything is downloaded, downloaded once into torch.hub's cache and verified, then loaded strictly.{{headless}}
+                /// </summary>
+                /// <param name="weights">The weights.</param>
+                /// <param name="progress">Receives the download's progress; nothing is reported when the file is already cached.</param>
+                /// <param name="cancellationToken">Stops the download; nothing is left in the cache.</param>
+                /// <exception cref="{{Api}}.WeightLoadException">{{Refused}}</exception>
+                {{GeneratedCode}}
+                public static {{type.Name}} LoadPretrained({{parameters}}) =>
+                    new {{type.Name}}({{Api}}.StateDictLoader.LoadPretrained({{Arguments}}));
+
+                /// <summary>Loads published weights as <see cref="LoadPretrained"/> does, reading the file on the thread pool.</summary>
+                /// <param name="weights">The weights.</param>
+                /// <param name="progress">Receives the download's progress; nothing is reported when the file is already cached.</param>
+                /// <param name="cancellationToken">Stops the download; nothing is left in the cache.</param>
+                /// <exception cref="{{Api}}.WeightLoadException">{{Refused}}</exception>
+                {{GeneratedCode}}
+                public static async global::System.Threading.Tasks.Task<{{type.Name}}> LoadPretrainedAsync({{parameters}}) =>
+                    new {{type.Name}}(await {{Api}}.StateDictLoader.LoadPretrainedAsync({{Arguments}}).ConfigureAwait(false));
+
+                """);
         }
 
         private static void EmitLoad(SourceWriter w, TargetType type, string parameterType, string name, string arguments, string what)

@@ -50,11 +50,15 @@ namespace ResNetGen.Generator
             location?.SourceTree is null ? null : new LocationInfo(location.SourceTree.FilePath, location.SourceSpan, location.GetLineSpan().Span);
     }
 
-    /// <summary>A diagnostic as equatable data: the descriptor, where, and the message arguments.</summary>
-    internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments)
+    /// <summary>A diagnostic as equatable data: the descriptor, where, the message arguments, and a second place it concerns.</summary>
+    internal sealed record DiagnosticInfo(DiagnosticDescriptor Descriptor, LocationInfo? Location, EquatableArray<string> Arguments, LocationInfo? AdditionalLocation = null)
     {
         public Diagnostic ToDiagnostic() =>
-            Diagnostic.Create(Descriptor, Location?.ToLocation(), System.Linq.Enumerable.ToArray<object>(Arguments));
+            Diagnostic.Create(
+                Descriptor,
+                Location?.ToLocation(),
+                AdditionalLocation is null ? null : new[] { AdditionalLocation.ToLocation() },
+                System.Linq.Enumerable.ToArray<object>(Arguments));
     }
 
     /// <summary>

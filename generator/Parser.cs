@@ -189,6 +189,10 @@ namespace ResNetGen.Generator
             return findings.Count == 0 ? spec : null;
         }
 
+        /// <summary>The attribute's spec when its arguments are valid, otherwise null (their diagnostics are reported at the attribute).</summary>
+        public static ResNetSpec? ReadValidSpec(AttributeData attribute) =>
+            ReadArguments(attribute) is ResNetSpec spec && SpecValidator.Validate(spec).Count == 0 ? spec : null;
+
         /// <summary>
         /// The attribute's arguments as a spec, not yet validated, with torchvision's defaults for the options it leaves out;
         /// null when an argument does not compile (the compiler reports that itself).

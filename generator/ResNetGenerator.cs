@@ -26,8 +26,11 @@ namespace ResNetGen.Generator
         /// <summary>Tracking name of the step that gathers each attribute's diagnostics.</summary>
         public const string DiagnosticsStep = "Diagnostics";
 
+        /// <summary>Tracking name of the step that checks <c>LoadPretrained</c> calls against the declarations they load into.</summary>
+        public const string PretrainedStep = "Pretrained";
+
         /// <summary>Every step this generator names, in pipeline order.</summary>
-        public static IReadOnlyList<string> Steps { get; } = new[] { ParseStep, ModelStep, PlanStep, DiagnosticsStep };
+        public static IReadOnlyList<string> Steps { get; } = new[] { ParseStep, ModelStep, PlanStep, DiagnosticsStep, PretrainedStep };
 
         /// <inheritdoc/>
         public void Initialize(IncrementalGeneratorInitializationContext context)
@@ -60,6 +63,16 @@ namespace ResNetGen.Generator
                 .SelectMany(static (pair, _) => Parser.Diagnostics(pair.Left, pair.Right))
                 .WithTrackingName(DiagnosticsStep);
             context.RegisterSourceOutput(diagnostics, static (context, diagnostic) => context.ReportDiagnostic(diagnostic.ToDiagnostic()));
+
+            // X.LoadPretrained(TorchvisionWeights.Y) with an entry for another architecture: a compile error at the entry.
+            IncrementalValuesProvider<DiagnosticInfo> misfits = context.SyntaxProvider
+                .CreateSyntaxProvider(static (node, _) => PretrainedCheck.IsCandidate(node), static (context, cancellationToken) => PretrainedCheck.Read(context, cancellationToken))
+                .Where(static use => use is not null)
+                .Select(static (use, _) => PretrainedCheck.Check(use!))
+                .Where(static diagnostic => diagnostic is not null)
+                .Select(static (diagnostic, _) => diagnostic!)
+                .WithTrackingName(PretrainedStep);
+            context.RegisterSourceOutput(misfits, static (context, diagnostic) => context.ReportDiagnostic(diagnostic.ToDiagnostic()));
 
             // Whether the compilation references ResNetGen.Ilgpu: a bool, so the source is re-emitted only when it changes.
             IncrementalValueProvider<bool> accelerated = context.CompilationProvider

@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
+using System.Threading;
+using System.Threading.Tasks;
 
 namespace ResNetGen;
 
@@ -103,6 +105,27 @@ public interface IResNet<TSelf> : IResNet
     /// <param name="stream">The content.</param>
     /// <exception cref="WeightLoadException">The content is damaged, unsupported or for another network.</exception>
     static abstract TSelf Load(Stream stream);
+
+    /// <summary>The architecture as far as weights are concerned: what <see cref="LoadPretrained"/> checks weights against.</summary>
+    static abstract ResNetArchitecture Architecture { get; }
+
+    /// <summary>
+    /// Loads published weights (e.g. <see cref="TorchvisionWeights.ResNet50_ImageNet1kV2"/>): checked to fit this network,
+    /// downloaded once into torch.hub's cache and verified (see <see cref="TorchHub"/>), then loaded strictly.
+    /// </summary>
+    /// <param name="weights">Weights whose architecture fits this network.</param>
+    /// <param name="progress">Receives the download's progress; nothing is reported when the file is already cached.</param>
+    /// <param name="cancellationToken">Stops the download; nothing is left in the cache.</param>
+    /// <exception cref="WeightLoadException">The weights are for another architecture, the download failed (the message names
+    /// the URL and where a copy fetched another way would be used), or the file does not load.</exception>
+    static abstract TSelf LoadPretrained(PretrainedWeights weights, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>The asynchronous form of <see cref="LoadPretrained"/>; the file is read on the thread pool.</summary>
+    /// <param name="weights">Weights whose architecture fits this network.</param>
+    /// <param name="progress">Receives the download's progress; nothing is reported when the file is already cached.</param>
+    /// <param name="cancellationToken">Stops the download; nothing is left in the cache.</param>
+    /// <exception cref="WeightLoadException">The weights are for another architecture, the download failed, or the file does not load.</exception>
+    static abstract Task<TSelf> LoadPretrainedAsync(PretrainedWeights weights, IProgress<DownloadProgress>? progress = null, CancellationToken cancellationToken = default);
 }
 
 /// <summary>The sizes of a compiled network, as its generated constants give them.</summary>

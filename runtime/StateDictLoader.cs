@@ -10,8 +10,9 @@ namespace ResNetGen;
 
 /// <summary>
 /// Loads a torchvision-style <c>state_dict</c> from a PyTorch <c>.pth</c> file (the zip archive <c>torch.save</c>
-/// writes since PyTorch 1.6) or a <c>.safetensors</c> file, without Python, and binds it strictly to a network's
-/// manifest like <c>load_state_dict(strict=True)</c>.
+/// writes since PyTorch 1.6, or the legacy format it wrote before) or a <c>.safetensors</c> file, from a path, a stream
+/// or a URL (downloaded once into torch.hub's cache, see <see cref="TorchHub"/>), without Python, and binds it strictly
+/// to a network's manifest like <c>load_state_dict(strict=True)</c>.
 /// </summary>
 /// <remarks>
 /// <para>The format is detected from the content, not the file name. Tensors stored as float32, float16, bfloat16 or
@@ -24,12 +25,10 @@ namespace ResNetGen;
 /// <para>Accepted as well: keys carrying the <c>module.</c> prefix that <c>DataParallel</c> adds, and checkpoints that
 /// nest the <c>state_dict</c> under <c>"state_dict"</c>, <c>"model_state_dict"</c> or <c>"model"</c>.</para>
 /// </remarks>
-public static class StateDictLoader
+public static partial class StateDictLoader
 {
-    private static readonly byte[] LegacyMagic = [0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46, 0xf9, 0x20, 0x6a, 0xa8, 0x50, 0x19];
-
     /// <summary>Loads the tensors of <paramref name="expected"/> from the file at <paramref name="path"/>.</summary>
-    /// <param name="path">A <c>.pth</c> (torch.save zip format) or <c>.safetensors</c> file.</param>
+    /// <param name="path">A <c>.pth</c> (torch.save's zip or legacy format) or <c>.safetensors</c> file.</param>
     /// <param name="expected">The network's manifest (e.g. a generated class's <c>Parameters</c>): names and shapes, in order.</param>
     /// <param name="progress">Receives the bytes of tensor data read so far while the storages are read; optional.</param>
     /// <returns>Exactly the expected keys, in the expected order, as float32 tensors; <see cref="StateDict.Source"/> is <paramref name="path"/>.</returns>
@@ -141,19 +140,16 @@ public static class StateDictLoader
                 return TorchZipReader.Read(stream, source, expected, progress);
             }
 
-            if (head.StartsWith(LegacyMagic))
+            if (head.StartsWith(LegacyTorchReader.Signature))
             {
-                throw new WeightLoadException(source,
-                    $"{source}: is in PyTorch's legacy serialization format (written before PyTorch 1.6, or with " +
-                    "_use_new_zipfile_serialization=False), which is not supported. Load it with torch.load and save it again with " +
-                    "torch.save(model.state_dict(), path) on PyTorch 1.6 or later.");
+                return LegacyTorchReader.Read(stream, source, expected, progress);
             }
 
             if (head[0] == 0x80)
             {
                 throw new WeightLoadException(source,
-                    $"{source}: is a bare pickle, not the zip archive torch.save writes. Save the weights with " +
-                    "torch.save(model.state_dict(), path) on PyTorch 1.6 or later.");
+                    $"{source}: is a bare pickle, neither the zip archive torch.save writes nor its legacy format. Save the weights with " +
+                    "torch.save(model.state_dict(), path).");
             }
 
             if (length >= 9 && head[8] == (byte)'{')

@@ -26,6 +26,10 @@ specification) must load; every other file is derived from them or built opcode 
                 deleted). The C# tests assert that no marker appears when ResNetGen loads them.
   outside       zips and pickles that try to reach outside the archive: '../', absolute and drive-letter record
                 names, a symbolic-link record, storage keys with '../', '/', '\\', NUL, empty or missing
+  legacy        PyTorch's legacy format (torch.save before 1.6): the base written by hand to torch's layout (torch.load
+                reads it back), then cut at every pickle opcode and storage boundary, with lying element counts, storage
+                keys unknown, repeated or missing, a wrong protocol version, big-endian or malformed system information,
+                storage views, payloads in each of its pickles (proved live like the globals family) and exhausting pickles
 
 Run with Debian's torch (python3-torch 1.13):
   /usr/bin/python3 tools/make_hostile_corpus.py [OUT_DIR] [--no-live-check]
@@ -35,6 +39,7 @@ import collections
 import io
 import json
 import os
+import pickle as pickle_module
 import pickletools
 import shutil
 import struct
@@ -651,6 +656,150 @@ def outside(base_records):
     case("outside-storage-key-missing", "outside", w2_zip(pickle), "'archive/data/7'", "a storage key with no record")
 
 
+# ---------------------------------------------------------------- the legacy format (torch.save before PyTorch 1.6)
+
+LEGACY_MAGIC = bytes.fromhex("80028a0a6cfc9c46f9206aa850192e")   # pickle.dumps(0x1950a86a20f9469cfc6c, protocol=2)
+LEGACY_VERSION = b"\x80\x02M\xe9\x03."                            # pickle.dumps(1001, protocol=2)
+LEGACY_TYPES = {torch.float32: "FloatStorage", torch.float16: "HalfStorage", torch.int64: "LongStorage"}
+
+
+def legacy_sys_info(little_endian=True):
+    info = {"protocol_version": 1001, "little_endian": little_endian, "type_sizes": {"short": 2, "int": 4, "long": 4}}
+    return pickle_module.dumps(info, protocol=2)
+
+
+def legacy_tensor(p, storage_type, key, numel, offset, shape, strides, old=False, view=None, items=6):
+    """A tensor as torch's legacy format pickles it: persistent id ('storage', type, key, location, numel, view), rebuilt
+    by _rebuild_tensor_v2 (or, with `old`, by _rebuild_tensor as PyTorch before 0.4 did)."""
+    p.glob("torch._utils", "_rebuild_tensor" if old else "_rebuild_tensor_v2").op(b"(")
+    p.op(b"(").s("storage").glob("torch", storage_type).s(key).s("cpu").i(numel)
+    if items == 6:
+        if view is None:
+            p.op(b"N")
+        else:
+            p.op(b"(").s(view[0]).i(view[1]).i(view[2]).op(b"t")
+    p.op(b"tQ").i(offset).ints(shape).ints(strides)
+    if not old:
+        p.op(b"\x89").glob("collections", "OrderedDict").op(b")R")
+    return p.op(b"tR")
+
+
+def legacy_parts(sd, old=False, view=None, items=6):
+    """The base's main pickle (an OrderedDict, as torch writes a state_dict) and its storages: (key, numel, bytes)."""
+    p = P().glob("collections", "OrderedDict").op(b")R(")
+    storages = []
+    for i, (name, t) in enumerate(sd.items()):
+        storage = t.storage()
+        raw = torch.tensor(storage.tolist(), dtype=t.dtype).numpy().tobytes()
+        p.s(name)
+        legacy_tensor(p, LEGACY_TYPES[t.dtype], str(i), storage.size(), t.storage_offset(), list(t.shape), list(t.stride()),
+                      old=old, view=view if i == 0 else None, items=items)
+        storages.append((str(i), storage.size(), raw))
+    return p.op(b"u").stop(), storages
+
+
+def legacy_file(main, storages, keys=None, version=LEGACY_VERSION, sys_info=None, counts=None):
+    """magic, protocol version, system information, the main pickle, the list of storage keys, then each storage's
+    element count (8 bytes, little-endian) and bytes, in the list's order: torch's _legacy_save layout."""
+    keys = [k for k, _, _ in storages] if keys is None else keys
+    data = {k: (n, raw) for k, n, raw in storages}
+    out = LEGACY_MAGIC + version + (legacy_sys_info() if sys_info is None else sys_info) + main + pickle_module.dumps(keys, protocol=2)
+    for k in keys:
+        if k in data:
+            n, raw = data[k]
+            out += struct.pack("<q", (counts or {}).get(k, n)) + raw
+    return out
+
+
+def legacy(sd):
+    main, storages = legacy_parts(sd)
+    base = legacy_file(main, storages)
+    old_main, _ = legacy_parts(sd, old=True)
+    old = legacy_file(old_main, storages)
+    for name, data in (("legacy-base.pth", base), ("legacy-base-rebuild-tensor.pth", old)):
+        FILES[name] = data
+        loaded = torch.load(io.BytesIO(data))
+        assert list(loaded) == list(sd) and all(torch.equal(loaded[k], sd[k]) for k in sd), name
+
+    def add(name, data, expect, what, marker_name=None, binds="base"):
+        case(f"legacy-{name}", "legacy", data, expect, what, binds=binds, marker=marker(marker_name) if marker_name else None)
+
+    # cut at every part and pickle-opcode boundary, and inside every storage
+    parts = [("magic number", LEGACY_MAGIC), ("protocol version", LEGACY_VERSION), ("system information", legacy_sys_info()),
+             ("object (the state_dict)", main), ("storage keys", pickle_module.dumps([k for k, _, _ in storages], protocol=2))]
+    at = 0
+    for label, part in parts:
+        points = {0} if label == "magic number" else {0} | {pos for _, _, pos in pickletools.genops(part)} | {len(part) - 1}
+        for point in sorted(points):
+            cut = at + point
+            if label == "magic number":
+                cut, expect = at + 14, "magic number is damaged"
+            else:
+                expect = f"the pickle of the {label}"
+            add(f"truncated-at-{cut:04d}", base[:cut], expect, f"the legacy base cut to {cut} bytes, inside its {label}")
+        at += len(part)
+    for key, n, raw in storages:
+        add(f"truncated-storage-{key}-count", base[:at + 4], f"ends before storage '{key}'", f"cut inside storage {key}'s element count")
+        add(f"truncated-storage-{key}-data", base[:at + 8 + len(raw) // 2], "past the end of the file", f"cut inside storage {key}'s bytes")
+        at += 8 + len(raw)
+
+    # lying counts and sizes
+    add("count-disagrees", legacy_file(main, storages, counts={"0": 7}), "says it holds 7 elements", "storage 0's count field says 7 of its 8")
+    add("count-negative", legacy_file(main, storages, counts={"3": -1}), "says it holds -1 elements", "a count field of -1")
+    add("count-int64-max", legacy_file(main, storages, counts={"1": 2 ** 63 - 1}), "says it holds", "a count field of 2^63-1")
+    huge = 2 ** 40
+    big_main = state_dict_pickle([("w", lambda p: legacy_tensor(p, "FloatStorage", "0", huge, 0, [2], [1]))])
+    add("storage-2-to-40-elements", legacy_file(big_main, [("0", huge, floats(1, 2))]), "past the end of the file",
+        "a storage of 2^40 float32 elements (4 TB) in a file of a few hundred bytes, its count field agreeing", binds="w")
+
+    # the list of storage keys
+    keys = [k for k, _, _ in storages]
+    add("keys-unknown", legacy_file(main, storages + [("9", 2, floats(1, 2))], keys=keys + ["9"]), "which no tensor of the file uses",
+        "the key list names a storage no tensor uses")
+    add("keys-repeated", legacy_file(main, storages, keys=keys + ["0"]), "twice", "the key list names storage 0 twice")
+    add("keys-missing", legacy_file(main, storages, keys=keys[:-1]), "missing from the file's list of storages",
+        "the key list leaves out fc.weight's storage")
+    add("keys-not-strings", legacy_file(main, storages, keys=[0, 1, 2, 3]), "not a key", "the key list holds ints")
+    add("keys-not-a-list", LEGACY_MAGIC + LEGACY_VERSION + legacy_sys_info() + main + pickle_module.dumps({"0": 1}, protocol=2),
+        "where its list of storage keys belongs", "a dict where the key list belongs")
+
+    # the header pickles
+    add("protocol-version-1000", legacy_file(main, storages, version=b"\x80\x02M\xe8\x03."), "protocol version is 1000", "version 1000")
+    add("protocol-version-a-string", legacy_file(main, storages, version=P().s("1001").stop()), "protocol version is a str", "version '1001'")
+    add("big-endian", legacy_file(main, storages, sys_info=legacy_sys_info(little_endian=False)), "big-endian",
+        "system information saying little_endian=False")
+    add("sys-info-a-list", legacy_file(main, storages, sys_info=pickle_module.dumps([1001], protocol=2)), "system information (a dict)",
+        "a list where the system information belongs")
+    pid = P().op(b"(").s("storage").glob("torch", "FloatStorage").s("0").s("cpu").i(2).op(b"NtQ").stop()
+    add("storage-in-sys-info", legacy_file(main, storages, sys_info=pid), "refers to a storage", "a persistent id in the system information")
+
+    # persistent ids
+    view_main, _ = legacy_parts(sd, view=("1", 0, 4))
+    add("storage-view", legacy_file(view_main, storages), "view of another storage", "conv1.weight's storage a view of another")
+    five_main, _ = legacy_parts(sd, items=5)
+    add("persistent-id-of-five", legacy_file(five_main, storages), "('storage', type, key, location, numel, view)",
+        "the zip format's five-item persistent ids in the legacy format")
+
+    # payloads in each pickle: each would create a marker; prove_live_legacy shows Python's pickle runs them
+    payloads = []
+    for where in ("protocol-version", "sys-info", "object", "keys"):
+        name = f"legacy-payload-in-{where}"
+        payloads.append(name)
+        call = P().call("os", "system", f"touch {marker(name)}").stop()
+        parts = {"protocol-version": LEGACY_VERSION, "sys-info": legacy_sys_info(), "object": main, "keys": pickle_module.dumps(keys, protocol=2)}
+        parts[where] = call
+        data = LEGACY_MAGIC + parts["protocol-version"] + parts["sys-info"] + parts["object"] + parts["keys"]
+        add(f"payload-in-{where}", data, "'os.system'", f"os.system('touch ...') as the {where} pickle", marker_name=name)
+
+    # pickles built to exhaust the reader, where a legacy file holds them
+    dag = P().op(b"}").op(b"K\x01").op(b"2\x86" * 60).op(b"K\x02s").stop()
+    add("exhaustion-tuple-dag-key", legacy_file(dag, []), "steps", "a dict key that is a tuple DAG of 2^60 elements", binds="w")
+    add("exhaustion-mark-depth-100000", legacy_file(bytes(P().op(b"(" * 100000).op(b".").b), []), "MARKs nest deeper", "100,000 nested MARKs", binds="w")
+    add("exhaustion-unterminated-main-pickle", LEGACY_MAGIC + LEGACY_VERSION + legacy_sys_info() + bytes(P().op(b"]" * 50000).b),
+        "ends without a STOP", "a main pickle of 50,000 opcodes that never stops", binds="w")
+    return payloads
+
+
 # ---------------------------------------------------------------- live check and output
 
 def prove_live(names):
@@ -676,6 +825,34 @@ def prove_live(names):
     return dead
 
 
+def prove_live_legacy(names):
+    """Reads each legacy file's pickles one after another with Python's own pickle, as torch's legacy loader does,
+    and checks that the payload's marker appears."""
+    shutil.rmtree(MARKERS, ignore_errors=True)
+    os.makedirs(MARKERS)
+    # torch's globals and storages are stood in for by no-ops, so that a payload after the object pickle is reached too
+    script = ("import pickle, sys\n"
+              "class Reader(pickle.Unpickler):\n"
+              "    def find_class(self, module, name):\n"
+              "        return (lambda *a: None) if module.startswith('torch') else super().find_class(module, name)\n"
+              "    def persistent_load(self, pid):\n"
+              "        return None\n"
+              "f = open(sys.argv[1], 'rb')\n"
+              "try:\n"
+              "    for _ in range(5):\n"
+              "        Reader(f).load()\n"
+              "except Exception as e:\n"
+              "    print(type(e).__name__, e)\n")
+    dead = []
+    for name in names:
+        subprocess.run([sys.executable, "-c", script, os.path.join(OUT, f"{name}.pth")], stdin=subprocess.DEVNULL,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+        if not os.path.exists(marker(name)):
+            dead.append(name)
+    shutil.rmtree(MARKERS, ignore_errors=True)
+    return dead
+
+
 def main():
     sd = base_state_dict()
     base_pth = torch_save_bytes(sd)
@@ -692,6 +869,7 @@ def main():
     dtypes()
     payloads = globals_family()
     outside(base_records)
+    legacy_payloads = legacy(sd)
 
     if os.path.isdir(OUT):
         for old in os.listdir(OUT):
@@ -704,7 +882,9 @@ def main():
     manifest = {
         "about": "Written by tools/make_hostile_corpus.py. Every file but the two bases must fail to load with a "
                  "WeightLoadException whose message contains 'expect'; 'marker' is a file its payload would create.",
-        "bases": {"base.pth": "torch.save of the four tensors below", "base.safetensors": "the same four tensors"},
+        "bases": {"base.pth": "torch.save of the four tensors below", "base.safetensors": "the same four tensors",
+                  "legacy-base.pth": "the same four tensors in PyTorch's legacy format",
+                  "legacy-base-rebuild-tensor.pth": "the same, its tensors rebuilt by _rebuild_tensor (PyTorch before 0.4)"},
         "entries": [{"name": n, "shape": list(t.shape)} for n, t in sd.items()],
         "hand_made_entries": [{"name": "w", "shape": [2]}],
         "cases": CASES,
@@ -719,9 +899,9 @@ def main():
     loaded = torch.load(io.BytesIO(base_pth))
     assert list(loaded) == list(sd) and all(torch.equal(loaded[k], sd[k]) for k in sd)
     if LIVE_CHECK:
-        dead = prove_live(payloads)
+        dead = prove_live(payloads) + prove_live_legacy(legacy_payloads)
         assert not dead, f"payloads that did not run under Python's pickle: {dead}"
-        print(f"live check: all {len(payloads)} payloads create their marker under Python's pickle")
+        print(f"live check: all {len(payloads) + len(legacy_payloads)} payloads create their marker under Python's pickle")
     total = sum(len(d) for d in FILES.values())
     counts = collections.Counter(c["category"] for c in CASES)
     print(f"wrote {len(FILES)} files ({total:,} bytes) to {os.path.normpath(OUT)}: " +

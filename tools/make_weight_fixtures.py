@@ -9,9 +9,9 @@ header length, a JSON header padded with spaces to a multiple of 8 bytes, then t
 expected.json holds, for every fixture that loads, its keys in order with shape, stored dtype and the float32 values
 torch's .float() gives (json floats are the exact float32 values: each is a double that round-trips exactly).
 
-Re-running reproduces every file byte for byte except legacy.pth (the legacy format names storages by Python object
-ids) and torchscript.pt (TorchScript's printed code depends on PYTHONHASHSEED); the tests only read those two to check
-that they are refused.
+Re-running reproduces every file byte for byte except legacy.pth and legacy_views.pth (the legacy format names storages
+by Python object ids; the values they hold are the same on every run) and torchscript.pt (TorchScript's printed code
+depends on PYTHONHASHSEED; the tests only read it to check that it is refused).
 
 Run:  /usr/bin/python3 tools/make_weight_fixtures.py [out_dir]
 """
@@ -151,8 +151,9 @@ def main():
     torch.save({"model": mixed, "epoch": 3}, p("checkpoint_model.pth"))
     torch.manual_seed(0)  # the module fixtures' initial weights, so re-running reproduces them
     torch.save(torch.nn.Linear(2, 2), p("whole_model.pth"))
-    # the legacy format names storages by Python object ids, so this one file differs from run to run
+    # the legacy format (torch.save before PyTorch 1.6) names storages by Python object ids, so these differ from run to run
     torch.save(mixed, p("legacy.pth"), _use_new_zipfile_serialization=False)
+    torch.save(views, p("legacy_views.pth"), _use_new_zipfile_serialization=False)
     # TorchScript's printed code orders some attributes by Python's per-run string hashing (PYTHONHASHSEED)
     torch.jit.save(torch.jit.script(torch.nn.Linear(2, 2)), p("torchscript.pt"))
     write_torch_layout_zip(p("os_system.pth"), "os_system", os_system_pickle())
@@ -166,7 +167,7 @@ def main():
         "files": {
             "mixed.pth": "mixed", "mixed_protocol4.pth": "mixed", "dataparallel.pth": "mixed",
             "checkpoint.pth": "mixed", "checkpoint_model.pth": "mixed", "mixed.safetensors": "mixed",
-            "views.pth": "views", "views.safetensors": "views",
+            "views.pth": "views", "views.safetensors": "views", "legacy.pth": "mixed", "legacy_views.pth": "views",
         },
     }
     with open(p("expected.json"), "w") as f:  # one line per tensor, so a diff shows which tensor changed

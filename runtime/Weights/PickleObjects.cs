@@ -201,6 +201,9 @@ internal enum PickleGlobalKind
 {
     OrderedDict,
     RebuildTensorV2,
+
+    /// <summary><c>torch._utils._rebuild_tensor(storage, offset, size, stride)</c>: how PyTorch before 0.4 pickled a tensor.</summary>
+    RebuildTensor,
     RebuildParameter,
     Storage,
 }

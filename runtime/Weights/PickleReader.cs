@@ -751,6 +751,8 @@ internal sealed class PickleReader
                 return new PickleGlobal(module, name, PickleGlobalKind.OrderedDict);
             case ("torch._utils", "_rebuild_tensor_v2"):
                 return new PickleGlobal(module, name, PickleGlobalKind.RebuildTensorV2);
+            case ("torch._utils", "_rebuild_tensor"):
+                return new PickleGlobal(module, name, PickleGlobalKind.RebuildTensor);
             case ("torch._utils", "_rebuild_parameter"):
                 return new PickleGlobal(module, name, PickleGlobalKind.RebuildParameter);
             case ("torch", "FloatStorage"):
@@ -785,7 +787,7 @@ internal sealed class PickleReader
 
         throw new WeightLoadException(_source,
             $"{_source}: its pickle references the global '{fullName}', which a state_dict never needs; it was refused and " +
-            "nothing from the file was executed. Only collections.OrderedDict, torch._utils._rebuild_tensor_v2, " +
+            "nothing from the file was executed. Only collections.OrderedDict, torch._utils._rebuild_tensor_v2 (and _rebuild_tensor), " +
             "torch._utils._rebuild_parameter and torch's typed storages (torch.FloatStorage, ...) are allowed. " +
             "If the file should hold weights, save them with torch.save(model.state_dict(), path).");
     }
@@ -850,7 +852,19 @@ internal sealed class PickleReader
 
                 return dict;
             case PickleGlobalKind.RebuildTensorV2:
-                return RebuildTensor(args);
+                if (args.Length is not (6 or 7))
+                {
+                    throw Malformed($"_rebuild_tensor_v2 needs 6 or 7 arguments, got {args.Length}");
+                }
+
+                return RebuildTensor(args, "_rebuild_tensor_v2");
+            case PickleGlobalKind.RebuildTensor:
+                if (args.Length != 4)
+                {
+                    throw Malformed($"_rebuild_tensor needs 4 arguments (storage, offset, size, stride), got {args.Length}");
+                }
+
+                return RebuildTensor(args, "_rebuild_tensor");
             case PickleGlobalKind.RebuildParameter:
                 // _rebuild_parameter(data, requires_grad, backward_hooks): a Parameter is its data for inference.
                 if (args.Length != 3 || args[0] is not TensorReference data)
@@ -865,19 +879,15 @@ internal sealed class PickleReader
     }
 
     /// <summary>
-    /// <c>_rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])</c>,
-    /// validated so that every element the view addresses lies inside the storage.
+    /// <c>_rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])</c> or
+    /// <c>_rebuild_tensor(storage, storage_offset, size, stride)</c> (the caller has checked the count), validated so that
+    /// every element the view addresses lies inside the storage.
     /// </summary>
-    private TensorReference RebuildTensor(object?[] args)
+    private TensorReference RebuildTensor(object?[] args, string function)
     {
-        if (args.Length is not (6 or 7))
-        {
-            throw Malformed($"_rebuild_tensor_v2 needs 6 or 7 arguments, got {args.Length}");
-        }
-
         if (args[0] is not StorageReference storage)
         {
-            throw Malformed($"_rebuild_tensor_v2 needs a storage, found {TypeName(args[0])}");
+            throw Malformed($"{function} needs a storage, found {TypeName(args[0])}");
         }
 
         if (args[1] is not long offset || offset < 0)

@@ -50,6 +50,24 @@ internal static class TorchZipReader
         var storages = new Dictionary<string, StorageReference>(StringComparer.Ordinal);
         object? root = PickleReader.Load(
             pickle, source, pickleName, pid => PersistentLoad(pid, storages, source, pickleName), LoadLimits.MaxPickleAllocatedBytes(expected.Count));
+        TensorReference[] wanted = BindStateDict(root, source, expected);
+        float[][] data = Materialize(wanted, expected, entries, prefix, stream.Length, pickleLength, source, progress);
+        var result = new StateDict(source);
+        for (int e = 0; e < expected.Count; e++)
+        {
+            result.Add(expected[e].Name, new Tensor(wanted[e].Shape, data[e]));
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Finds the state_dict in a pickled object (at the top level or nested under a checkpoint key), checks its keys and
+    /// shapes against <paramref name="expected"/> strictly, and returns the tensor of each expected entry, in order.
+    /// The zip format and the legacy format describe tensors in their pickles the same way, so both bind here.
+    /// </summary>
+    internal static TensorReference[] BindStateDict(object? root, string source, IReadOnlyList<StateDictEntry> expected)
+    {
         (PickleDict dict, string location) = FindStateDict(root, source);
 
         var found = new List<FoundEntry>(dict.Count);
@@ -83,14 +101,7 @@ internal static class TorchZipReader
             wanted[e] = tensors[match[e]]!;
         }
 
-        float[][] data = Materialize(wanted, expected, entries, prefix, stream.Length, pickleLength, source, progress);
-        var result = new StateDict(source);
-        for (int e = 0; e < expected.Count; e++)
-        {
-            result.Add(expected[e].Name, new Tensor(wanted[e].Shape, data[e]));
-        }
-
-        return result;
+        return wanted;
     }
 
     /// <summary>Runs a <see cref="ZipArchive"/> operation, turning its exceptions about a damaged archive into ours.</summary>
@@ -301,14 +312,25 @@ internal static class TorchZipReader
         }
     }
 
-    /// <summary><c>('storage', torch.FloatStorage, key, location, numel)</c> → the storage, one object per key.</summary>
-    private static StorageReference PersistentLoad(PickleTuple pid, Dictionary<string, StorageReference> storages, string source, string pickleName)
+    /// <summary>
+    /// <c>('storage', torch.FloatStorage, key, location, numel)</c> → the storage, one object per key. The legacy format
+    /// (<paramref name="legacy"/>) adds a sixth item, the view metadata, which torch writes as None for every storage of a
+    /// state_dict; a storage view (a sub-range of another storage) is refused by name.
+    /// </summary>
+    internal static StorageReference PersistentLoad(PickleTuple pid, Dictionary<string, StorageReference> storages, string source, string pickleName, bool legacy = false)
     {
         object?[] items = pid.Items;
-        if (items.Length != 5 || items[0] is not "storage")
+        if (legacy && items.Length == 6 && items[0] is "storage" && items[5] is not null)
         {
             throw new WeightLoadException(source,
-                $"{source}: cannot read the pickle {pickleName}: a persistent id is not of the form ('storage', type, key, location, numel). " +
+                $"{source}: cannot read the pickle {pickleName}: a storage is a view of another storage (legacy view metadata), which is not " +
+                "supported. Load the file with torch.load and save it again with torch.save(model.state_dict(), path).");
+        }
+
+        if (items.Length != (legacy ? 6 : 5) || items[0] is not "storage")
+        {
+            throw new WeightLoadException(source,
+                $"{source}: cannot read the pickle {pickleName}: a persistent id is not of the form ('storage', type, key, location, numel{(legacy ? ", view" : "")}). " +
                 "The file is damaged or was not written by torch.save(model.state_dict(), path).");
         }
 
@@ -347,7 +369,7 @@ internal static class TorchZipReader
     }
 
     /// <summary>A storage key torch.save could have written: 1 to 64 letters, digits, '_', '-' or '.', and not "." or "..".</summary>
-    private static bool IsPlainStorageKey(string key) =>
+    internal static bool IsPlainStorageKey(string key) =>
         key.Length is > 0 and <= 64
         && key is not ("." or "..")
         && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.');

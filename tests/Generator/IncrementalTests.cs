@@ -111,7 +111,8 @@ public sealed class IncrementalTests
         CSharpCompilation compilation = GeneratorHarness.Compilation(
             Networks,
             "using ResNetGen; [ResNet(Block.Basic, 1)] public partial class Bad { }",
-            "using ResNetGen; [ResNet(Block.Basic, 1, 1, 1, 1, ReplaceStrideWithDilation = new[] { true, true, true })] public class Unplannable { }");
+            "using ResNetGen; [ResNet(Block.Basic, 1, 1, 1, 1, ReplaceStrideWithDilation = new[] { true, true, true })] public class Unplannable { }",
+            "static class Use { static void Run() => Models.A.LoadPretrained(ResNetGen.TorchvisionWeights.ResNet50_ImageNet1kV2); }");
         GeneratorRunResult result = GeneratorHarness.Driver(trackSteps: true).RunGenerators(compilation).GetRunResult().Results.Single();
 
         foreach (string step in ResNetGenerator.Steps)

@@ -11,6 +11,7 @@ using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ResNetGen.Generator;
 using ResNetGen.Imaging;
+using ResNetGen.Tests.Pretrained;
 using ResNetGen.Tests.Sample;
 using Xunit;
 
@@ -21,6 +22,7 @@ namespace ResNetGen.Tests.Readme;
 /// usings of <c>dotnet new console</c>, nullable on, warnings reported), with the generator, against the ResNetGen and
 /// ResNetGen.Imaging assemblies; the quick start is also run on a test image and must print what the library computes.
 /// </summary>
+[Collection(TorchHubCollection.Name)]
 public sealed partial class ReadmeCodeTests : IDisposable
 {
     private const string ImplicitUsings = """
@@ -77,34 +79,56 @@ public sealed partial class ReadmeCodeTests : IDisposable
     }
 
     [Fact]
-    public void The_quick_start_is_about_ten_lines_and_classifies_a_jpeg()
+    public void The_quick_start_is_about_ten_lines_and_classifies_a_jpeg_with_weights_it_downloads()
     {
         string quickStart = CSharpBlocks().Single(code => code.Contains("ImageDecoder.DecodeFile(\"cat.jpg\")", StringComparison.Ordinal));
         Assert.InRange(quickStart.Split('\n').Count(line => line.Trim().Length > 0 && !line.TrimStart().StartsWith("using ", StringComparison.Ordinal)), 8, 12);
+        const string Entry = "TorchvisionWeights.ResNet50_ImageNet1kV2";
+        Assert.Contains($"PretrainedWeights weights = {Entry};", quickStart);
+        Assert.Contains("ResNet50.LoadPretrained(weights)", quickStart);
 
-        // resnet18 weights (content-detected, so a .safetensors file may be called resnet18.pth) and a committed JPEG.
-        IReadOnlyList<StateDictEntry> manifest = ResNetGen.Sample.ResNet18.Parameters;
+        // resnet50 weights served by an HTTP server in this process, into a torch.hub cache of the test's own. The file
+        // cannot carry torchvision's SHA-256 prefix, so the program's entry is replaced by one for this file, named with
+        // its own prefix: the download, the check and the load are the quick start's.
+        using var home = new TorchHomeScope();
+        using var server = new LocalHttpServer();
+        IReadOnlyList<StateDictEntry> manifest = ResNetGen.Sample.ResNet50.Parameters;
         StateDict weights = StateDict.CreateRandom(manifest, seed: 4);
-        string weightsPath = SafetensorsFile.Write(Path.Combine(_directory, "resnet18.pth"), weights, manifest);
+        byte[] file = File.ReadAllBytes(SafetensorsFile.Write(Path.Combine(_directory, "resnet50"), weights, manifest));
+        string name = $"resnet50-{ServedWeights.Prefix(file)}.pth";
+        Uri url = server.Serve(name, file);
         string imagePath = SampleGoldens.Get("landscape.jpg").Path;
         string program = quickStart
-            .Replace("\"resnet18.pth\"", Literal(weightsPath), StringComparison.Ordinal)
+            .Replace($"{Entry};", $"new PretrainedWeights(\"resnet50 served here\", new Uri({Literal(url.ToString())}), ResNet50.Architecture);", StringComparison.Ordinal)
             .Replace("\"cat.jpg\"", Literal(imagePath), StringComparison.Ordinal);
 
         (byte[]? assembly, ImmutableArray<Diagnostic> diagnostics) = Compile(program);
         Assert.True(diagnostics.IsEmpty, string.Join('\n', diagnostics));
         string printed = RunEntryPoint(assembly!);
 
-        // What the library says about the same image with the same weights.
-        var network = ResNetGen.Sample.ResNet18.FromStateDict(weights);
-        var input = new float[ResNetGen.Sample.ResNet18.InputLength];
+        // The file was downloaded into torch.hub's cache, and the program printed what the library says about the same image with the same weights.
+        Assert.Equal(1, server.Requests);
+        Assert.Equal(new[] { Path.Combine(home.Checkpoints, name) }, home.CachedFiles);
+        var network = ResNetGen.Sample.ResNet50.FromStateDict(weights);
+        var input = new float[ResNetGen.Sample.ResNet50.InputLength];
         ImageNetTransform.Default.Apply(ImageDecoder.DecodeFile(imagePath).AsPixels(), input);
-        var logits = new float[ResNetGen.Sample.ResNet18.OutputLength];
+        var logits = new float[ResNetGen.Sample.ResNet50.OutputLength];
         network.Forward(input, logits);
         foreach (ClassScore top in Classification.TopK(logits, 5))
         {
             Assert.Contains($"{ImageNetClasses.Name(top.ClassIndex),-24} {top.Probability:P1}", printed);
         }
+    }
+
+    [Fact]
+    public void The_quick_start_names_torchvisions_weights_and_their_transform()
+    {
+        PretrainedWeights weights = TorchvisionWeights.ResNet50_ImageNet1kV2;
+
+        Assert.Equal(new Uri("https://download.pytorch.org/models/resnet50-11ad3fa6.pth"), weights.Url);
+        Assert.Equal(80.858, weights.Top1Accuracy);
+        Assert.Equal((232, 224), (weights.Transform.ResizeSize, weights.Transform.CropSize));
+        Assert.Contains("80.858% top-1", ReadReadme());
     }
 
     /// <summary>Compiles one block with the generator; returns the assembly when it compiled, and every warning and error.</summary>

@@ -41,6 +41,21 @@ public sealed class HostileCorpusTests
     }
 
     [Theory]
+    [InlineData("legacy-base.pth")]
+    [InlineData("legacy-base-rebuild-tensor.pth")]
+    public void The_legacy_format_bases_load_to_the_same_tensors(string file)
+    {
+        Corpus corpus = Manifest.Value;
+        StateDict pth = StateDictLoader.Load(corpus.PathOf("base.pth"), corpus.Base);
+        StateDict legacy = StateDictLoader.Load(corpus.PathOf(file), corpus.Base);
+
+        foreach (StateDictEntry entry in corpus.Base)
+        {
+            Assert.Equal(pth.Get(entry.Name).Data, legacy.Get(entry.Name).Data);
+        }
+    }
+
+    [Theory]
     [MemberData(nameof(Files))]
     public void Is_refused_with_the_problem_named(string file)
     {

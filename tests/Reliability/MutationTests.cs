@@ -15,7 +15,7 @@ namespace ResNetGen.Tests.Reliability;
 /// <summary>
 /// Random edits of valid weight files, with a fixed seed: every mutant either loads (an edit inside tensor data, a zip
 /// timestamp or a CRC changes nothing torch checks either) or is refused with a <see cref="WeightLoadException"/> naming
-/// it, within the memory bound and the watchdog's time limit. Half of the edits go inside the pickle or the safetensors
+/// it, within the memory bound and the watchdog's time limit. Half of the edits go inside the pickle (a legacy file's pickles) or the safetensors
 /// JSON header (re-wrapped so that the container stays valid), where the parsers are exercised rather than the zip's checks.
 /// </summary>
 /// <remarks>
@@ -72,7 +72,7 @@ public sealed class MutationTests
     {
         var tally = new Tally();
         var clock = Stopwatch.StartNew();
-        foreach (Base b in Bases().Where(b => b.Name.StartsWith("hostile/", StringComparison.Ordinal) || b.Name == "mixed.pth"))
+        foreach (Base b in Bases().Where(b => b.Name.StartsWith("hostile/", StringComparison.Ordinal) || b.Name is "mixed.pth" or "legacy.pth"))
         {
             var cases = new List<LoadCase>();
             for (int bit = 0; bit < b.File.Length * 8; bit++)
@@ -88,12 +88,15 @@ public sealed class MutationTests
             }
         }
 
-        tally.Report(_output, $"every single-bit flip of hostile/base.pth, hostile/base.safetensors and mixed.pth in {clock.Elapsed.TotalSeconds:F1} s");
+        tally.Report(_output, $"every single-bit flip of the hostile corpus's bases (zip, safetensors, two legacy), mixed.pth and legacy.pth in {clock.Elapsed.TotalSeconds:F1} s");
         tally.AssertClean();
     }
 
-    /// <summary>A valid file to mutate, the manifest it binds to, and (for .pth) its records.</summary>
-    private sealed record Base(string Name, byte[] File, IReadOnlyList<StateDictEntry> Expected, List<(string Name, byte[] Data)>? Records);
+    /// <summary>
+    /// A valid file to mutate, the manifest it binds to, and for a zip .pth its records, for a legacy-format .pth the length
+    /// of its pickles (everything before the storages).
+    /// </summary>
+    private sealed record Base(string Name, byte[] File, IReadOnlyList<StateDictEntry> Expected, List<(string Name, byte[] Data)>? Records, int LegacyPickles = 0);
 
     private static List<Base> Bases()
     {
@@ -104,11 +107,23 @@ public sealed class MutationTests
             bases.Add(new Base(file, bytes, WeightFixtures.Entries(WeightFixtures.Files[file]), file.EndsWith(".pth", StringComparison.Ordinal) ? Records(bytes) : null));
         }
 
+        foreach (string file in new[] { "legacy.pth", "legacy_views.pth" })
+        {
+            byte[] bytes = WeightFixtures.Bytes(file);
+            bases.Add(new Base(file, bytes, WeightFixtures.Entries(WeightFixtures.Files[file]), null, LegacyPicklesLength(bytes)));
+        }
+
         var corpus = HostileCorpusTests.Corpus.Read();
         foreach (string file in new[] { "base.pth", "base.safetensors" })
         {
             byte[] bytes = File.ReadAllBytes(corpus.PathOf(file));
             bases.Add(new Base("hostile/" + file, bytes, corpus.Base, file.EndsWith(".pth", StringComparison.Ordinal) ? Records(bytes) : null));
+        }
+
+        foreach (string file in new[] { "legacy-base.pth", "legacy-base-rebuild-tensor.pth" })
+        {
+            byte[] bytes = File.ReadAllBytes(corpus.PathOf(file));
+            bases.Add(new Base("hostile/" + file, bytes, corpus.Base, null, LegacyPicklesLength(bytes)));
         }
 
         foreach (Base b in bases)
@@ -117,6 +132,18 @@ public sealed class MutationTests
         }
 
         return bases;
+    }
+
+    /// <summary>Where a legacy-format file's storages start: after its magic number and its four pickles.</summary>
+    private static int LegacyPicklesLength(byte[] file)
+    {
+        var stream = new MemoryStream(file) { Position = ResNetGen.Weights.LegacyTorchReader.MagicPickle.Length };
+        for (int i = 0; i < 4; i++)
+        {
+            ResNetGen.Weights.PickleExtent.Read(stream, file.Length, "base", "a pickle");
+        }
+
+        return (int)stream.Position;
     }
 
     private static List<(string, byte[])> Records(byte[] zip)
@@ -139,6 +166,14 @@ public sealed class MutationTests
         if (random.Next(2) == 0)
         {
             return Edit(b.File, random, "file");
+        }
+
+        if (b.LegacyPickles > 0)
+        {
+            // Inside the pickles of a legacy-format file (its storages follow them, unchanged).
+            byte[] pickles = b.File[..b.LegacyPickles];
+            (byte[] edited, string how) = random.Next(2) == 0 ? PickleEdit(pickles, random) : Edit(pickles, random, "pickles");
+            return ([.. edited, .. b.File[b.LegacyPickles..]], how);
         }
 
         if (b.Records is { } records)

@@ -23,18 +23,6 @@ public sealed class RefusedFileTests
         Assert.Contains("torch.save(model.state_dict(), path)", e.Message);
     }
 
-    [Fact]
-    public void The_legacy_format_asks_to_resave_with_a_modern_torch()
-    {
-        string path = WeightFixtures.PathOf("legacy.pth");
-
-        var e = Assert.Throws<WeightLoadException>(() => StateDictLoader.Load(path, WeightFixtures.Entries("mixed")));
-
-        Assert.Contains(path, e.Message);
-        Assert.Contains("legacy", e.Message);
-        Assert.Contains("torch.save(model.state_dict(), path) on PyTorch 1.6 or later", e.Message);
-    }
-
     [Theory]
     [InlineData("os_system.pth", "'os.system'")]
     [InlineData("builtins_eval.pth", "'builtins.eval'")]

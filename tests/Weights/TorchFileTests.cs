@@ -70,6 +70,7 @@ public sealed class TorchFileTests
     [Theory]
     [InlineData("mixed.pth")]
     [InlineData("mixed.safetensors")]
+    [InlineData("legacy.pth")]
     public void Streams_load_like_files_whether_seekable_or_not(string file)
     {
         var expected = WeightFixtures.Set("mixed");
@@ -100,6 +101,8 @@ public sealed class TorchFileTests
     [InlineData("mixed.pth")]
     [InlineData("views.pth")]
     [InlineData("mixed.safetensors")]
+    [InlineData("legacy.pth")]
+    [InlineData("legacy_views.pth")]
     public void Progress_counts_up_to_the_total(string file)
     {
         var progress = new RecordingProgress();

@@ -746,6 +746,31 @@ namespace Models
         public static ResNet50 Load(global::System.IO.Stream stream, global::System.IProgress<global::ResNetGen.LoadProgress>? progress) =>
             new ResNet50(global::ResNetGen.StateDictLoader.Load(stream, Parameters, "stream", progress));
 
+        /// <summary>This network's architecture as far as weights are concerned: what <see cref="LoadPretrained"/> checks weights against.</summary>
+        public static global::ResNetGen.ResNetArchitecture Architecture { get; } =
+            new(global::ResNetGen.Block.Bottleneck, new[] { 3, 4, 6, 3 }, groups: 1, widthPerGroup: 64, numClasses: 1000, inputChannels: 3, headless: false);
+
+        /// <summary>
+        /// Loads published weights, e.g. an entry of <see cref="global::ResNetGen.TorchvisionWeights"/> that fits this network: checked against
+        /// <see cref="Architecture"/> before anything is downloaded, downloaded once into torch.hub's cache and verified, then loaded strictly.
+        /// </summary>
+        /// <param name="weights">The weights.</param>
+        /// <param name="progress">Receives the download's progress; nothing is reported when the file is already cached.</param>
+        /// <param name="cancellationToken">Stops the download; nothing is left in the cache.</param>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The weights are for another architecture (the message gives both declarations), the download failed (the message names the URL and the path where a copy fetched another way is used), or the file does not load.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+        public static ResNet50 LoadPretrained(global::ResNetGen.PretrainedWeights weights, global::System.IProgress<global::ResNetGen.DownloadProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new ResNet50(global::ResNetGen.StateDictLoader.LoadPretrained(weights, Architecture, Parameters, progress, cancellationToken));
+
+        /// <summary>Loads published weights as <see cref="LoadPretrained"/> does, reading the file on the thread pool.</summary>
+        /// <param name="weights">The weights.</param>
+        /// <param name="progress">Receives the download's progress; nothing is reported when the file is already cached.</param>
+        /// <param name="cancellationToken">Stops the download; nothing is left in the cache.</param>
+        /// <exception cref="global::ResNetGen.WeightLoadException">The weights are for another architecture (the message gives both declarations), the download failed (the message names the URL and the path where a copy fetched another way is used), or the file does not load.</exception>
+        [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+        public static async global::System.Threading.Tasks.Task<ResNet50> LoadPretrainedAsync(global::ResNetGen.PretrainedWeights weights, global::System.IProgress<global::ResNetGen.DownloadProgress>? progress = null, global::System.Threading.CancellationToken cancellationToken = default) =>
+            new ResNet50(await global::ResNetGen.StateDictLoader.LoadPretrainedAsync(weights, Architecture, Parameters, progress, cancellationToken).ConfigureAwait(false));
+
         /// <summary>
         /// Runs the network on one image: <paramref name="input"/> holds <see cref="InputLength"/> floats (NCHW), and <paramref name="output"/> receives <see cref="NumClasses"/> logits per image.
         /// </summary>
