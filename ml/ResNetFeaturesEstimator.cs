@@ -26,8 +26,8 @@ public sealed class ResNetFeaturesEstimator : IEstimator<ResNetFeaturesTransform
     public ResNetFeaturesTransformer Fit(IDataView input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        _transformer.GetOutputSchema(input.Schema);
-        return _transformer;
+        _transformer.CheckInput(input.Schema, out _, out bool image);
+        return _transformer.Bind(image);
     }
 
     /// <summary>The input's shape with the features column (a vector of <see cref="float"/>) added.</summary>

@@ -24,8 +24,9 @@ public sealed class ResNetFeaturesTransformer : ITransformer
 {
     private readonly FeatureExtractor _extractor;
 
-    internal ResNetFeaturesTransformer(Type networkType, WeightsSource? weights, FeatureExtractor extractor, string outputColumnName, string inputColumnName)
+    internal ResNetFeaturesTransformer(Type networkType, WeightsSource? weights, FeatureExtractor extractor, string outputColumnName, string inputColumnName, bool? imageInput = null)
     {
+        ImageInput = imageInput;
         NetworkType = networkType;
         Weights = weights;
         _extractor = extractor;
@@ -55,6 +56,13 @@ public sealed class ResNetFeaturesTransformer : ITransformer
     public bool IsRowToRowMapper => false;
 
     internal FeatureExtractor Extractor => _extractor;
+
+    /// <summary>Whether the column it was fitted on holds images (true) or input vectors (false); null before fitting.</summary>
+    internal bool? ImageInput { get; }
+
+    /// <summary>The same transformer, fitted on a column of images or of input vectors.</summary>
+    internal ResNetFeaturesTransformer Bind(bool imageInput) =>
+        new(NetworkType, Weights, _extractor, OutputColumnName, InputColumnName, imageInput);
 
     /// <summary>The input schema with the features column added, after checking the input column.</summary>
     /// <param name="inputSchema">The schema of the data to transform.</param>

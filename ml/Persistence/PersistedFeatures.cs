@@ -165,7 +165,7 @@ internal static class PersistedFeatures
     /// <summary>No rows, and the transformer's input column under its name and type: what the chain is fitted on.</summary>
     private static IDataView EmptyInput(MLContext context, ResNetFeaturesTransformer transformer, out bool image)
     {
-        image = transformer.Preprocessing is not null;
+        image = transformer.ImageInput ?? throw new InvalidOperationException("Only a fitted transformer can be saved.");
         if (image)
         {
             IDataView paths = context.Data.LoadFromEnumerable(Array.Empty<PathRow>());
