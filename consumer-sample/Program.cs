@@ -17,6 +17,7 @@ namespace ResNetGen.Sample
         {
             var options = new CommandOptions();
             RootCommand root = options.CreateCommand();
+            Training.TrainingCommands.AddTo(root, output, error);
             ParseResult parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {
