@@ -52,8 +52,8 @@ public sealed class ResNetFeaturesTransformer : ITransformer
     /// <summary>The transform applied to an image column (null when the network's input is not a square RGB image).</summary>
     public ImageNetTransform? Preprocessing => _extractor.Preprocessing;
 
-    /// <summary>False: a row is computed as part of a batch; predict through <see cref="Transform"/> on a data view of the rows.</summary>
-    public bool IsRowToRowMapper => false;
+    /// <summary>True: ML.NET's prediction engines map one row at a time (a batch of one); <see cref="Transform"/> runs whole batches.</summary>
+    public bool IsRowToRowMapper => true;
 
     internal FeatureExtractor Extractor => _extractor;
 
@@ -89,13 +89,14 @@ public sealed class ResNetFeaturesTransformer : ITransformer
         return new ResNetFeaturesDataView(input, schema, source, image, _extractor);
     }
 
-    /// <summary>Not supported: the column is computed in batches (see <see cref="IsRowToRowMapper"/>).</summary>
-    /// <param name="inputSchema">The schema of the data.</param>
-    /// <exception cref="InvalidOperationException">Always.</exception>
-    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema) =>
-        throw new InvalidOperationException(
-            "ResNet features are computed a batch at a time, not row by row: call Transform on a data view of the rows (mlContext.Data.LoadFromEnumerable), "
-            + "or save the model and load it, which maps row by row.");
+    /// <summary>A mapper of single rows (what <c>mlContext.Model.CreatePredictionEngine</c> uses): each row a batch of one.</summary>
+    /// <param name="inputSchema">The schema of the rows.</param>
+    /// <exception cref="ArgumentOutOfRangeException">As <see cref="GetOutputSchema"/>.</exception>
+    public IRowToRowMapper GetRowToRowMapper(DataViewSchema inputSchema)
+    {
+        ArgumentNullException.ThrowIfNull(inputSchema);
+        return new ResNetFeaturesRowMapper(this, inputSchema);
+    }
 
     /// <inheritdoc/>
     void ICanSaveModel.Save(ModelSaveContext ctx)

@@ -49,6 +49,11 @@ public sealed class DigitsTransferLearningTests : IDisposable
         _output.WriteLine($"held-out accuracy {metrics.MicroAccuracy:P2} on {predicted.Length} images");
         Assert.True(metrics.MicroAccuracy > 0.6, $"held-out accuracy {metrics.MicroAccuracy:P2}, chance is 10%");
 
+        // A prediction engine maps row by row (a batch of one): the same labels as the batched Transform.
+        List<ImageRow> testRows = [.. ml.Data.CreateEnumerable<ImageRow>(split.TestSet, reuseRowObject: false).Take(40)];
+        PredictionEngine<ImageRow, LabelPrediction> engine = ml.Model.CreatePredictionEngine<ImageRow, LabelPrediction>(model);
+        Assert.Equal(predicted.Take(40), testRows.Select(row => engine.Predict(row).PredictedLabel));
+
         string path = Path.Combine(_directory, "digits.zip");
         ml.Model.Save(model, all.Schema, path);
         Assert.True(new FileInfo(path).Length < 200_000, "the weights stay out of the model file");
