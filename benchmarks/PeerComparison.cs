@@ -148,7 +148,7 @@ internal static class PeerComparison
         return result;
     }
 
-    private static string CpuName()
+    internal static string CpuName()
     {
         try
         {

@@ -48,6 +48,15 @@ if (args.Length > 0 && args[0] == "unrolled")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "mlnet")
+{
+    // ResNetGen.ML against ML.NET's DnnFeaturizeImage (ResNet18), decoded images to features: mlnet [images per pass] [rounds].
+    ResNetGen.Benchmarks.MlNetFeaturizer.Run(
+        args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 32,
+        args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "steps")
 {
     ResNetGen.Benchmarks.StepProfile.Run(args.Length > 1 ? args[1] : "resnet50-224-b1", 20);

@@ -17,6 +17,10 @@ namespace ResNetGen.Sample
         {
             var options = new CommandOptions();
             RootCommand root = options.CreateCommand();
+            Training.TrainingCommands.AddTo(root, output, error);
+
+            // Before parsing: a root command with subcommands and no action of its own would require one of them.
+            root.SetAction(result => new SampleApp(options.Read(result), output, error).Run());
             ParseResult parsed = root.Parse(args);
             if (parsed.Errors.Count > 0)
             {
@@ -24,7 +28,6 @@ namespace ResNetGen.Sample
                 return ExitCodes.UsageError;
             }
 
-            root.SetAction(result => new SampleApp(options.Read(result), output, error).Run());
             return parsed.Invoke(new InvocationConfiguration { Output = output, Error = error });
         }
 

@@ -19,8 +19,8 @@ namespace ResNetGen.Tests.Readme;
 
 /// <summary>
 /// The README's C# blocks cannot rot: each is compiled on its own, as a new console project compiles it (the implicit
-/// usings of <c>dotnet new console</c>, nullable on, warnings reported), with the generator, against the ResNetGen and
-/// ResNetGen.Imaging assemblies; the quick start is also run on a test image and must print what the library computes.
+/// usings of <c>dotnet new console</c>, nullable on, warnings reported), with the generator, against the ResNetGen,
+/// ResNetGen.Imaging, ResNetGen.Ilgpu and ResNetGen.ML assemblies (with ILGPU's and ML.NET's); the quick start is also run on a test image and must print what the library computes.
 /// </summary>
 [Collection(TorchHubCollection.Name)]
 public sealed partial class ReadmeCodeTests : IDisposable
@@ -44,6 +44,8 @@ public sealed partial class ReadmeCodeTests : IDisposable
             .Append(typeof(ImageDecoder).Assembly.Location)
             .Append(typeof(ResNetGen.Ilgpu.AcceleratedNetwork).Assembly.Location)
             .Append(typeof(ILGPU.Context).Assembly.Location)
+            .Append(typeof(ResNetGen.ML.ResNetFeaturesCatalog).Assembly.Location)
+            .Concat(Directory.GetFiles(AppContext.BaseDirectory, "Microsoft.ML*.dll"))
             .Distinct()
             .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))];
     });
@@ -76,6 +78,17 @@ public sealed partial class ReadmeCodeTests : IDisposable
         string code = CSharpBlocks()[block];
         (_, ImmutableArray<Diagnostic> diagnostics) = Compile(code);
         Assert.True(diagnostics.IsEmpty, $"README C# block {block + 1}:\n{code}\n\n{string.Join('\n', diagnostics)}");
+    }
+
+    [Fact]
+    public void Train_on_your_own_images_is_a_pipeline_of_about_fifteen_lines()
+    {
+        string readme = ReadReadme();
+        int section = readme.IndexOf("\n## Train on your own images\n", StringComparison.Ordinal);
+        Assert.True(section > 0, "README has a \"Train on your own images\" section");
+        string code = CSharpBlocks().Single(block => block.Contains("ExtractResNetFeatures<ResNet18>", StringComparison.Ordinal));
+        Assert.True(readme.IndexOf(code, StringComparison.Ordinal) > section);
+        Assert.InRange(code.Split('\n').Count(line => line.Trim().Length > 0 && !line.TrimStart().StartsWith("using ", StringComparison.Ordinal)), 12, 20);
     }
 
     [Fact]
