@@ -130,6 +130,12 @@ public sealed class ResNetFeaturesTransformTests : IDisposable
         Assert.Equal(WeightsSource.Random(-4), WeightsSource.Parse("random:-4"));
         Assert.Throws<FormatException>(() => WeightsSource.Parse("random:x"));
         Assert.Throws<FormatException>(() => WeightsSource.Parse("resnet18.pth"));
+
+        WeightsSource pretrained = WeightsSource.Torchvision(TorchvisionWeights.ResNet50_ImageNet1kV2);
+        Assert.StartsWith("torchvision:", pretrained.ToString(), StringComparison.Ordinal);
+        Assert.Equal(pretrained, WeightsSource.Parse(pretrained.ToString()));
+        Assert.Throws<FormatException>(() => WeightsSource.Parse("torchvision:resnet9000"));
+        Assert.Throws<ArgumentException>(() => WeightsSource.Torchvision(TorchvisionWeights.ResNet50_ImageNet1kV2.WithBaseUri(new Uri("http://127.0.0.1/mirror/"))));
     }
 
     private static byte[] Rgb(MLImage image)
