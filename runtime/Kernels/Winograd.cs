@@ -30,6 +30,7 @@ namespace ResNetGen.Kernels;
 /// through whole 224x224 networks the relative error against torchvision stays below 1e-6 (README, Parity).
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[SkipLocalsInit] // as Convolution: every stackalloc is written before it is read, and zeroing one is a call under NativeAOT
 public static unsafe class Winograd
 {
     /// <summary>Output pixels per block side.</summary>
