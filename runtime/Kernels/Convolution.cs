@@ -73,6 +73,7 @@ public static unsafe partial class Convolution
     /// </param>
     /// <param name="workers">The threads that share the call; null for <see cref="WorkerPool.Shared"/>.</param>
     /// <exception cref="ArgumentException">The geometry does not match the layer, the layer was prepared for another algorithm, or a span is too short.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TEpilogue>(
         ConvolutionLayer layer, in ConvolutionGeometry geometry, ConvolutionAlgorithm algorithm, ReadOnlySpan<float> source, Span<float> destination, ReadOnlySpan<float> residual,
         Span<float> workspace = default, WorkerPool? workers = null)
@@ -402,6 +403,7 @@ public static unsafe partial class Convolution
         return zeros;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Validate<TEpilogue>(ConvolutionLayer layer, in ConvolutionGeometry g, int source, int destination, int residual)
         where TEpilogue : struct, IEpilogue
     {
@@ -487,6 +489,7 @@ public static unsafe partial class Convolution
         public fixed int Y[PixelTile];
         public fixed int X[PixelTile];
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Locate(ref Job job, int pixel, int count)
         {
             int plane = job.OutHeight * job.OutWidth;
