@@ -3,6 +3,17 @@ using System.Linq;
 using BenchmarkDotNet.Running;
 using ResNetGen.Benchmarks;
 
+if (WarmUp.IsChild(args))
+{
+    return WarmUp.Child(args);
+}
+
+if (args.Length > 0 && args[0] == "warmup")
+{
+    // The first calls of fresh processes against the steady state, ResNetGen beside ONNX Runtime: warmup [processes] [workload ...].
+    return WarmUp.Run(args[1..]);
+}
+
 if (args.Length > 0 && args[0] == "quick")
 {
     // A fast development check: median wall time and process CPU time per call, for one workload.

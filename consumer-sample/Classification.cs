@@ -119,7 +119,8 @@ internal sealed class ImageClassifier
         }
         catch (ImageDecodeException e)
         {
-            return new ImageResult(input.Name, null, 0, 0, [], 0, 0, e.Message);
+            // The report names the image itself, so the reason alone.
+            return new ImageResult(input.Name, null, 0, 0, [], 0, 0, e.Reason);
         }
 
         double preprocess = timer.Elapsed.TotalMilliseconds;

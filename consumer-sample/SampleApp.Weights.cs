@@ -139,20 +139,34 @@ internal sealed partial class SampleApp
 
     private void WeightsFailed(ModelInfo model, WeightLoadException e)
     {
-        // The library's message starts with the counts, says which declaration the file fits, and lists a few keys.
-        string[] lines = e.Message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        // The library's message starts with the counts, says which declaration the file fits, and lists a few keys. Its
+        // advice to declare the network another way is for the author of a declaration; a user of this sample changes
+        // --model instead, so that line gives way to the sample's own, and the fix for the command line comes first.
+        string[] lines = e.Message.Split('\n');
+        string[] details = [.. lines.Skip(1).Where(line => !line.TrimStart().StartsWith(FitsPrefix, StringComparison.Ordinal)).Select(line => line.TrimEnd())];
         bool keys = e.MissingKeys.Count + e.UnexpectedKeys.Count + e.ShapeMismatches.Count > 0;
-        string first = lines[0].TrimEnd('.') + (keys ? $"; is the file for another --model than {model.Name}?" : "");
-        _error.WriteLine($"error: {first}");
-        foreach (string line in e.Message.Split('\n').Skip(1))
-        {
-            _error.WriteLine($"  {line.TrimEnd()}");
-        }
-
         string? fitting = e.FittingTorchvisionModel is string name ? ModelCatalog.Find(name)?.Name : null;
+        string counts = lines[0].Trim().TrimEnd('.');
+        string first;
         if (fitting is not null)
         {
-            _error.WriteLine($"  The file fits --model {fitting}.");
+            first = $"The file fits --model {fitting}, not --model {model.Name}: run again with --model {fitting}.";
+            details = [counts + ".", .. details];
+        }
+        else
+        {
+            first = counts + (keys ? $"; is the file for another --model than {model.Name}?" : "");
+            if (e.FittingDeclaration is string declaration)
+            {
+                string torchvision = e.FittingTorchvisionModel is string other ? $" (torchvision's {other})" : "";
+                details = [$"The file fits {declaration}{torchvision}, which this sample does not run; it runs --model {string.Join(", ", ModelCatalog.Names)}.", .. details];
+            }
+        }
+
+        _error.WriteLine($"error: {first}");
+        foreach (string line in details.Where(line => line.Length > 0))
+        {
+            _error.WriteLine($"  {line}");
         }
 
         if (_json is not null)
@@ -169,6 +183,9 @@ internal sealed partial class SampleApp
             _json.WriteTo(_out);
         }
     }
+
+    /// <summary>How the library's line naming the declaration a file fits begins (WeightLoadException's message).</summary>
+    private const string FitsPrefix = "The file's keys and shapes fit ";
 
     private sealed class ActionProgress<T>(Action<T> handler) : IProgress<T>
     {

@@ -64,9 +64,10 @@ namespace ResNetGen.Generator
     /// <summary>
     /// The result of reading one [ResNet] attribute, without planning (this step re-runs whenever the compilation changes,
     /// so it stays cheap): the model when the attribute's arguments are valid, the problems found so far, and the
-    /// attribute's location, where problems the planner finds later are reported.
+    /// attribute's location, where problems the planner finds later are reported. <see cref="Declared"/> is the class as it
+    /// can take members even when the declaration has an error (<see cref="StubEmitter"/>), null when it cannot.
     /// </summary>
-    internal sealed record ParseResult(ResNetModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? Location)
+    internal sealed record ParseResult(ResNetModel? Model, EquatableArray<DiagnosticInfo> Diagnostics, LocationInfo? Location, TargetType? Declared = null)
     {
         public static ParseResult Nothing { get; } = new(null, EquatableArray<DiagnosticInfo>.Empty, null);
     }

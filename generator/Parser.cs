@@ -40,7 +40,7 @@ namespace ResNetGen.Generator
             TargetType? target = ReadTarget(context, type, Report);
             ResNetSpec? spec = ReadSpec(attribute, Report);
             ResNetModel? model = spec is null ? null : new ResNetModel(target, spec);
-            return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), location);
+            return new ParseResult(model, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()), location, target ?? StubEmitter.DeclaredType(type));
         }
 
         /// <summary>

@@ -78,6 +78,12 @@ namespace ResNetGen.Generator
             IncrementalValueProvider<bool> accelerated = context.CompilationProvider
                 .Select(static (compilation, _) => compilation.GetTypeByMetadataName(AcceleratedEmitter.MarkerType) is not null);
 
+            // A declaration with an error still gets the class's members, each throwing that error (StubEmitter), so the
+            // RNG diagnostic is reported alone and not followed by a CS0117 for every member the program uses.
+            context.RegisterSourceOutput(
+                parsed.Combine(failures).Select(static (pair, _) => StubEmitter.Select(pair.Left, pair.Right)).Where(static stub => stub is not null).Combine(accelerated),
+                static (context, pair) => context.AddSource(StubEmitter.HintName(pair.Left!.Type), StubEmitter.Emit(pair.Left!, pair.Right)));
+
             context.RegisterSourceOutput(
                 planned.Where(static network => network.Cpu is not null && network.Model.Type is not null).Combine(accelerated),
                 static (context, pair) => context.AddSource(

@@ -18,7 +18,10 @@ public static class ImageDecoder
     static ImageDecoder() => NativeImageLibrary.RegisterResolver();
 
     /// <summary>Reads and decodes the file at <paramref name="path"/>.</summary>
-    /// <exception cref="ImageDecodeException">The file cannot be read, is not a supported image, or is damaged; the message is one line.</exception>
+    /// <exception cref="ImageDecodeException">
+    /// The file cannot be read, is not a supported image, or is damaged; the message is one line that starts with
+    /// <paramref name="path"/> (<see cref="ImageDecodeException.FilePath"/>), then says why (<see cref="ImageDecodeException.Reason"/>).
+    /// </exception>
     public static RgbImage DecodeFile(string path)
     {
         byte[] data;
@@ -28,10 +31,17 @@ public static class ImageDecoder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new ImageDecodeException($"cannot read the file: {e.Message}", e);
+            throw new ImageDecodeException(path, $"cannot read the file: {e.Message}", e);
         }
 
-        return Decode(data);
+        try
+        {
+            return Decode(data);
+        }
+        catch (ImageDecodeException e)
+        {
+            throw new ImageDecodeException(path, e.Reason, e.InnerException);
+        }
     }
 
     /// <summary>Decodes a JPEG, PNG, PBM, PGM or PPM image held in memory.</summary>

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace ResNetGen;
 
@@ -33,6 +34,7 @@ public sealed class ArenaPool
     public int Created { get; private set; }
 
     /// <summary>Takes an arena for one call; give it back with <see cref="Return"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public float[] Rent()
     {
         lock (_free)
@@ -50,6 +52,7 @@ public sealed class ArenaPool
     }
 
     /// <summary>Gives back an arena taken with <see cref="Rent"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Return(float[] arena)
     {
         lock (_free)

@@ -1,5 +1,6 @@
 using System;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 
 namespace ResNetGen;
 
@@ -15,6 +16,7 @@ public static class ForwardArguments
     /// <param name="outputName">The output parameter's name, for the message and <see cref="ArgumentException.ParamName"/>.</param>
     /// <param name="outputShape">What the output holds, e.g. "BatchSize x NumClasses".</param>
     /// <exception cref="ArgumentException">The message names the span and the expected length.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Validate(
         int inputLength, int expectedInputLength, int outputLength, int expectedOutputLength, string outputName = "output", string outputShape = "BatchSize x NumClasses")
     {
@@ -46,6 +48,7 @@ public static class ForwardArguments
     /// <param name="outputRow">What one output row is, e.g. "NumClasses".</param>
     /// <returns>The number of images in the input, from 1 to <paramref name="batchSize"/>.</returns>
     /// <exception cref="ArgumentException">The input is not 1 to <paramref name="batchSize"/> whole images, or the output does not match it.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Images(
         int inputLength, int imageLength, int outputLength, int outputPerImage, int batchSize, string outputName = "output", string outputRow = "NumClasses")
     {

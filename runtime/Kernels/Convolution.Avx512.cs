@@ -186,16 +186,13 @@ public static unsafe partial class Convolution
 
         if (full < panels)
         {
-            Vector512<float> Last(Vector512<float> p0, Vector512<float> p1, Vector512<float> p2, Vector512<float> p3) =>
-                panels == 4 ? p3 : panels == 3 ? p2 : panels == 2 ? p1 : p0;
-
             float* tile = stackalloc float[PixelTile * ChannelTile];
-            Last(c00, c01, c02, c03).Store(tile);
-            Last(c10, c11, c12, c13).Store(tile + 16);
-            Last(c20, c21, c22, c23).Store(tile + 32);
-            Last(c30, c31, c32, c33).Store(tile + 48);
-            Last(c40, c41, c42, c43).Store(tile + 64);
-            Last(c50, c51, c52, c53).Store(tile + 80);
+            LastPanel<TPanels>(c00, c01, c02, c03).Store(tile);
+            LastPanel<TPanels>(c10, c11, c12, c13).Store(tile + 16);
+            LastPanel<TPanels>(c20, c21, c22, c23).Store(tile + 32);
+            LastPanel<TPanels>(c30, c31, c32, c33).Store(tile + 48);
+            LastPanel<TPanels>(c40, c41, c42, c43).Store(tile + 64);
+            LastPanel<TPanels>(c50, c51, c52, c53).Store(tile + 80);
             int offset = full * ChannelTile;
             var last = target;
             last.Output += offset;
@@ -204,6 +201,16 @@ public static unsafe partial class Convolution
             StorePartial<TEpilogue>(ref job, ref last, tile);
         }
     }
+
+    /// <summary>
+    /// The accumulator of a row's last panel. A static method rather than a local function: a local function would capture
+    /// the panel count, and a captured local lives in memory, which under NativeAOT (where the local function is not
+    /// inlined) made the tile's inner loop read it from the stack and spill accumulators around the stores.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> LastPanel<TPanels>(Vector512<float> p0, Vector512<float> p1, Vector512<float> p2, Vector512<float> p3)
+        where TPanels : struct, IPanelCount =>
+        TPanels.Count == 4 ? p3 : TPanels.Count == 3 ? p2 : TPanels.Count == 2 ? p1 : p0;
 
     /// <summary>Stores the first <paramref name="full"/> panels of one row of the tile.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -21,6 +21,7 @@ public static unsafe class Linear
     /// <param name="outFeatures">Features per output row.</param>
     /// <param name="workers">The threads that share the call; null for <see cref="WorkerPool.Shared"/>.</param>
     /// <exception cref="ArgumentException">The sizes do not match the layer, or a span is too short.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(LinearLayer layer, ReadOnlySpan<float> source, Span<float> destination, int batch, int inFeatures, int outFeatures, WorkerPool? workers = null)
     {
         ArgumentNullException.ThrowIfNull(layer);

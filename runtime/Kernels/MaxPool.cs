@@ -26,6 +26,7 @@ public static unsafe class MaxPool
     /// <param name="padding">Implicit padding on each side; padded positions never win the max.</param>
     /// <param name="workers">The threads that share the call; null for <see cref="WorkerPool.Shared"/>.</param>
     /// <exception cref="ArgumentException">A span is too short for the sizes given.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(
         ReadOnlySpan<float> source, Span<float> destination, int batch, int channels, int inHeight, int inWidth,
         int outHeight, int outWidth, int kernel, int stride, int padding, WorkerPool? workers = null)

@@ -30,6 +30,7 @@ namespace ResNetGen.Kernels;
 /// through whole 224x224 networks the relative error against torchvision stays below 1e-6 (README, Parity).
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
+[SkipLocalsInit] // as Convolution: every stackalloc is written before it is read, and zeroing one is a call under NativeAOT
 public static unsafe class Winograd
 {
     /// <summary>Output pixels per block side.</summary>
@@ -123,6 +124,7 @@ public static unsafe class Winograd
     /// The blocks are processed in as few passes as the workspace allows (at least <see cref="WorkspaceLength(int, int)"/>
     /// floats for one block), each pass through the three steps.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Forward<TEpilogue>(
         ConvolutionLayer layer, in ConvolutionGeometry geometry, float* input, float* output, float* residual, float* weights, float* bias,
         float* workspace, long workspaceLength, float* zeros, WorkerPool pool)
@@ -171,6 +173,7 @@ public static unsafe class Winograd
     }
 
     /// <summary>The blocks of this pass that transform task <paramref name="task"/> covers, [first, last).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int First, int Last) Chunk(ref Job job, int task)
     {
         int first = task * job.TilesPerChunk;
@@ -178,6 +181,7 @@ public static unsafe class Winograd
     }
 
     /// <summary>Where block <paramref name="tile"/> starts: its image and its top-left output pixel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int Image, int Y, int X) Locate(ref Job job, int tile)
     {
         int perImage = job.TilesHigh * job.TilesWide;

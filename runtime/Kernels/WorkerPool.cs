@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Threading;
 
 namespace ResNetGen.Kernels;
@@ -117,6 +118,7 @@ public sealed unsafe class WorkerPool : IDisposable
     /// Calls <paramref name="body"/>(<paramref name="context"/>, i) for every i in [0, <paramref name="count"/>),
     /// spread over the pool's threads, and returns when all calls are done.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run(delegate*<void*, int, void> body, void* context, int count)
     {
         if (count <= 0)
@@ -146,6 +148,7 @@ public sealed unsafe class WorkerPool : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunOnPool(delegate*<void*, int, void> body, void* context, int count)
     {
         _body = body;
@@ -194,6 +197,7 @@ public sealed unsafe class WorkerPool : IDisposable
     private static int DefaultThreadCount() =>
         int.TryParse(Environment.GetEnvironmentVariable("RESNETGEN_THREADS"), out int threads) && threads >= 1 ? threads : Environment.ProcessorCount;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Drain()
     {
         int count = _count;
@@ -206,6 +210,7 @@ public sealed unsafe class WorkerPool : IDisposable
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Work(int index)
     {
         int seen = 0;

@@ -4,7 +4,10 @@ using Xunit;
 
 namespace ResNetGen.Tests.Generator;
 
-/// <summary>Every invalid declaration gets one specific error, on the [ResNet] attribute, and no generated code.</summary>
+/// <summary>
+/// Every invalid declaration gets one specific error, on the [ResNet] attribute; the class then gets only the stub of its
+/// members (InvalidDeclarationTests), never a network.
+/// </summary>
 public sealed class DiagnosticTests
 {
     [Theory]
@@ -51,7 +54,7 @@ public sealed class DiagnosticTests
             Assert.Contains(part, diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture));
         }
 
-        Assert.Empty(outcome.Sources);
+        AssertOnlyTheStub(outcome, diagnostic);
     }
 
     [Fact]
@@ -71,7 +74,7 @@ public sealed class DiagnosticTests
     [InlineData("public Net() { }")]
     [InlineData("private Net(int seed) { }")]
     [InlineData("public Net(string path) : this() { } private Net() { }")]
-    public void Constructor_declared_by_the_user_is_reported_and_nothing_is_generated(string constructor)
+    public void Constructor_declared_by_the_user_is_reported_and_only_the_stub_is_generated(string constructor)
     {
         const string attribute = "ResNet(Block.Basic, 2, 2, 2, 2)";
         string source = "using ResNetGen;\n[" + attribute + "]\npublic partial class Net { " + constructor + " }\n";
@@ -82,7 +85,7 @@ public sealed class DiagnosticTests
         Assert.Equal("RNG014", diagnostic.Id);
         Assert.Contains("'Net' declares a constructor", diagnostic.GetMessage());
         AssertOnAttribute(source, attribute, diagnostic);
-        Assert.Empty(outcome.Sources);
+        AssertOnlyTheStub(outcome, diagnostic);
     }
 
     [Fact]
@@ -189,8 +192,18 @@ public sealed class DiagnosticTests
         GeneratorOutcome outcome = GeneratorHarness.Run(source);
 
         Assert.Empty(outcome.GeneratorDiagnostics);
-        Assert.Empty(outcome.Sources);
-        Assert.Contains(outcome.CompilationDiagnostics, d => d.Id == "CS1503");
+        Assert.Contains("has an error, so the network was not generated", Assert.Single(outcome.Sources).Value);
+        Assert.Equal("CS1503", Assert.Single(outcome.CompilationDiagnostics, d => d.Severity == DiagnosticSeverity.Error).Id);
+    }
+
+    /// <summary>The one generated file is the stub, throwing the diagnostic's message, and it compiles without a warning.</summary>
+    private static void AssertOnlyTheStub(GeneratorOutcome outcome, Diagnostic diagnostic)
+    {
+        string stub = Assert.Single(outcome.Sources).Value;
+        Assert.Contains("private const string DeclarationError = ", stub);
+        Assert.Contains(diagnostic.Id + ": ", stub);
+        Assert.DoesNotContain("RunBackbone", stub);
+        Assert.Empty(outcome.CompilationDiagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning));
     }
 
     private static void AssertOnAttribute(string source, string attribute, Diagnostic diagnostic)

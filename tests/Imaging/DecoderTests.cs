@@ -94,6 +94,30 @@ public sealed class DecoderTests
     }
 
     [Fact]
+    public void A_file_that_does_not_decode_is_named_in_the_message()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"resnetgen-{Guid.NewGuid():N}.jpg");
+        File.WriteAllBytes(path, [0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, (byte)'J', (byte)'F', (byte)'I', (byte)'F', 0]);
+        try
+        {
+            var e = Assert.Throws<ImageDecodeException>(() => ImageDecoder.DecodeFile(path));
+            Assert.StartsWith(path + ": ", e.Message);
+            Assert.Equal(path, e.FilePath);
+            Assert.Equal(e.Message, $"{path}: {e.Reason}");
+            Assert.Contains("JPEG", e.Reason);
+
+            string missing = path + ".missing";
+            var unreadable = Assert.Throws<ImageDecodeException>(() => ImageDecoder.DecodeFile(missing));
+            Assert.StartsWith(missing + ": cannot read the file", unreadable.Message);
+            Assert.Null(Assert.Throws<ImageDecodeException>(() => ImageDecoder.Decode([1, 2, 3])).FilePath);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
     public void A_missing_library_names_the_package_to_install()
     {
         var library = new NativeImageLibrary("nothing", "libnothing7", ["libresnetgen-does-not-exist.so.7"]);

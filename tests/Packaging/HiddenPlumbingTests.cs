@@ -7,7 +7,7 @@ using Xunit;
 namespace ResNetGen.Tests.Packaging;
 
 /// <summary>
-/// The public types only generated code calls (kernels, arenas, argument checks) are hidden from IntelliSense; the types a
+/// The public types only generated code and ResNetGen.Ilgpu call (kernels, arenas, argument checks, batch-norm folding) are hidden from IntelliSense; the types a
 /// user calls are not.
 /// </summary>
 public sealed class HiddenPlumbingTests
@@ -19,6 +19,7 @@ public sealed class HiddenPlumbingTests
         typeof(global::ResNetGen.Kernels.IEpilogue), typeof(global::ResNetGen.Kernels.Bias), typeof(global::ResNetGen.Kernels.BiasRelu), typeof(global::ResNetGen.Kernels.BiasResidualRelu),
         typeof(global::ResNetGen.Kernels.GlobalAveragePool), typeof(global::ResNetGen.Kernels.Layout), typeof(global::ResNetGen.Kernels.Linear), typeof(global::ResNetGen.Kernels.LinearLayer),
         typeof(global::ResNetGen.Kernels.MaxPool), typeof(global::ResNetGen.Kernels.Winograd),
+        typeof(global::ResNetGen.Kernels.BatchNormFold), typeof(global::ResNetGen.Kernels.FoldedConvolution), // for ResNetGen.Ilgpu, which folds as the CPU layers do
     ];
 
     [Fact]

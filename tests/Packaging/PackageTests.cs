@@ -147,6 +147,7 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("lib/net10.0/ResNetGen.Runtime.xml", files);
         Assert.Contains("analyzers/dotnet/cs/ResNetGen.Generator.dll", files);
         Assert.Contains("README.md", files);
+        Assert.Contains("buildTransitive/ResNetGen.targets", files);
         Assert.DoesNotContain(files, f => f.StartsWith("lib/", StringComparison.Ordinal) && f.Contains("Generator", StringComparison.Ordinal));
 
         using Stream nuspecStream = zip.Entries.Single(e => e.FullName == "ResNetGen.nuspec").Open();
