@@ -50,6 +50,15 @@ if (args.Length > 0 && args[0] == "versus")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "gpu-cost")
+{
+    // The device schedule on paper: gpu-cost [H200|H100|A100|L4] [model-size-bBATCH...], e.g. gpu-cost H200 resnet50-224-b1.
+    string gpu = args.Length > 1 ? args[1] : "H200";
+    string[] networks = args.Length > 2 ? args[2..] : ["resnet50-224-b1", "resnet50-224-b32"];
+    ResNetGen.Benchmarks.DeviceCostModel.Run(gpu, networks);
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "unrolled")
 {
     // The generated network against the dynamic graph, fused and eager, in rounds taking turns: unrolled [rounds] [workload...].

@@ -66,33 +66,7 @@ namespace ResNetGen.Planning
                 names.Add(value.Id == NetworkGraph.Input ? "the input" : "the output of '" + value.Producer + "'");
             }
 
-            var convolutions = new List<CpuConvolution>();
-            var uses = new List<BufferUse>();
-            var workspaceAfter = new Dictionary<int, int>();
-            foreach (GraphOp op in graph.Ops)
-            {
-                int workspace = -1;
-                if (op is ConvolutionOp conv)
-                {
-                    TapWindow taps = TapWindow.Of(conv.InputShape, conv.OutputShape, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation);
-                    FeatureShape o = conv.OutputShape;
-                    ConvolutionAlgorithm algorithm = CpuTuning.Choose(
-                        batch, conv.InputShape.Channels, o.Channels, o.Height, o.Width, taps.Count, conv.Stride, taps.Padding, conv.Dilation, conv.Groups);
-                    long workspaceLength = CpuTuning.WorkspaceLength(algorithm, batch, conv.InputShape.Channels, o.Channels, o.Height, o.Width);
-                    if (workspaceLength > 0)
-                    {
-                        workspace = lengths.Count;
-                        workspaceAfter[conv.Destination] = workspace;
-                        lengths.Add(workspaceLength);
-                        names.Add("the " + conv.Module + " workspace");
-                    }
-
-                    convolutions.Add(new CpuConvolution(conv.Module, algorithm, taps, workspace));
-                }
-
-                uses.Add(new BufferUse(op.Destination, op.Reads, workspace));
-            }
-
+            List<CpuConvolution> convolutions = ScheduleConvolutions(graph, batch, lengths, names, out List<BufferUse> uses, out Dictionary<int, int> workspaceAfter);
             int[] order = CreationOrder(graph.Values.Count, workspaceAfter);
             for (int i = 0; i < order.Length; i++)
             {
@@ -103,39 +77,7 @@ namespace ResNetGen.Planning
                 }
             }
 
-            // The memory planner breaks ties between equal lengths in creation order; value ids come first here, so rank them.
-            var rank = new int[order.Length];
-            for (int i = 0; i < order.Length; i++)
-            {
-                rank[order[i]] = i;
-            }
-
-            var rankedLengths = new long[order.Length];
-            for (int i = 0; i < order.Length; i++)
-            {
-                rankedLengths[i] = lengths[order[i]];
-            }
-
-            var rankedUses = new List<BufferUse>();
-            foreach (BufferUse use in uses)
-            {
-                var reads = new int[use.Reads.Count];
-                for (int r = 0; r < reads.Length; r++)
-                {
-                    reads[r] = rank[use.Reads[r]];
-                }
-
-                rankedUses.Add(new BufferUse(rank[use.Destination], new EquatableArray<int>(reads), use.Workspace >= 0 ? rank[use.Workspace] : -1));
-            }
-
-            EquatableArray<PlannedBuffer> ranked = MemoryPlanner.Assign(
-                rankedLengths, rankedUses, rank[NetworkGraph.Input], rank[graph.Output], out long backbone, out long withoutReuse);
-            var buffers = new PlannedBuffer[order.Length];
-            for (int i = 0; i < order.Length; i++)
-            {
-                buffers[order[i]] = ranked[i] with { Id = order[i] };
-            }
-
+            PlannedBuffer[] buffers = Place(lengths, uses, order, graph.Output, out long backbone, out long withoutReuse);
             long featuresOffset = -1;
             long arena = backbone;
             if (imageByImage)
@@ -160,6 +102,79 @@ namespace ResNetGen.Planning
                 withoutReuse,
                 featuresOffset,
                 (int)arena);
+        }
+
+        /// <summary>
+        /// Each convolution's algorithm, live taps and workspace for kernel calls of <paramref name="batch"/> images; the
+        /// workspaces are added to <paramref name="lengths"/>, and every op's buffers to <paramref name="uses"/>.
+        /// </summary>
+        private static List<CpuConvolution> ScheduleConvolutions(
+            NetworkGraph graph, int batch, List<long> lengths, List<string> names, out List<BufferUse> uses, out Dictionary<int, int> workspaceAfter)
+        {
+            var convolutions = new List<CpuConvolution>();
+            uses = new List<BufferUse>();
+            workspaceAfter = new Dictionary<int, int>();
+            foreach (GraphOp op in graph.Ops)
+            {
+                int workspace = -1;
+                if (op is ConvolutionOp conv)
+                {
+                    TapWindow taps = TapWindow.Of(conv.InputShape, conv.OutputShape, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation);
+                    FeatureShape o = conv.OutputShape;
+                    ConvolutionAlgorithm algorithm = CpuTuning.Choose(
+                        batch, conv.InputShape.Channels, o.Channels, o.Height, o.Width, taps.Count, conv.Stride, taps.Padding, conv.Dilation, conv.Groups);
+                    long workspaceLength = CpuTuning.WorkspaceLength(algorithm, batch, conv.InputShape.Channels, o.Channels, o.Height, o.Width);
+                    if (workspaceLength > 0)
+                    {
+                        workspace = lengths.Count;
+                        workspaceAfter[conv.Destination] = workspace;
+                        lengths.Add(workspaceLength);
+                        names.Add("the " + conv.Module + " workspace");
+                    }
+
+                    convolutions.Add(new CpuConvolution(conv.Module, algorithm, taps, workspace));
+                }
+
+                uses.Add(new BufferUse(op.Destination, op.Reads, workspace));
+            }
+
+            return convolutions;
+        }
+
+        /// <summary>
+        /// The arena layout: the memory planner breaks ties between equal lengths in creation order (<paramref name="order"/>),
+        /// while buffer ids here put the values first, so the buffers are ranked for it and the answer mapped back.
+        /// </summary>
+        private static PlannedBuffer[] Place(List<long> lengths, List<BufferUse> uses, int[] order, int output, out long arena, out long withoutReuse)
+        {
+            var rank = new int[order.Length];
+            var rankedLengths = new long[order.Length];
+            for (int i = 0; i < order.Length; i++)
+            {
+                rank[order[i]] = i;
+                rankedLengths[i] = lengths[order[i]];
+            }
+
+            var rankedUses = new List<BufferUse>();
+            foreach (BufferUse use in uses)
+            {
+                var reads = new int[use.Reads.Count];
+                for (int r = 0; r < reads.Length; r++)
+                {
+                    reads[r] = rank[use.Reads[r]];
+                }
+
+                rankedUses.Add(new BufferUse(rank[use.Destination], new EquatableArray<int>(reads), use.Workspace >= 0 ? rank[use.Workspace] : -1));
+            }
+
+            EquatableArray<PlannedBuffer> ranked = MemoryPlanner.Assign(rankedLengths, rankedUses, rank[NetworkGraph.Input], rank[output], out arena, out withoutReuse);
+            var buffers = new PlannedBuffer[order.Length];
+            for (int i = 0; i < order.Length; i++)
+            {
+                buffers[order[i]] = ranked[i] with { Id = order[i] };
+            }
+
+            return buffers;
         }
 
         /// <summary>Buffer indices in the order they came into being: each value, then the workspace of the convolution that writes it.</summary>

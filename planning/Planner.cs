@@ -83,10 +83,37 @@ namespace ResNetGen.Planning
             _currentOps.Add(new MaxPoolOp("maxpool", stem, pooled, stemOut, pooledOut, 3, 2, 1));
             CloseSection(string.Format(CultureInfo.InvariantCulture, "maxpool: 3x3 stride 2, {0} → {1}", stem, pooled));
 
+            (x, FeatureShape shape) = AddStages(pooledOut, pooled);
+            if (_error is not null)
+            {
+                return null;
+            }
+
+            var pooledFeatures = new FeatureShape(shape.Channels, 1, 1);
+            int avgOut = NewBuffer(pooledFeatures, "avgpool");
+            _currentOps.Add(new GlobalAveragePoolOp("avgpool", shape, pooledFeatures, x, avgOut));
+            CloseSection(string.Format(CultureInfo.InvariantCulture, "avgpool: adaptive average to 1x1, {0} → {1}", shape, pooledFeatures));
+            if (_spec.Headless)
+            {
+                // fc is nn.Identity(): no fc.* keys, and the pooled features are the network's output.
+                return Finish(avgOut);
+            }
+
+            var logits = new FeatureShape(_spec.NumClasses, 1, 1);
+            int output = NewBuffer(logits, "fc");
+            _currentOps.Add(new LinearOp("fc", pooledFeatures, logits, avgOut, output));
+            AddTensor("fc.weight", TensorRole.LinearWeight, _spec.NumClasses, shape.Channels);
+            AddTensor("fc.bias", TensorRole.LinearBias, _spec.NumClasses);
+            CloseSection(string.Format(CultureInfo.InvariantCulture, "fc: {0} → {1} classes", shape.Channels, _spec.NumClasses));
+
+            return Finish(output);
+        }
+
+        /// <summary>layer1 to layer4, as torchvision's <c>_make_layer</c> builds them; returns the last block's output.</summary>
+        private (int Output, FeatureShape Shape) AddStages(int x, FeatureShape shape)
+        {
             int inplanes = StemChannels;
             int dilation = 1;
-            FeatureShape shape = pooled;
-            x = pooledOut;
             for (int stage = 0; stage < 4 && _error is null; stage++)
             {
                 int planes = StemChannels << stage;
@@ -113,29 +140,7 @@ namespace ResNetGen.Planning
                 }
             }
 
-            if (_error is not null)
-            {
-                return null;
-            }
-
-            var pooledFeatures = new FeatureShape(shape.Channels, 1, 1);
-            int avgOut = NewBuffer(pooledFeatures, "avgpool");
-            _currentOps.Add(new GlobalAveragePoolOp("avgpool", shape, pooledFeatures, x, avgOut));
-            CloseSection(string.Format(CultureInfo.InvariantCulture, "avgpool: adaptive average to 1x1, {0} → {1}", shape, pooledFeatures));
-            if (_spec.Headless)
-            {
-                // fc is nn.Identity(): no fc.* keys, and the pooled features are the network's output.
-                return Finish(avgOut);
-            }
-
-            var logits = new FeatureShape(_spec.NumClasses, 1, 1);
-            int output = NewBuffer(logits, "fc");
-            _currentOps.Add(new LinearOp("fc", pooledFeatures, logits, avgOut, output));
-            AddTensor("fc.weight", TensorRole.LinearWeight, _spec.NumClasses, shape.Channels);
-            AddTensor("fc.bias", TensorRole.LinearBias, _spec.NumClasses);
-            CloseSection(string.Format(CultureInfo.InvariantCulture, "fc: {0} → {1} classes", shape.Channels, _spec.NumClasses));
-
-            return Finish(output);
+            return (x, shape);
         }
 
         private (int Output, FeatureShape Shape) AddBasicBlock(string module, int x, FeatureShape input, int planes, int stride, int dilation, bool downsample)

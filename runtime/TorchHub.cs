@@ -220,20 +220,8 @@ public static partial class TorchHub
                 }
             }
 
-            if (total is long expected && received != expected)
-            {
-                throw new WeightLoadException(url.ToString(),
-                    $"{url}: the download ended after {received:N0} of {expected:N0} bytes; nothing was kept.{manual}");
-            }
-
+            Verify(url, received, total, hash, hashPrefix, manual);
             progress?.Report(new DownloadProgress(received, total));
-            string digest = Convert.ToHexStringLower(hash.GetHashAndReset());
-            if (hashPrefix is not null && !digest.StartsWith(hashPrefix, StringComparison.Ordinal))
-            {
-                throw new WeightLoadException(url.ToString(),
-                    $"{url}: the downloaded file's SHA-256 is {digest}, which does not start with '{hashPrefix}' as its name says; " +
-                    $"it is not the file the name promises (or it was damaged on the way); nothing was kept.{manual}");
-            }
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -256,6 +244,24 @@ public static partial class TorchHub
         {
             throw new WeightLoadException(url.ToString(),
                 $"{url}: cannot be downloaded: the connection was cut{Received(received, total)} ({e.Message}); nothing was kept.{manual}", e);
+        }
+    }
+
+    /// <summary>A complete download: as many bytes as the server announced, and a SHA-256 that starts with the prefix the file name carries.</summary>
+    private static void Verify(Uri url, long received, long? total, IncrementalHash hash, string? hashPrefix, string manual)
+    {
+        if (total is long expected && received != expected)
+        {
+            throw new WeightLoadException(url.ToString(),
+                $"{url}: the download ended after {received:N0} of {expected:N0} bytes; nothing was kept.{manual}");
+        }
+
+        string digest = Convert.ToHexStringLower(hash.GetHashAndReset());
+        if (hashPrefix is not null && !digest.StartsWith(hashPrefix, StringComparison.Ordinal))
+        {
+            throw new WeightLoadException(url.ToString(),
+                $"{url}: the downloaded file's SHA-256 is {digest}, which does not start with '{hashPrefix}' as its name says; " +
+                $"it is not the file the name promises (or it was damaged on the way); nothing was kept.{manual}");
         }
     }
 

@@ -23,8 +23,8 @@ using ResNetGen.Tests.Parity;
 var arguments = new Arguments(args);
 CudaDriverLibrary.Register();
 using Context context = arguments.Cpu
-    ? Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 2, numMultiprocessors: Math.Max(1, Environment.ProcessorCount))))
-    : Context.Create(builder => builder.Cuda());
+    ? Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 4, numMultiprocessors: Math.Max(1, Environment.ProcessorCount))).Optimize(OptimizationLevel.O2))
+    : Context.Create(builder => builder.Cuda().Optimize(OptimizationLevel.O2));
 if (!arguments.Cpu && context.GetCudaDevices().Count == 0)
 {
     Console.WriteLine("no CUDA device: ILGPU found no CUDA device (is the NVIDIA driver installed, and libcuda.so.1 on the loader path?). Nothing was measured.");
