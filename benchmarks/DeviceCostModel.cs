@@ -32,7 +32,8 @@ internal sealed record GpuModel(string Name, int Multiprocessors, int SharedMemo
 
 /// <summary>
 /// The device schedule on paper, for a GPU that is not here: per convolution of a network, the thread groups launched,
-/// the waves they take on the named GPU, the serial K steps (waves x steps each group walks), the bytes an implicit GEMM
+/// the waves they take on the named GPU, the serial K steps (waves x steps each group walks, in steps of 64 reduction
+/// values), whether the launch fills one full wave (a group for every multiprocessor), the bytes an implicit GEMM
 /// moves, and a lower bound on its time from the FMA peak and the memory bandwidth; then the whole network's critical path
 /// in serial K steps. Printed for the schedule before (one 64x64 tile, no split) and after (the device schedule).
 /// </summary>
@@ -67,9 +68,10 @@ internal static class DeviceCostModel
         ConvolutionOp[] convolutions = graph.Ops.OfType<ConvolutionOp>().ToArray();
         var standard = convolutions.Select(c => new DeviceConvolution(c.Module, DeviceTile.Standard, 1, -1, string.Empty)).ToArray();
         Console.WriteLine();
-        Console.WriteLine("| convolution | shape | tile, split | groups | waves | serial K steps | MB moved | lower bound µs | before: groups, waves, serial K steps |");
-        Console.WriteLine("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |");
+        Console.WriteLine("| convolution | shape | tile, split | groups | waves | full wave | serial K steps | MB moved | lower bound µs | before: groups, waves, serial K steps |");
+        Console.WriteLine("| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | --- |");
         long steps = 0, stepsBefore = 0;
+        int partialWaves = 0, partialWavesBefore = 0;
         double bound = 0, boundBefore = 0;
         for (int i = 0; i < convolutions.Length; i++)
         {
@@ -77,6 +79,10 @@ internal static class DeviceCostModel
             DeviceConvolution after = schedule.Of(c);
             (long groups, long waves, long serial, double megabytes, double microseconds) = Cost(gpu, c, after, batch);
             (long groupsBefore, long wavesBefore, long serialBefore, _, double microsecondsBefore) = Cost(gpu, c, standard[i], batch);
+            // A full wave: every multiprocessor gets at least one group.
+            bool full = groups >= gpu.Multiprocessors;
+            partialWaves += full ? 0 : 1;
+            partialWavesBefore += groupsBefore >= gpu.Multiprocessors ? 0 : 1;
             steps += serial;
             stepsBefore += serialBefore;
             bound += microseconds;
@@ -86,14 +92,14 @@ internal static class DeviceCostModel
                 string split = after.KSplit == 1 ? "whole" : "K/" + after.KSplit.ToString(invariant);
                 Console.WriteLine(string.Create(
                     invariant,
-                    $"| {c.Module} | {c.InputShape}→{c.OutputShape} k{c.Kernel} s{c.Stride}{(c.Groups > 1 ? " g" + c.Groups.ToString(invariant) : string.Empty)} | {after.Tile.TypeName}, {split} | {groups} | {waves} | {serial} | {megabytes:F1} | {microseconds:F1} | {groupsBefore}, {wavesBefore}, {serialBefore} |"));
+                    $"| {c.Module} | {c.InputShape}→{c.OutputShape} k{c.Kernel} s{c.Stride}{(c.Groups > 1 ? " g" + c.Groups.ToString(invariant) : string.Empty)} | {after.Tile.TypeName}, {split} | {groups} | {waves} | {(full ? "yes" : "no")} | {serial} | {megabytes:F1} | {microseconds:F1} | {groupsBefore}, {wavesBefore}, {serialBefore} |"));
             }
         }
 
         Console.WriteLine();
         Console.WriteLine(string.Create(
             invariant,
-            $"Critical path: {steps} serial K steps (before: {stepsBefore}); sum of the convolutions' lower bounds {bound / 1000:F2} ms (before {boundBefore / 1000:F2} ms), at batch {batch}."));
+            $"Critical path: {steps} serial K steps of 64 values (before: {stepsBefore}); convolutions short of one full wave: {partialWaves} of {convolutions.Length} (before: {partialWavesBefore}); sum of the convolutions' lower bounds {bound / 1000:F2} ms, at batch {batch}."));
     }
 
     /// <summary>
@@ -107,7 +113,8 @@ internal static class DeviceCostModel
         long groups = scheduled.Groups(c, batch);
         long slots = (long)gpu.Multiprocessors * gpu.Resident(scheduled.Tile);
         long waves = (groups + slots - 1) / slots;
-        long serial = waves * scheduled.SerialSteps(c);
+        // In steps of 64 reduction values, whatever the tile's depth, so that tiles compare.
+        long serial = (waves * scheduled.SerialSteps(c) * scheduled.Tile.Depth + 63) / 64;
         long pixels = (long)batch * c.OutputShape.Height * c.OutputShape.Width;
         long pixelTiles = (pixels + scheduled.Tile.Pixels - 1) / scheduled.Tile.Pixels;
         long channelTiles = (((c.OutputShape.Channels / c.Groups) + scheduled.Tile.Channels - 1) / scheduled.Tile.Channels) * c.Groups;

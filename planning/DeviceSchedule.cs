@@ -65,6 +65,12 @@ namespace ResNetGen.Planning
         /// <summary>Multiprocessors of the device the schedule aims to fill (NVIDIA H100 and H200: 132).</summary>
         public const int ReferenceMultiprocessors = 132;
 
+        /// <summary>
+        /// A split aims at this many thread groups: two per multiprocessor, so that one group's loads overlap another's
+        /// multiply-adds (a multiprocessor holds many more small groups than that).
+        /// </summary>
+        public const int TargetGroups = 2 * ReferenceMultiprocessors;
+
         /// <summary>K is split only so far that each slice still walks at least this many steps: fewer would spend more on the partial sums than they save.</summary>
         public const int MinimumStepsPerSlice = 4;
 
@@ -73,8 +79,8 @@ namespace ResNetGen.Planning
 
         /// <summary>
         /// The tile and K split for one convolution: the grouped tile for groups of 8 channels or fewer; else the largest
-        /// tile that still gives every multiprocessor a group; and where even the smallest tile leaves multiprocessors
-        /// idle, K split into as many slices as fill them, each slice at least <see cref="MinimumStepsPerSlice"/> steps.
+        /// tile that still gives every multiprocessor a group; and where even the smallest tile gives fewer than
+        /// <see cref="TargetGroups"/>, K split into as many slices as reach it, each slice at least <see cref="MinimumStepsPerSlice"/> steps.
         /// </summary>
         public static (DeviceTile Tile, int KSplit, string Reason) Choose(ConvolutionOp op, int batch)
         {
@@ -104,15 +110,15 @@ namespace ResNetGen.Planning
             var whole = new DeviceConvolution(op.Module, tile, 1, -1, reason);
             long groups = whole.Groups(op, batch);
             int steps = whole.SerialSteps(op);
-            if (groups >= ReferenceMultiprocessors || steps < 2 * MinimumStepsPerSlice)
+            if (groups >= TargetGroups || steps < 2 * MinimumStepsPerSlice)
             {
                 return (tile, 1, reason);
             }
 
-            int split = (int)System.Math.Min((ReferenceMultiprocessors + groups - 1) / groups, System.Math.Min(steps / MinimumStepsPerSlice, MaximumSplit));
+            int split = (int)System.Math.Min((TargetGroups + groups - 1) / groups, System.Math.Min(steps / MinimumStepsPerSlice, MaximumSplit));
             return split <= 1
                 ? (tile, 1, reason)
-                : (tile, split, string.Format(CultureInfo.InvariantCulture, "{0}; {1} groups alone would leave multiprocessors idle, so K is split in {2}", reason, groups, split));
+                : (tile, split, string.Format(CultureInfo.InvariantCulture, "{0}; {1} groups alone would leave multiprocessors short of two each, so K is split in {2}", reason, groups, split));
         }
     }
 

@@ -138,7 +138,7 @@
                     residual: arena.Slice(0, 32768));
 
                 // layer2.0: bottleneck 256→64→512 (2 groups), stride 2, 8x8 → 4x4, projection shortcut
-                // Tile32x64x32, K in 2 slices of 4 steps, 8 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors idle, so K is split in 2.
+                // Tile32x64x32, K in 2 slices of 4 steps, 8 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors short of two each, so K is split in 2.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer2_0_conv1,
@@ -148,7 +148,7 @@
                     residual: default,
                     kSplit: 2,
                     partials: arena.Slice(0, 16384));
-                // Tile32x64x32, K in 2 slices of 5 steps, 4 groups at batch 2: too few pixels for a larger tile to fill the device; 2 groups alone would leave multiprocessors idle, so K is split in 2.
+                // Tile32x64x32, K in 2 slices of 5 steps, 4 groups at batch 2: too few pixels for a larger tile to fill the device; 2 groups alone would leave multiprocessors short of two each, so K is split in 2.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer2_0_conv2,
@@ -158,7 +158,7 @@
                     residual: default,
                     kSplit: 2,
                     partials: arena.Slice(0, 4096));
-                // Tile32x64x32, K in 2 slices of 4 steps, 16 groups at batch 2: too few pixels for a larger tile to fill the device; 8 groups alone would leave multiprocessors idle, so K is split in 2.
+                // Tile32x64x32, K in 2 slices of 4 steps, 16 groups at batch 2: too few pixels for a larger tile to fill the device; 8 groups alone would leave multiprocessors short of two each, so K is split in 2.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.Bias, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer2_0_downsample_0,
@@ -178,7 +178,7 @@
                     residual: arena.Slice(65536, 16384));
 
                 // layer3.0: bottleneck 512→128→1024 (2 groups), stride 2, 4x4 → 2x2, projection shortcut
-                // Tile32x64x32, K in 4 slices of 4 steps, 8 groups at batch 2: too few pixels for a larger tile to fill the device; 2 groups alone would leave multiprocessors idle, so K is split in 4.
+                // Tile32x64x32, K in 4 slices of 4 steps, 8 groups at batch 2: too few pixels for a larger tile to fill the device; 2 groups alone would leave multiprocessors short of two each, so K is split in 4.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer3_0_conv1,
@@ -188,7 +188,7 @@
                     residual: default,
                     kSplit: 4,
                     partials: arena.Slice(0, 16384));
-                // Tile32x64x32, K in 4 slices of 5 steps, 8 groups at batch 2: too few pixels for a larger tile to fill the device; 2 groups alone would leave multiprocessors idle, so K is split in 4.
+                // Tile32x64x32, K in 4 slices of 5 steps, 8 groups at batch 2: too few pixels for a larger tile to fill the device; 2 groups alone would leave multiprocessors short of two each, so K is split in 4.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer3_0_conv2,
@@ -198,7 +198,7 @@
                     residual: default,
                     kSplit: 4,
                     partials: arena.Slice(0, 4096));
-                // Tile32x64x32, K in 4 slices of 4 steps, 64 groups at batch 2: too few pixels for a larger tile to fill the device; 16 groups alone would leave multiprocessors idle, so K is split in 4.
+                // Tile32x64x32, K in 4 slices of 4 steps, 64 groups at batch 2: too few pixels for a larger tile to fill the device; 16 groups alone would leave multiprocessors short of two each, so K is split in 4.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.Bias, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer3_0_downsample_0,
@@ -214,48 +214,48 @@
                     _layer3_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 128, inHeight: 2, inWidth: 2, outChannels: 1024, outHeight: 2, outWidth: 2, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                     source: arena.Slice(57344, 1024),
-                    destination: arena.Slice(20480, 8192),
+                    destination: arena.Slice(32768, 8192),
                     residual: arena.Slice(49152, 8192));
 
                 // layer4.0: bottleneck 1024→256→2048 (2 groups), stride 2, 2x2 → 1x1, projection shortcut
-                // Tile32x64x32, K in 8 slices of 4 steps, 32 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors idle, so K is split in 8.
+                // Tile32x64x32, K in 8 slices of 4 steps, 32 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors short of two each, so K is split in 8.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer4_0_conv1,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 1024, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    source: arena.Slice(20480, 8192),
+                    source: arena.Slice(32768, 8192),
                     destination: arena.Slice(16384, 2048),
                     residual: default,
                     kSplit: 8,
                     partials: arena.Slice(0, 16384));
-                // Tile32x64x32, K in 9 slices of 4 steps, 36 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors idle, so K is split in 9.
+                // Tile32x64x32, K in 9 slices of 4 steps, 36 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors short of two each, so K is split in 9.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer4_0_conv2,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 1, outWidth: 1, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 2),
                     source: arena.Slice(16384, 2048),
-                    destination: arena.Slice(32768, 512),
+                    destination: arena.Slice(45056, 512),
                     residual: default,
                     kSplit: 9,
                     partials: arena.Slice(0, 4608));
-                // Tile32x64x32, K in 5 slices of 7 steps, 160 groups at batch 2: too few pixels for a larger tile to fill the device; 32 groups alone would leave multiprocessors idle, so K is split in 5.
+                // Tile32x64x32, K in 8 slices of 4 steps, 256 groups at batch 2: too few pixels for a larger tile to fill the device; 32 groups alone would leave multiprocessors short of two each, so K is split in 8.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.Bias, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer4_0_downsample_0,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 1024, inHeight: 2, inWidth: 2, outChannels: 2048, outHeight: 1, outWidth: 1, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
-                    source: arena.Slice(20480, 8192),
-                    destination: arena.Slice(28672, 4096),
+                    source: arena.Slice(32768, 8192),
+                    destination: arena.Slice(40960, 4096),
                     residual: default,
-                    kSplit: 5,
-                    partials: arena.Slice(0, 20480));
-                // Tile32x64x32, K in 2 slices of 4 steps, 64 groups at batch 2: too few pixels for a larger tile to fill the device; 32 groups alone would leave multiprocessors idle, so K is split in 2.
+                    kSplit: 8,
+                    partials: arena.Slice(0, 32768));
+                // Tile32x64x32, K in 2 slices of 4 steps, 64 groups at batch 2: too few pixels for a larger tile to fill the device; 32 groups alone would leave multiprocessors short of two each, so K is split in 2.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.BiasResidualRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer4_0_conv3,
                     new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 1, inWidth: 1, outChannels: 2048, outHeight: 1, outWidth: 1, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
-                    source: arena.Slice(32768, 512),
+                    source: arena.Slice(45056, 512),
                     destination: arena.Slice(8192, 4096),
-                    residual: arena.Slice(28672, 4096),
+                    residual: arena.Slice(40960, 4096),
                     kSplit: 2,
                     partials: arena.Slice(0, 8192));
 
