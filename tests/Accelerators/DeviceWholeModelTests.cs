@@ -22,7 +22,7 @@ namespace ResNetGen.Tests.Accelerators;
 [Collection(AcceleratorCollection.Name)]
 public sealed class DeviceWholeModelTests
 {
-    private const double Tolerance = 1e-4;
+    private const double Tolerance = OutputComparison.ParityTolerance;
 
     private readonly Accelerator _accelerator;
     private readonly ITestOutputHelper _output;
@@ -74,10 +74,10 @@ public sealed class DeviceWholeModelTests
         {
             float[] expected = golden.Logits[image];
             float[] actual = output.AsSpan(image * golden.NumClasses, golden.NumClasses).ToArray();
-            double error = Math.Sqrt(actual.Zip(expected, (a, e) => ((double)a - e) * ((double)a - e)).Sum() / expected.Sum(e => (double)e * e));
+            double error = OutputComparison.RelativeError(actual, expected);
             _output.WriteLine($"image {image}: relative error {error:E2}");
             Assert.True(error <= Tolerance, $"{config} image {image}: ‖out − ref‖ / ‖ref‖ = {error:E2} > {Tolerance:E0}");
-            Assert.Equal(golden.Top1[image], Array.IndexOf(actual, actual.Max()));
+            Assert.Equal(golden.Top1[image], OutputComparison.Top1(actual));
         }
     }
 
@@ -163,7 +163,7 @@ public sealed class DeviceWholeModelTests
         var single = new float[AcceleratorBasicNet.NumClasses];
         network.Forward(input.AsSpan(0, AcceleratorBasicNet.InputLength / 2), single);
         float[] expected = ParityGolden.Read("basic_32x40_batch2", System.IO.Path.Combine(AppContext.BaseDirectory, "Goldens", "accelerators")).Logits[0];
-        double error = Math.Sqrt(single.Zip(expected, (a, e) => ((double)a - e) * ((double)a - e)).Sum() / expected.Sum(e => (double)e * e));
+        double error = OutputComparison.RelativeError(single, expected);
         Assert.True(error <= Tolerance, $"relative error {error:E2}");
     }
 

@@ -79,12 +79,12 @@ foreach (string path in Directory.EnumerateFiles(arguments.Parity, "*.json").Ord
     {
         float[] actual = output.AsSpan(image * golden.NumClasses, golden.NumClasses).ToArray();
         float[] expected = golden.Logits[image];
-        double error = Math.Sqrt(actual.Zip(expected, (a, e) => ((double)a - e) * ((double)a - e)).Sum() / expected.Sum(e => (double)e * e));
+        double error = OutputComparison.RelativeError(actual, expected);
         worst = Math.Max(worst, error);
-        sameTop1 &= Array.IndexOf(actual, actual.Max()) == golden.Top1[image];
+        sameTop1 &= OutputComparison.Top1(actual) == golden.Top1[image];
     }
 
-    bool passed = worst <= 1e-4 && sameTop1;
+    bool passed = worst <= OutputComparison.ParityTolerance && sameTop1;
     allPassed &= passed;
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {config} | {worst:E2} | {(sameTop1 ? "same" : "DIFFERENT")} | {(passed ? "pass" : "FAIL")} | {milliseconds:F0} ms |"));
 }
