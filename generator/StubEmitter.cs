@@ -98,16 +98,7 @@ namespace ResNetGen.Generator
             w.Line("#nullable enable");
             w.Line("#pragma warning disable CS1591 // the members only stand in until the declaration is fixed; the network's own are documented");
             w.Line();
-            var scopes = new Stack<SourceWriter.Scope>();
-            if (type.Namespace is not null)
-            {
-                scopes.Push(w.Block($"namespace {type.Namespace}"));
-            }
-
-            foreach (ContainingType container in type.ContainingTypes)
-            {
-                scopes.Push(w.Block($"partial {container.Keyword} {container.Name}"));
-            }
+            Stack<SourceWriter.Scope> scopes = Emitter.OpenEnclosingScopes(w, type);
 
             w.Line("/// <summary>");
             w.Line("/// Not generated: the [ResNet] declaration has an error (reported on the attribute). These members keep the code that");
