@@ -100,7 +100,9 @@ public abstract class AcceleratedNetwork : IDisposable
 
     /// <summary>
     /// Runs the network on device memory of <see cref="Accelerator"/> (1 to <see cref="BatchSize"/> whole NCHW images), with
-    /// no host copies; returns when <paramref name="output"/> holds the logits.
+    /// no host copies; returns when <paramref name="output"/> holds the logits. The call runs on a stream of its own, so
+    /// <paramref name="input"/> must be complete when it starts: if work on another stream writes it, use the overload that
+    /// takes that stream.
     /// </summary>
     /// <exception cref="ArgumentException">A view does not have the length of whole images, as the CPU <c>Forward</c> says.</exception>
     /// <exception cref="ObjectDisposedException">The network was disposed.</exception>
@@ -118,6 +120,21 @@ public abstract class AcceleratedNetwork : IDisposable
         {
             _arenas.Return(arena);
         }
+    }
+
+    /// <summary>
+    /// Runs the network on device memory after the work already enqueued on <paramref name="stream"/> (the kernel or copy
+    /// that wrote <paramref name="input"/>, say): waits for that stream, then runs as
+    /// <see cref="Forward(ArrayView{float}, ArrayView{float})"/> does; returns when <paramref name="output"/> holds the logits.
+    /// </summary>
+    /// <exception cref="ArgumentNullException"><paramref name="stream"/> is null.</exception>
+    /// <exception cref="ArgumentException">A view does not have the length of whole images, as the CPU <c>Forward</c> says.</exception>
+    /// <exception cref="ObjectDisposedException">The network was disposed.</exception>
+    public void Forward(ArrayView<float> input, ArrayView<float> output, AcceleratorStream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        stream.Synchronize();
+        Forward(input, output);
     }
 
     /// <summary>Frees the weights and arenas on the device. Must not run while a call is in flight.</summary>

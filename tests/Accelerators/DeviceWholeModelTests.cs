@@ -176,6 +176,23 @@ public sealed class DeviceWholeModelTests
         return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 
+    [Fact]
+    public void Device_input_written_on_the_callers_stream_is_complete_before_the_first_kernel_reads_it()
+    {
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        float[] input = ParityFormula.Input(AcceleratorBasicNet.InputLength);
+        var host = new float[AcceleratorBasicNet.OutputLength];
+        network.Forward(input, host);
+
+        using AcceleratorStream caller = _accelerator.CreateStream();
+        using MemoryBuffer1D<float, Stride1D.Dense> deviceInput = _accelerator.Allocate1D<float>(input.Length);
+        using MemoryBuffer1D<float, Stride1D.Dense> deviceOutput = _accelerator.Allocate1D<float>(host.Length);
+        deviceInput.View.CopyFromCPU(caller, input);
+        network.Forward(deviceInput.View, deviceOutput.View, caller);
+        Assert.Equal(host, deviceOutput.GetAsArray1D());
+        Assert.Throws<ArgumentNullException>(() => network.Forward(deviceInput.View, deviceOutput.View, null!));
+    }
+
     /// <summary>Kernel launches of one device call: one per op, and a second for each convolution whose K is split.</summary>
     private static int DeviceLaunches(ResNetAttribute architecture)
     {
