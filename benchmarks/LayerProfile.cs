@@ -50,7 +50,7 @@ internal static class LayerProfile
     }
 
     /// <summary>Median milliseconds of each call, the calls taking turns round after round.</summary>
-    private static double[] Interleaved(Action[] calls)
+    internal static double[] Interleaved(Action[] calls)
     {
         var times = new double[calls.Length][];
         for (int i = 0; i < calls.Length; i++)

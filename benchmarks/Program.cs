@@ -50,6 +50,13 @@ if (args.Length > 0 && args[0] == "versus")
     return 0;
 }
 
+if (args.Length > 0 && args[0] == "tune")
+{
+    // A CPU profile for this CPU, measured: tune [name] [file], e.g. tune my-cpu my-cpu.json; then RESNETGEN_CPU_PROFILE=my-cpu.json.
+    ResNetGen.Benchmarks.Tune.Run(args.Length > 1 ? args[1] : "tuned", args.Length > 2 ? args[2] : "cpu-profile.json");
+    return 0;
+}
+
 if (args.Length > 0 && args[0] == "gpu-cost")
 {
     // The device schedule on paper: gpu-cost [H200|H100|A100|L4] [model-size-bBATCH...], e.g. gpu-cost H200 resnet50-224-b1.

@@ -77,7 +77,7 @@ internal sealed partial class SampleApp
 
         if (_json is null)
         {
-            _report.Line($"ResNetGen sample: torchvision {model.Name}, 3x224x224 input, batch {_options.Batch}, {_options.Threads ?? WorkerPool.Shared.ThreadCount} thread(s) per Forward, {KernelName(KernelSettings.InstructionSet)} kernels");
+            _report.Line($"ResNetGen sample: torchvision {model.Name}, 3x224x224 input, batch {_options.Batch}, {_options.Threads ?? WorkerPool.Shared.ThreadCount} thread(s) per Forward, {KernelName(KernelSettings.InstructionSet)} kernels, CPU profile {CpuProfile.Current.Name}");
             _report.Line(string.Create(CultureInfo.InvariantCulture,
                 $"         {model.ParameterCount:N0} parameters, {model.MultiplyAccumulates / 1e9:F2} G multiply-accumulates per image"));
         }

@@ -13,6 +13,9 @@ namespace ResNetGen.Generator
     internal sealed record LoweredOp(string? WeightsType, Action<SourceWriter> WritePreparation, Action<SourceWriter, CallSpans> WriteCall)
     {
         public static readonly Action<SourceWriter> NoPreparation = _ => { };
+
+        /// <summary>Whether the op's algorithm is chosen when the network is built (<see cref="CpuLowering.AlgorithmField"/>).</summary>
+        public bool ChoosesAlgorithm { get; init; }
     }
 
     /// <summary>
@@ -33,11 +36,20 @@ namespace ResNetGen.Generator
         {
             CpuConvolution scheduled = _schedule.Of(conv);
             bool trimmed = scheduled.Taps.Count < conv.Kernel;
+            string algorithm = scheduled.ChoosesByProfile ? AlgorithmField(conv) : $"{Kernels}.ConvolutionAlgorithm.{scheduled.Algorithm}";
             return new LoweredOp(
                 "ConvolutionLayer",
                 w =>
                 {
-                    string algorithm = scheduled.Algorithm == ConvolutionAlgorithm.Winograd ? $", algorithm: {Kernels}.ConvolutionAlgorithm.Winograd" : string.Empty;
+                    string prepared = string.Empty;
+                    if (scheduled.ChoosesByProfile)
+                    {
+                        ChoiceComment(w, conv, scheduled);
+                        FeatureShape o = conv.OutputShape;
+                        w.Line($"{algorithm} = CpuProfile.Choose({Kernels}.ConvolutionAlgorithm.{scheduled.Direct}, winogradTiles: {scheduled.WinogradTiles}, outHeight: {o.Height}, outWidth: {o.Width});");
+                        prepared = $", algorithm: {algorithm}";
+                    }
+
                     string taps = string.Empty;
                     if (trimmed)
                     {
@@ -45,7 +57,7 @@ namespace ResNetGen.Generator
                         taps = $", firstTap: {scheduled.Taps.First}, taps: {scheduled.Taps.Count}";
                     }
 
-                    w.Line($"{Emitter.Field(conv)} = {Kernels}.ConvolutionLayer.Fold(weights, \"{conv.Module}\", \"{conv.BatchNorm}\", groups: {conv.Groups}{algorithm}{taps});");
+                    w.Line($"{Emitter.Field(conv)} = {Kernels}.ConvolutionLayer.Fold(weights, \"{conv.Module}\", \"{conv.BatchNorm}\", groups: {conv.Groups}{prepared}{taps});");
                 },
                 (w, spans) =>
                 {
@@ -61,7 +73,7 @@ namespace ResNetGen.Generator
                     {
                         w.Line($"{Emitter.Field(conv)},");
                         w.Line($"new {Kernels}.ConvolutionGeometry(batch: {spans.Batch}, inChannels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outChannels: {o.Channels}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {scheduled.Taps.Count}, stride: {conv.Stride}, padding: {scheduled.Taps.Padding}, dilation: {conv.Dilation}, groups: {conv.Groups}),");
-                        w.Line($"{Kernels}.ConvolutionAlgorithm.{scheduled.Algorithm},");
+                        w.Line($"{algorithm},");
                         w.Line($"source: {spans.Source},");
                         w.Line($"destination: {spans.Destination},");
                         w.Line($"residual: {(conv.Residual >= 0 ? Span(conv.Residual) : "default")},");
@@ -72,8 +84,14 @@ namespace ResNetGen.Generator
 
                         w.Line("workers: _workers);");
                     }
-                });
+                })
+            {
+                ChoosesAlgorithm = scheduled.ChoosesByProfile,
+            };
         }
+
+        /// <summary>The field that holds the algorithm a convolution Winograd can compute was given when the network was built.</summary>
+        public static string AlgorithmField(GraphOp conv) => Emitter.Field(conv) + "Algorithm";
 
         public LoweredOp ChannelsLast(ChannelsLastOp layout) => Call((w, s) =>
             w.Line($"{Kernels}.Layout.ToChannelsLast(source: {s.Source}, destination: {s.Destination}, batch: {s.Batch}, channels: {layout.InputShape.Channels}, height: {layout.InputShape.Height}, width: {layout.InputShape.Width}, padding: {layout.Padding});"));
@@ -92,6 +110,30 @@ namespace ResNetGen.Generator
             "LinearLayer",
             w => w.Line($"{Emitter.Field(fc)} = {Kernels}.LinearLayer.Create(weights, \"{fc.Module}\");"),
             (w, s) => w.Line($"{Kernels}.Linear.Forward({Emitter.Field(fc)}, source: {s.Source}, destination: {s.Destination}, batch: {s.Batch}, inFeatures: {fc.InputShape.Channels}, outFeatures: {fc.OutputShape.Channels}, workers: _workers);"));
+
+        /// <summary>The comment over a convolution's choice between Winograd and its direct algorithm: what each built-in profile picks.</summary>
+        private static void ChoiceComment(SourceWriter w, ConvolutionOp conv, CpuConvolution scheduled)
+        {
+            var byAlgorithm = new System.Collections.Generic.List<string>();
+            foreach (ConvolutionAlgorithm algorithm in new[] { ConvolutionAlgorithm.Winograd, scheduled.Direct })
+            {
+                var names = new System.Collections.Generic.List<string>();
+                foreach (CpuTuningProfile profile in CpuProfiles.BuiltIn)
+                {
+                    if (scheduled.AlgorithmOn(profile, conv) == algorithm)
+                    {
+                        names.Add(profile.Name);
+                    }
+                }
+
+                if (names.Count > 0)
+                {
+                    byAlgorithm.Add($"{algorithm} on {Emitter.List(names)}");
+                }
+            }
+
+            w.Line($"// {conv.Module}: Winograd or {scheduled.Direct}, by the CPU's profile ({string.Join("; ", byAlgorithm)}).");
+        }
 
         /// <summary>The comment over a convolution that runs with only the taps that read inside its input (see <see cref="TapWindow"/>).</summary>
         private static void LiveTapsComment(SourceWriter w, ConvolutionOp conv, TapWindow window)

@@ -80,6 +80,10 @@ namespace ResNetGen.Generator
         /// <summary>The field that holds an op's prepared weights: <c>layer1.0.conv1</c> becomes <c>_layer1_0_conv1</c>.</summary>
         public static string Field(GraphOp op) => "_" + op.Module.Replace('.', '_');
 
+        /// <summary>Names in prose: "a", "a and b", "a, b and c".</summary>
+        public static string List(IReadOnlyList<string> names) =>
+            names.Count == 1 ? names[0] : string.Join(", ", names.Take(names.Count - 1)) + " and " + names[names.Count - 1];
+
         private static void EmitConstants(SourceWriter w, CpuSchedule cpu)
         {
             NetworkGraph graph = cpu.Graph;
@@ -186,13 +190,29 @@ namespace ResNetGen.Generator
                 }
             }
 
-            w.Lines($"""
+            GraphOp[] choosing = graph.Ops.Where(op => op.Accept(lowering).ChoosesAlgorithm).ToArray();
+            if (choosing.Length > 0)
+            {
+                w.Line();
+                w.Line("// The algorithm of each convolution Winograd can compute: Winograd or the direct one, as CpuProfile chose when the network was built.");
+                foreach (GraphOp op in choosing)
+                {
+                    w.Line($"private readonly {Kernels}.ConvolutionAlgorithm {CpuLowering.AlgorithmField(op)};");
+                }
+            }
+
+            w.Lines($$"""
 
                 // One arena per concurrent Forward call, reused across calls.
-                private readonly {Api}.ArenaPool _arenas = new {Api}.ArenaPool(ArenaLength);
+                private readonly {{Api}}.ArenaPool _arenas = new {{Api}}.ArenaPool(ArenaLength);
 
                 // The threads this network's kernel calls run on; null for the process-wide pool.
-                private {Kernels}.WorkerPool? _workers;
+                private {{Kernels}}.WorkerPool? _workers;
+
+                /// <summary>
+                /// The CPU profile this network chose its algorithms by: <see cref="{{Api}}.CpuProfile.Current"/> when it was built.
+                /// </summary>
+                public {{Api}}.CpuProfile CpuProfile { get; }
 
                 """);
         }
@@ -203,6 +223,7 @@ namespace ResNetGen.Generator
             w.Line(GeneratedCode);
             using (w.Block($"private {type.Name}({Api}.StateDict weights)"))
             {
+                w.Line($"CpuProfile = {Api}.CpuProfile.Current;");
                 foreach (GraphOp op in graph.Ops)
                 {
                     op.Accept(lowering).WritePreparation(w);

@@ -35,7 +35,7 @@ namespace ResNetGen.Generator
                 return new PlannedNetwork(model, null, null, error);
             }
 
-            CpuSchedule? cpu = CpuSchedule.Create(graph, out error);
+            CpuSchedule? cpu = CpuSchedule.Create(graph, CpuProfiles.Generic, out error);
             DeviceSchedule? device = DeviceSchedule.Create(graph, out _);
             return new PlannedNetwork(model, cpu, device, error);
         }

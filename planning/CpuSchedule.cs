@@ -5,10 +5,23 @@ namespace ResNetGen.Planning
 {
     /// <summary>How the CPU runs one convolution of the graph.</summary>
     /// <param name="Module">The convolution's torchvision module.</param>
-    /// <param name="Algorithm">The kernel variant (<see cref="CpuTuning.Choose"/>).</param>
+    /// <param name="Algorithm">The kernel variant on the schedule's profile (<see cref="CpuTuning.Choose"/>).</param>
+    /// <param name="Direct">The direct kernel variant (<see cref="CpuTuning.ChooseDirect"/>): <paramref name="Algorithm"/> unless that is Winograd.</param>
+    /// <param name="WinogradTiles">
+    /// The 4x4 output blocks of one call where Winograd can compute the convolution, and 0 where it cannot: then every
+    /// profile chooses between Winograd and <paramref name="Direct"/> (<see cref="AlgorithmOn"/>), and the arena has its workspace.
+    /// </param>
     /// <param name="Taps">The taps it runs with: the whole kernel unless some read only padding (<see cref="TapWindow"/>).</param>
-    /// <param name="Workspace">The buffer of scratch memory the algorithm needs while the op runs, or -1.</param>
-    internal sealed record CpuConvolution(string Module, ConvolutionAlgorithm Algorithm, TapWindow Taps, int Workspace) : IConvolutionSchedule;
+    /// <param name="Workspace">The buffer of scratch memory Winograd needs while the op runs, or -1.</param>
+    internal sealed record CpuConvolution(string Module, ConvolutionAlgorithm Algorithm, ConvolutionAlgorithm Direct, long WinogradTiles, TapWindow Taps, int Workspace) : IConvolutionSchedule
+    {
+        /// <summary>Whether the CPU's profile chooses this convolution's algorithm (Winograd can compute it).</summary>
+        public bool ChoosesByProfile => WinogradTiles > 0;
+
+        /// <summary>The algorithm the convolution <paramref name="op"/> runs with on a CPU of <paramref name="profile"/>.</summary>
+        public ConvolutionAlgorithm AlgorithmOn(CpuTuningProfile profile, ConvolutionOp op) =>
+            ChoosesByProfile && profile.WinogradPays(WinogradTiles, op.OutputShape.Height, op.OutputShape.Width) ? ConvolutionAlgorithm.Winograd : Direct;
+    }
 
     /// <summary>
     /// The CPU's way of running a <see cref="NetworkGraph"/>: the algorithm and live taps of each convolution, whether a batch
@@ -17,6 +30,7 @@ namespace ResNetGen.Planning
     /// follows it at run time, so both give the same bits.
     /// </summary>
     /// <param name="Graph">What is computed.</param>
+    /// <param name="Profile">The CPU profile the convolutions' <see cref="CpuConvolution.Algorithm"/>s are chosen for; the rest of the schedule, the arena included, is the same for every profile.</param>
     /// <param name="ImageByImage">
     /// Whether the batch runs one image at a time through the backbone (<see cref="CpuTuning.ImageByImageMinimumIntensity"/>):
     /// every kernel then runs with a batch of one, the global average pool writes each image's features after the
@@ -31,6 +45,7 @@ namespace ResNetGen.Planning
     /// <param name="ArenaLength">Floats of arena one call needs.</param>
     internal sealed record CpuSchedule(
         NetworkGraph Graph,
+        CpuTuningProfile Profile,
         bool ImageByImage,
         int KernelBatch,
         EquatableArray<CpuConvolution> Convolutions,
@@ -47,10 +62,10 @@ namespace ResNetGen.Planning
         public CpuConvolution Of(ConvolutionOp op) => ConvolutionSchedule.Find(Convolutions, op);
 
         /// <summary>
-        /// Schedules <paramref name="graph"/> for the CPU, or says why its arena cannot exist (a buffer or the arena over
-        /// <see cref="int.MaxValue"/> floats).
+        /// Schedules <paramref name="graph"/> for a CPU of <paramref name="profile"/>, or says why its arena cannot exist (a
+        /// buffer or the arena over <see cref="int.MaxValue"/> floats).
         /// </summary>
-        public static CpuSchedule? Create(NetworkGraph graph, out PlanError? error)
+        public static CpuSchedule? Create(NetworkGraph graph, CpuTuningProfile profile, out PlanError? error)
         {
             error = null;
             bool imageByImage = CpuTuning.RunsImageByImage(graph);
@@ -66,7 +81,7 @@ namespace ResNetGen.Planning
                 names.Add(value.Id == NetworkGraph.Input ? "the input" : "the output of '" + value.Producer + "'");
             }
 
-            List<CpuConvolution> convolutions = ScheduleConvolutions(graph, batch, lengths, names, out List<BufferUse> uses, out Dictionary<int, int> workspaceAfter);
+            List<CpuConvolution> convolutions = ScheduleConvolutions(graph, profile, batch, lengths, names, out List<BufferUse> uses, out Dictionary<int, int> workspaceAfter);
             int[] order = CreationOrder(graph.Values.Count, workspaceAfter);
             for (int i = 0; i < order.Length; i++)
             {
@@ -94,6 +109,7 @@ namespace ResNetGen.Planning
 
             return new CpuSchedule(
                 graph,
+                profile,
                 imageByImage,
                 batch,
                 new EquatableArray<CpuConvolution>(convolutions.ToArray()),
@@ -106,10 +122,11 @@ namespace ResNetGen.Planning
 
         /// <summary>
         /// Each convolution's algorithm, live taps and workspace for kernel calls of <paramref name="batch"/> images; the
-        /// workspaces are added to <paramref name="lengths"/>, and every op's buffers to <paramref name="uses"/>.
+        /// workspaces (one for every convolution Winograd can compute, whichever profile runs it) are added to
+        /// <paramref name="lengths"/>, and every op's buffers to <paramref name="uses"/>.
         /// </summary>
         private static List<CpuConvolution> ScheduleConvolutions(
-            NetworkGraph graph, int batch, List<long> lengths, List<string> names, out List<BufferUse> uses, out Dictionary<int, int> workspaceAfter)
+            NetworkGraph graph, CpuTuningProfile profile, int batch, List<long> lengths, List<string> names, out List<BufferUse> uses, out Dictionary<int, int> workspaceAfter)
         {
             var convolutions = new List<CpuConvolution>();
             uses = new List<BufferUse>();
@@ -122,8 +139,14 @@ namespace ResNetGen.Planning
                     TapWindow taps = TapWindow.Of(conv.InputShape, conv.OutputShape, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation);
                     FeatureShape o = conv.OutputShape;
                     ConvolutionAlgorithm algorithm = CpuTuning.Choose(
-                        batch, conv.InputShape.Channels, o.Channels, o.Height, o.Width, taps.Count, conv.Stride, taps.Padding, conv.Dilation, conv.Groups);
-                    long workspaceLength = CpuTuning.WorkspaceLength(algorithm, batch, conv.InputShape.Channels, o.Channels, o.Height, o.Width);
+                        profile, batch, conv.InputShape.Channels, o.Channels, o.Height, o.Width, taps.Count, conv.Stride, taps.Padding, conv.Dilation, conv.Groups);
+                    ConvolutionAlgorithm direct = CpuTuning.ChooseDirect(conv.InputShape.Channels, taps.Count, conv.Stride, taps.Padding, conv.Dilation, conv.Groups);
+                    long winogradTiles = CpuTuning.SupportsWinograd(conv.InputShape.Channels, o.Channels, taps.Count, conv.Stride, taps.Padding, conv.Dilation, conv.Groups)
+                        ? CpuTuning.WinogradTiles(batch, o.Height, o.Width)
+                        : 0;
+                    long workspaceLength = winogradTiles > 0
+                        ? CpuTuning.WorkspaceLength(ConvolutionAlgorithm.Winograd, batch, conv.InputShape.Channels, o.Channels, o.Height, o.Width)
+                        : 0;
                     if (workspaceLength > 0)
                     {
                         workspace = lengths.Count;
@@ -132,7 +155,7 @@ namespace ResNetGen.Planning
                         names.Add("the " + conv.Module + " workspace");
                     }
 
-                    convolutions.Add(new CpuConvolution(conv.Module, algorithm, taps, workspace));
+                    convolutions.Add(new CpuConvolution(conv.Module, algorithm, direct, winogradTiles, taps, workspace));
                 }
 
                 uses.Add(new BufferUse(op.Destination, op.Reads, workspace));

@@ -1,6 +1,6 @@
 namespace ResNetGen.Planning
 {
-    /// <summary>How a convolution's micro-kernel finds the input values each output pixel reads (see the runtime's <c>Convolution</c>); chosen per convolution by <see cref="CpuTuning.Choose"/>.</summary>
+    /// <summary>How a convolution's micro-kernel finds the input values each output pixel reads (see the runtime's <c>Convolution</c>); chosen per convolution by <see cref="CpuTuning.Choose"/> and, where Winograd can compute it, by the CPU's <see cref="CpuTuningProfile"/>.</summary>
     /// <remarks>Mirrors the runtime's public <c>Kernels.ConvolutionAlgorithm</c>; a test pins every member of both.</remarks>
     internal enum ConvolutionAlgorithm
     {
@@ -22,7 +22,8 @@ namespace ResNetGen.Planning
 
     /// <summary>
     /// The CPU's tuning: the measured thresholds and the per-convolution choices <see cref="CpuSchedule"/> makes from them.
-    /// The numbers were measured on the CPUs named beside each; they belong to the CPU backend alone.
+    /// The numbers were measured on the CPUs named beside each; they belong to the CPU backend alone. The one choice that
+    /// differs between CPUs, Winograd or direct, is a <see cref="CpuTuningProfile"/>'s.
     /// </summary>
     internal static class CpuTuning
     {
@@ -40,7 +41,8 @@ namespace ResNetGen.Planning
         public const int WinogradChannelBlock = 8;
 
         /// <summary>
-        /// Winograd pays off from this many 4x4 output blocks per call. Its transformed weights are four times the direct
+        /// Winograd pays off from this many 4x4 output blocks per call on the CPUs measured so far (the built-in
+        /// <see cref="CpuProfiles"/> say where else it pays). Its transformed weights are four times the direct
         /// ones and, in a whole network, come from memory on every call, so on few blocks streaming them can cost more
         /// than the multiplications saved. 16 admits ResNet-50's and ResNet-18's 14x14 layer3 maps at batch 1 (9.4 MB of
         /// transformed weights per 256-channel layer) and keeps layer4's 7x7 maps (4 blocks, 37.7 MB) direct. Measured
@@ -67,12 +69,12 @@ namespace ResNetGen.Planning
         public static bool RunsImageByImage(NetworkGraph graph) =>
             graph.Spec.BatchSize > 1 && graph.MultiplyAccumulates >= ImageByImageMinimumIntensity * 4L * graph.ParameterCount;
 
-        /// <summary>The algorithm for one convolution of a planned network, whose every size is known.</summary>
+        /// <summary>The algorithm for one convolution of a planned network, whose every size is known, on a CPU of <paramref name="profile"/>.</summary>
         public static ConvolutionAlgorithm Choose(
-            int batch, int inChannels, int outChannels, int outHeight, int outWidth, int kernel, int stride, int padding, int dilation, int groups)
+            CpuTuningProfile profile, int batch, int inChannels, int outChannels, int outHeight, int outWidth, int kernel, int stride, int padding, int dilation, int groups)
         {
             bool winograd = SupportsWinograd(inChannels, outChannels, kernel, stride, padding, dilation, groups)
-                && WinogradTiles(batch, outHeight, outWidth) >= WinogradMinimumTiles;
+                && profile.WinogradPays(WinogradTiles(batch, outHeight, outWidth), outHeight, outWidth);
             return winograd ? ConvolutionAlgorithm.Winograd : ChooseDirect(inChannels, kernel, stride, padding, dilation, groups);
         }
 

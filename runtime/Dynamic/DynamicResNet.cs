@@ -157,12 +157,15 @@ public sealed class DynamicResNet
     private static StateDictEntry[] Entries(NetworkGraph graph) =>
         graph.StateDict.Select(t => new StateDictEntry(t.Name, (StateDictEntryKind)t.Role, t.Shape.ToArray())).ToArray();
 
-    /// <summary>The CPU schedule of <paramref name="architecture"/>'s graph: what the generated code runs.</summary>
+    /// <summary>
+    /// The CPU schedule of <paramref name="architecture"/>'s graph on a CPU of <paramref name="profile"/>
+    /// (<see cref="CpuProfile.Current"/> if null): what a generated network built under that profile runs.
+    /// </summary>
     /// <exception cref="ArgumentException">The architecture is invalid, or its arena would not fit in a span.</exception>
-    internal static CpuSchedule Schedule(ResNetAttribute architecture)
+    internal static CpuSchedule Schedule(ResNetAttribute architecture, CpuProfile? profile = null)
     {
         NetworkGraph graph = Graph(architecture);
-        return CpuSchedule.Create(graph, out PlanError? error)
+        return CpuSchedule.Create(graph, (profile ?? CpuProfile.Current).Tuning, out PlanError? error)
             ?? throw new ArgumentException("The network cannot be built: " + SpecValidator.Explain(error!, graph.Spec).Message + ".", nameof(architecture));
     }
 

@@ -80,7 +80,7 @@ public sealed class ConvolutionTests
     {
         ConvolutionGeometry geometry = Geometry(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups);
         var choice = (ConvolutionAlgorithm)ResNetGen.Planning.CpuTuning.Choose(
-            batch, inChannels, outChannels, geometry.OutHeight, geometry.OutWidth, kernel, stride, padding, dilation, groups);
+            ResNetGen.Planning.CpuProfiles.Generic, batch, inChannels, outChannels, geometry.OutHeight, geometry.OutWidth, kernel, stride, padding, dilation, groups);
         var direct = (ConvolutionAlgorithm)ResNetGen.Planning.CpuTuning.ChooseDirect(inChannels, kernel, stride, padding, dilation, groups);
 
         Assert.True(Convolution.Supports(choice, geometry));

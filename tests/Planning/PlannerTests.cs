@@ -25,7 +25,7 @@ public sealed class PlannerTests
 
     private static CpuSchedule Schedule(ResNetSpec spec)
     {
-        CpuSchedule? schedule = CpuSchedule.Create(Plan(spec), out PlanError? error);
+        CpuSchedule? schedule = CpuSchedule.Create(Plan(spec), CpuProfiles.Generic, out PlanError? error);
         Assert.Null(error);
         return schedule!;
     }
@@ -186,7 +186,7 @@ public sealed class PlannerTests
     [InlineData("resnet50", 112, 8, new[] { "layer1.0.conv2", "layer2.1.conv2", "layer3.1.conv2" }, new[] { "layer2.0.conv2", "layer4.1.conv2" })] // layer by layer
     [InlineData("resnet50", 56, 8, new[] { "layer1.0.conv2", "layer2.1.conv2" }, new[] { "layer3.1.conv2", "layer4.1.conv2" })]
     [InlineData("resnext50_32x4d", 224, 1, new string[0], new[] { "layer1.0.conv2" })]
-    public void Winograd_layers_get_a_workspace_alive_only_during_their_op(string name, int size, int batch, string[] winograd, string[] direct)
+    public void Layers_winograd_can_compute_get_a_workspace_alive_only_during_their_op(string name, int size, int batch, string[] winograd, string[] direct)
     {
         CpuSchedule plan = Schedule(Spec(name) with { BatchSize = batch, InputHeight = size, InputWidth = size });
         Assert.Equal(plan.ImageByImage ? 1 : batch, plan.KernelBatch);
@@ -200,7 +200,8 @@ public sealed class PlannerTests
         foreach (ConvolutionOp c in convolutions)
         {
             CpuConvolution scheduled = plan.Of(c);
-            Assert.Equal(scheduled.Algorithm == ConvolutionAlgorithm.Winograd, scheduled.Workspace >= 0);
+            Assert.Equal(scheduled.ChoosesByProfile, scheduled.Workspace >= 0);
+            Assert.True(scheduled.Algorithm != ConvolutionAlgorithm.Winograd || scheduled.ChoosesByProfile);
             if (scheduled.Workspace < 0)
             {
                 continue;
@@ -209,7 +210,7 @@ public sealed class PlannerTests
             int index = ops.IndexOf(c);
             PlannedBuffer workspace = plan.Buffers[scheduled.Workspace];
             Assert.Equal((index, index), (workspace.FirstUse, workspace.LastUse));
-            Assert.Equal(CpuTuning.WorkspaceLength(scheduled.Algorithm, batch, c.InputShape.Channels, c.OutputShape.Channels, c.OutputShape.Height, c.OutputShape.Width), workspace.Length);
+            Assert.Equal(CpuTuning.WorkspaceLength(ConvolutionAlgorithm.Winograd, batch, c.InputShape.Channels, c.OutputShape.Channels, c.OutputShape.Height, c.OutputShape.Width), workspace.Length);
 
             // Room for at least one 4x4 block, and never more than twice the output unless the weights' bound allows it.
             long perBlock = CpuTuning.WinogradPoints * (c.InputShape.Channels + c.OutputShape.Channels);

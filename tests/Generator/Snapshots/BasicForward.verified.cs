@@ -16,24 +16,26 @@
                 workers: _workers);
 
             // maxpool: 3x3 stride 2, 64x16x16 → 64x8x8
-            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 16384), destination: arena.Slice(16384, 4096), batch: 1, channels: 64, inHeight: 16, inWidth: 16, outHeight: 8, outWidth: 8, kernel: 3, stride: 2, padding: 1, workers: _workers);
+            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 16384), destination: arena.Slice(18432, 4096), batch: 1, channels: 64, inHeight: 16, inWidth: 16, outHeight: 8, outWidth: 8, kernel: 3, stride: 2, padding: 1, workers: _workers);
 
             // layer1.0: basic block 64→64, 8x8, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 8, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(16384, 4096),
-                destination: arena.Slice(0, 4096),
+                _layer1_0_conv1Algorithm,
+                source: arena.Slice(18432, 4096),
+                destination: arena.Slice(22528, 4096),
                 residual: default,
+                workspace: arena.Slice(0, 18432),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer1_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 8, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 4096),
-                destination: arena.Slice(4096, 4096),
-                residual: arena.Slice(16384, 4096),
+                _layer1_0_conv2Algorithm,
+                source: arena.Slice(22528, 4096),
+                destination: arena.Slice(26624, 4096),
+                residual: arena.Slice(18432, 4096),
+                workspace: arena.Slice(0, 18432),
                 workers: _workers);
 
             // layer2.0: basic block 64→128, stride 2, 8x8 → 4x4, projection shortcut
@@ -41,25 +43,26 @@
                 _layer2_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(4096, 4096),
-                destination: arena.Slice(0, 2048),
+                source: arena.Slice(26624, 4096),
+                destination: arena.Slice(9216, 2048),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(4096, 4096),
-                destination: arena.Slice(2048, 2048),
+                source: arena.Slice(26624, 4096),
+                destination: arena.Slice(11264, 2048),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 2048),
-                destination: arena.Slice(4096, 2048),
-                residual: arena.Slice(2048, 2048),
+                _layer2_0_conv2Algorithm,
+                source: arena.Slice(9216, 2048),
+                destination: arena.Slice(13312, 2048),
+                residual: arena.Slice(11264, 2048),
+                workspace: arena.Slice(0, 9216),
                 workers: _workers);
 
             // layer3.0: basic block 128→256, stride 2, 4x4 → 2x2, projection shortcut
@@ -67,25 +70,26 @@
                 _layer3_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(4096, 2048),
-                destination: arena.Slice(0, 1024),
+                source: arena.Slice(13312, 2048),
+                destination: arena.Slice(18432, 1024),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer3_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(4096, 2048),
-                destination: arena.Slice(1024, 1024),
+                source: arena.Slice(13312, 2048),
+                destination: arena.Slice(19456, 1024),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 1024),
-                destination: arena.Slice(2048, 1024),
-                residual: arena.Slice(1024, 1024),
+                _layer3_0_conv2Algorithm,
+                source: arena.Slice(18432, 1024),
+                destination: arena.Slice(20480, 1024),
+                residual: arena.Slice(19456, 1024),
+                workspace: arena.Slice(0, 18432),
                 workers: _workers);
 
             // layer4.0: basic block 256→512, stride 2, 2x2 → 1x1, projection shortcut
@@ -94,7 +98,7 @@
                 _layer4_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 512, outHeight: 1, outWidth: 1, kernel: 2, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
-                source: arena.Slice(2048, 1024),
+                source: arena.Slice(20480, 1024),
                 destination: arena.Slice(0, 512),
                 residual: default,
                 workers: _workers);
@@ -102,7 +106,7 @@
                 _layer4_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 512, outHeight: 1, outWidth: 1, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(2048, 1024),
+                source: arena.Slice(20480, 1024),
                 destination: arena.Slice(512, 512),
                 residual: default,
                 workers: _workers);

@@ -24,16 +24,17 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 12, inWidth: 16, outChannels: 64, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(49152, 12288),
-                destination: arena.Slice(0, 12288),
+                destination: arena.Slice(23040, 12288),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 12, inWidth: 16, outChannels: 64, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 12288),
+                _layer1_0_conv2Algorithm,
+                source: arena.Slice(23040, 12288),
                 destination: arena.Slice(98304, 12288),
                 residual: default,
+                workspace: arena.Slice(0, 23040),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer1_0_downsample_0,
@@ -82,7 +83,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 6, inWidth: 8, outChannels: 512, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(24576, 6144),
-                destination: arena.Slice(49152, 24576),
+                destination: arena.Slice(73728, 24576),
                 residual: arena.Slice(0, 24576),
                 workers: _workers);
 
@@ -91,23 +92,24 @@
                 _layer3_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 6, inWidth: 8, outChannels: 256, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(49152, 24576),
-                destination: arena.Slice(0, 12288),
+                source: arena.Slice(73728, 24576),
+                destination: arena.Slice(98304, 12288),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 6, inWidth: 8, outChannels: 256, outHeight: 6, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 12288),
-                destination: arena.Slice(73728, 12288),
+                _layer3_0_conv2Algorithm,
+                source: arena.Slice(98304, 12288),
+                destination: arena.Slice(147456, 12288),
                 residual: default,
+                workspace: arena.Slice(0, 73728),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer3_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 6, inWidth: 8, outChannels: 1024, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(49152, 24576),
+                source: arena.Slice(73728, 24576),
                 destination: arena.Slice(0, 49152),
                 residual: default,
                 workers: _workers);
@@ -115,7 +117,7 @@
                 _layer3_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 6, inWidth: 8, outChannels: 1024, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(73728, 12288),
+                source: arena.Slice(147456, 12288),
                 destination: arena.Slice(98304, 49152),
                 residual: arena.Slice(0, 49152),
                 workers: _workers);

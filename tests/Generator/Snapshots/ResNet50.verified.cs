@@ -621,11 +621,31 @@ namespace Models
         private readonly global::ResNetGen.Kernels.ConvolutionLayer _layer4_2_conv3;
         private readonly global::ResNetGen.Kernels.LinearLayer _fc;
 
+        // The algorithm of each convolution Winograd can compute: Winograd or the direct one, as CpuProfile chose when the network was built.
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer1_0_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer1_1_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer1_2_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer2_1_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer2_2_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer2_3_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer3_1_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer3_2_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer3_3_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer3_4_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer3_5_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer4_1_conv2Algorithm;
+        private readonly global::ResNetGen.Kernels.ConvolutionAlgorithm _layer4_2_conv2Algorithm;
+
         // One arena per concurrent Forward call, reused across calls.
         private readonly global::ResNetGen.ArenaPool _arenas = new global::ResNetGen.ArenaPool(ArenaLength);
 
         // The threads this network's kernel calls run on; null for the process-wide pool.
         private global::ResNetGen.Kernels.WorkerPool? _workers;
+
+        /// <summary>
+        /// The CPU profile this network chose its algorithms by: <see cref="global::ResNetGen.CpuProfile.Current"/> when it was built.
+        /// </summary>
+        public global::ResNetGen.CpuProfile CpuProfile { get; }
 
         /// <summary>
         /// Threads one call of this network uses, the calling thread included. The default, and 0, is the process-wide
@@ -642,58 +662,85 @@ namespace Models
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         private ResNet50(global::ResNetGen.StateDict weights)
         {
+            CpuProfile = global::ResNetGen.CpuProfile.Current;
             _conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "conv1", "bn1", groups: 1);
             _layer1_0_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.0.conv1", "layer1.0.bn1", groups: 1);
-            _layer1_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.0.conv2", "layer1.0.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            // layer1.0.conv2: Winograd or Taps, by the CPU's profile (Winograd on generic, zen3, zen4 and intel-avx512; Taps on zen5).
+            _layer1_0_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 196, outHeight: 56, outWidth: 56);
+            _layer1_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.0.conv2", "layer1.0.bn2", groups: 1, algorithm: _layer1_0_conv2Algorithm);
             _layer1_0_downsample_0 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.0.downsample.0", "layer1.0.downsample.1", groups: 1);
             _layer1_0_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.0.conv3", "layer1.0.bn3", groups: 1);
             _layer1_1_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.1.conv1", "layer1.1.bn1", groups: 1);
-            _layer1_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.1.conv2", "layer1.1.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            // layer1.1.conv2: Winograd or Taps, by the CPU's profile (Winograd on generic, zen3, zen4 and intel-avx512; Taps on zen5).
+            _layer1_1_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 196, outHeight: 56, outWidth: 56);
+            _layer1_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.1.conv2", "layer1.1.bn2", groups: 1, algorithm: _layer1_1_conv2Algorithm);
             _layer1_1_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.1.conv3", "layer1.1.bn3", groups: 1);
             _layer1_2_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.2.conv1", "layer1.2.bn1", groups: 1);
-            _layer1_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.2.conv2", "layer1.2.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            // layer1.2.conv2: Winograd or Taps, by the CPU's profile (Winograd on generic, zen3, zen4 and intel-avx512; Taps on zen5).
+            _layer1_2_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 196, outHeight: 56, outWidth: 56);
+            _layer1_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.2.conv2", "layer1.2.bn2", groups: 1, algorithm: _layer1_2_conv2Algorithm);
             _layer1_2_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer1.2.conv3", "layer1.2.bn3", groups: 1);
             _layer2_0_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.0.conv1", "layer2.0.bn1", groups: 1);
             _layer2_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.0.conv2", "layer2.0.bn2", groups: 1);
             _layer2_0_downsample_0 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.0.downsample.0", "layer2.0.downsample.1", groups: 1);
             _layer2_0_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.0.conv3", "layer2.0.bn3", groups: 1);
             _layer2_1_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.1.conv1", "layer2.1.bn1", groups: 1);
-            _layer2_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.1.conv2", "layer2.1.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            // layer2.1.conv2: Winograd or Taps, by the CPU's profile (Winograd on generic, zen3, zen4 and intel-avx512; Taps on zen5).
+            _layer2_1_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 49, outHeight: 28, outWidth: 28);
+            _layer2_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.1.conv2", "layer2.1.bn2", groups: 1, algorithm: _layer2_1_conv2Algorithm);
             _layer2_1_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.1.conv3", "layer2.1.bn3", groups: 1);
             _layer2_2_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.2.conv1", "layer2.2.bn1", groups: 1);
-            _layer2_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.2.conv2", "layer2.2.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            // layer2.2.conv2: Winograd or Taps, by the CPU's profile (Winograd on generic, zen3, zen4 and intel-avx512; Taps on zen5).
+            _layer2_2_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 49, outHeight: 28, outWidth: 28);
+            _layer2_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.2.conv2", "layer2.2.bn2", groups: 1, algorithm: _layer2_2_conv2Algorithm);
             _layer2_2_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.2.conv3", "layer2.2.bn3", groups: 1);
             _layer2_3_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.3.conv1", "layer2.3.bn1", groups: 1);
-            _layer2_3_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.3.conv2", "layer2.3.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            // layer2.3.conv2: Winograd or Taps, by the CPU's profile (Winograd on generic, zen3, zen4 and intel-avx512; Taps on zen5).
+            _layer2_3_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 49, outHeight: 28, outWidth: 28);
+            _layer2_3_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.3.conv2", "layer2.3.bn2", groups: 1, algorithm: _layer2_3_conv2Algorithm);
             _layer2_3_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer2.3.conv3", "layer2.3.bn3", groups: 1);
             _layer3_0_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.0.conv1", "layer3.0.bn1", groups: 1);
             _layer3_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.0.conv2", "layer3.0.bn2", groups: 1);
             _layer3_0_downsample_0 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.0.downsample.0", "layer3.0.downsample.1", groups: 1);
             _layer3_0_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.0.conv3", "layer3.0.bn3", groups: 1);
             _layer3_1_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv1", "layer3.1.bn1", groups: 1);
-            _layer3_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv2", "layer3.1.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            // layer3.1.conv2: Winograd or Taps, by the CPU's profile (Winograd on generic, zen3, zen4, zen5 and intel-avx512).
+            _layer3_1_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 16, outHeight: 14, outWidth: 14);
+            _layer3_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv2", "layer3.1.bn2", groups: 1, algorithm: _layer3_1_conv2Algorithm);
             _layer3_1_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.1.conv3", "layer3.1.bn3", groups: 1);
             _layer3_2_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.2.conv1", "layer3.2.bn1", groups: 1);
-            _layer3_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.2.conv2", "layer3.2.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            // layer3.2.conv2: Winograd or Taps, by the CPU's profile (Winograd on generic, zen3, zen4, zen5 and intel-avx512).
+            _layer3_2_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 16, outHeight: 14, outWidth: 14);
+            _layer3_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.2.conv2", "layer3.2.bn2", groups: 1, algorithm: _layer3_2_conv2Algorithm);
             _layer3_2_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.2.conv3", "layer3.2.bn3", groups: 1);
             _layer3_3_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.3.conv1", "layer3.3.bn1", groups: 1);
-            _layer3_3_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.3.conv2", "layer3.3.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            // layer3.3.conv2: Winograd or Taps, by the CPU's profile (Winograd on generic, zen3, zen4, zen5 and intel-avx512).
+            _layer3_3_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 16, outHeight: 14, outWidth: 14);
+            _layer3_3_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.3.conv2", "layer3.3.bn2", groups: 1, algorithm: _layer3_3_conv2Algorithm);
             _layer3_3_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.3.conv3", "layer3.3.bn3", groups: 1);
             _layer3_4_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.4.conv1", "layer3.4.bn1", groups: 1);
-            _layer3_4_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.4.conv2", "layer3.4.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            // layer3.4.conv2: Winograd or Taps, by the CPU's profile (Winograd on generic, zen3, zen4, zen5 and intel-avx512).
+            _layer3_4_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 16, outHeight: 14, outWidth: 14);
+            _layer3_4_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.4.conv2", "layer3.4.bn2", groups: 1, algorithm: _layer3_4_conv2Algorithm);
             _layer3_4_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.4.conv3", "layer3.4.bn3", groups: 1);
             _layer3_5_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.5.conv1", "layer3.5.bn1", groups: 1);
-            _layer3_5_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.5.conv2", "layer3.5.bn2", groups: 1, algorithm: global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd);
+            // layer3.5.conv2: Winograd or Taps, by the CPU's profile (Winograd on generic, zen3, zen4, zen5 and intel-avx512).
+            _layer3_5_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 16, outHeight: 14, outWidth: 14);
+            _layer3_5_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.5.conv2", "layer3.5.bn2", groups: 1, algorithm: _layer3_5_conv2Algorithm);
             _layer3_5_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer3.5.conv3", "layer3.5.bn3", groups: 1);
             _layer4_0_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.0.conv1", "layer4.0.bn1", groups: 1);
             _layer4_0_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.0.conv2", "layer4.0.bn2", groups: 1);
             _layer4_0_downsample_0 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.0.downsample.0", "layer4.0.downsample.1", groups: 1);
             _layer4_0_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.0.conv3", "layer4.0.bn3", groups: 1);
             _layer4_1_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.1.conv1", "layer4.1.bn1", groups: 1);
-            _layer4_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.1.conv2", "layer4.1.bn2", groups: 1);
+            // layer4.1.conv2: Winograd or Taps, by the CPU's profile (Taps on generic, zen3, zen4, zen5 and intel-avx512).
+            _layer4_1_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 4, outHeight: 7, outWidth: 7);
+            _layer4_1_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.1.conv2", "layer4.1.bn2", groups: 1, algorithm: _layer4_1_conv2Algorithm);
             _layer4_1_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.1.conv3", "layer4.1.bn3", groups: 1);
             _layer4_2_conv1 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.2.conv1", "layer4.2.bn1", groups: 1);
-            _layer4_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.2.conv2", "layer4.2.bn2", groups: 1);
+            // layer4.2.conv2: Winograd or Taps, by the CPU's profile (Taps on generic, zen3, zen4, zen5 and intel-avx512).
+            _layer4_2_conv2Algorithm = CpuProfile.Choose(global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps, winogradTiles: 4, outHeight: 7, outWidth: 7);
+            _layer4_2_conv2 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.2.conv2", "layer4.2.bn2", groups: 1, algorithm: _layer4_2_conv2Algorithm);
             _layer4_2_conv3 = global::ResNetGen.Kernels.ConvolutionLayer.Fold(weights, "layer4.2.conv3", "layer4.2.bn3", groups: 1);
             _fc = global::ResNetGen.Kernels.LinearLayer.Create(weights, "fc");
         }
@@ -777,7 +824,7 @@ namespace Models
         /// <remarks>
         /// <para>torchvision ResNet: bottleneck blocks [3, 4, 6, 3], 1000 classes, 3x224x224 input, batch 1: 53 convolutions with batch norm
         /// folded in, 16 residual blocks (4 with projection shortcuts), 25,557,032 parameters, 4,089,184,256 multiply-accumulates per image.</para>
-        /// <para>Memory plan: 56 intermediate feature maps and 11 Winograd workspaces share one arena of 1,806,336 floats (6.9 MB) instead of 56.2 MB without reuse.
+        /// <para>Memory plan: 56 intermediate feature maps and 13 Winograd workspaces share one arena of 1,806,336 floats (6.9 MB) instead of 57.3 MB without reuse.
         /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
         /// </remarks>
         /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; <see cref="global::ResNetGen.ImageNetTransform"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.</param>
@@ -864,7 +911,7 @@ namespace Models
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                _layer1_0_conv2Algorithm,
                 source: arena.Slice(400896, 200704),
                 destination: arena.Slice(1605632, 200704),
                 residual: default,
@@ -899,7 +946,7 @@ namespace Models
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                _layer1_1_conv2Algorithm,
                 source: arena.Slice(400896, 200704),
                 destination: arena.Slice(1605632, 200704),
                 residual: default,
@@ -926,7 +973,7 @@ namespace Models
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_2_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                _layer1_2_conv2Algorithm,
                 source: arena.Slice(1203712, 200704),
                 destination: arena.Slice(1605632, 200704),
                 residual: default,
@@ -987,7 +1034,7 @@ namespace Models
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                _layer2_1_conv2Algorithm,
                 source: arena.Slice(193536, 100352),
                 destination: arena.Slice(802816, 100352),
                 residual: default,
@@ -1014,7 +1061,7 @@ namespace Models
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_2_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                _layer2_2_conv2Algorithm,
                 source: arena.Slice(594944, 100352),
                 destination: arena.Slice(802816, 100352),
                 residual: default,
@@ -1041,7 +1088,7 @@ namespace Models
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_3_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                _layer2_3_conv2Algorithm,
                 source: arena.Slice(193536, 100352),
                 destination: arena.Slice(802816, 100352),
                 residual: default,
@@ -1102,7 +1149,7 @@ namespace Models
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                _layer3_1_conv2Algorithm,
                 source: arena.Slice(294912, 50176),
                 destination: arena.Slice(495616, 50176),
                 residual: default,
@@ -1129,7 +1176,7 @@ namespace Models
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_2_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                _layer3_2_conv2Algorithm,
                 source: arena.Slice(495616, 50176),
                 destination: arena.Slice(696320, 50176),
                 residual: default,
@@ -1156,7 +1203,7 @@ namespace Models
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_3_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                _layer3_3_conv2Algorithm,
                 source: arena.Slice(294912, 50176),
                 destination: arena.Slice(696320, 50176),
                 residual: default,
@@ -1183,7 +1230,7 @@ namespace Models
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_4_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                _layer3_4_conv2Algorithm,
                 source: arena.Slice(495616, 50176),
                 destination: arena.Slice(696320, 50176),
                 residual: default,
@@ -1210,7 +1257,7 @@ namespace Models
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_5_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Winograd,
+                _layer3_5_conv2Algorithm,
                 source: arena.Slice(294912, 50176),
                 destination: arena.Slice(345088, 50176),
                 residual: default,
@@ -1239,7 +1286,7 @@ namespace Models
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(200704, 100352),
-                destination: arena.Slice(301056, 25088),
+                destination: arena.Slice(401408, 25088),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
@@ -1254,8 +1301,8 @@ namespace Models
                 _layer4_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(301056, 25088),
-                destination: arena.Slice(0, 100352),
+                source: arena.Slice(401408, 25088),
+                destination: arena.Slice(301056, 100352),
                 residual: arena.Slice(200704, 100352),
                 workers: _workers);
 
@@ -1264,25 +1311,26 @@ namespace Models
                 _layer4_1_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(0, 100352),
-                destination: arena.Slice(100352, 25088),
+                source: arena.Slice(301056, 100352),
+                destination: arena.Slice(147456, 25088),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(100352, 25088),
-                destination: arena.Slice(200704, 25088),
+                _layer4_1_conv2Algorithm,
+                source: arena.Slice(147456, 25088),
+                destination: arena.Slice(247808, 25088),
                 residual: default,
+                workspace: arena.Slice(0, 147456),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_1_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(200704, 25088),
-                destination: arena.Slice(100352, 100352),
-                residual: arena.Slice(0, 100352),
+                source: arena.Slice(247808, 25088),
+                destination: arena.Slice(147456, 100352),
+                residual: arena.Slice(301056, 100352),
                 workers: _workers);
 
             // layer4.2: bottleneck 2048→512→2048, 7x7, identity shortcut
@@ -1290,25 +1338,26 @@ namespace Models
                 _layer4_2_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(100352, 100352),
-                destination: arena.Slice(0, 25088),
+                source: arena.Slice(147456, 100352),
+                destination: arena.Slice(247808, 25088),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_2_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
-                global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 25088),
-                destination: arena.Slice(200704, 25088),
+                _layer4_2_conv2Algorithm,
+                source: arena.Slice(247808, 25088),
+                destination: arena.Slice(272896, 25088),
                 residual: default,
+                workspace: arena.Slice(0, 147456),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_2_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(200704, 25088),
+                source: arena.Slice(272896, 25088),
                 destination: arena.Slice(0, 100352),
-                residual: arena.Slice(100352, 100352),
+                residual: arena.Slice(147456, 100352),
                 workers: _workers);
         }
     }
