@@ -164,8 +164,8 @@ public abstract class AcceleratedNetwork : IDisposable
     protected abstract void Run(DeviceArena arena, ArrayView<float> input, ArrayView<float> output, int images);
 
     /// <summary>Folds and uploads one convolution (see <see cref="DeviceConvolutionLayer.Fold"/>); freed with the network.</summary>
-    protected DeviceConvolutionLayer FoldConvolution(StateDict weights, string convolution, string batchNorm, int groups) =>
-        Own(DeviceConvolutionLayer.Fold(Accelerator, weights, convolution, batchNorm, groups));
+    protected DeviceConvolutionLayer FoldConvolution(StateDict weights, string convolution, string batchNorm, int groups, int firstTap = 0, int taps = 0) =>
+        Own(DeviceConvolutionLayer.Fold(Accelerator, weights, convolution, batchNorm, groups, firstTap, taps));
 
     /// <summary>Uploads the classifier (see <see cref="DeviceLinearLayer.Create"/>); freed with the network.</summary>
     protected DeviceLinearLayer CreateLinear(StateDict weights, string module) => Own(DeviceLinearLayer.Create(Accelerator, weights, module));

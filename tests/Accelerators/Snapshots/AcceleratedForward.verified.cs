@@ -66,7 +66,7 @@
                     _layer3_0_downsample_0 = FoldConvolution(weights, "layer3.0.downsample.0", "layer3.0.downsample.1", groups: 1);
                     _layer3_0_conv3 = FoldConvolution(weights, "layer3.0.conv3", "layer3.0.bn3", groups: 1);
                     _layer4_0_conv1 = FoldConvolution(weights, "layer4.0.conv1", "layer4.0.bn1", groups: 1);
-                    _layer4_0_conv2 = FoldConvolution(weights, "layer4.0.conv2", "layer4.0.bn2", groups: 2);
+                    _layer4_0_conv2 = FoldConvolution(weights, "layer4.0.conv2", "layer4.0.bn2", groups: 2, firstTap: 1, taps: 2);
                     _layer4_0_downsample_0 = FoldConvolution(weights, "layer4.0.downsample.0", "layer4.0.downsample.1", groups: 1);
                     _layer4_0_conv3 = FoldConvolution(weights, "layer4.0.conv3", "layer4.0.bn3", groups: 1);
                     _fc = CreateLinear(weights, "fc");
@@ -228,16 +228,17 @@
                     residual: default,
                     kSplit: 8,
                     partials: arena.Slice(0, 16384));
-                // Tile32x64x32, K in 9 slices of 4 steps, 36 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors short of two each, so K is split in 9.
+                // Live taps only: on a 2x2 map the 3x3 kernel reads inside the map through taps 1-2 of each axis, so K walks 512 values, not 1152.
+                // Tile32x64x32, K in 4 slices of 4 steps, 16 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors short of two each, so K is split in 4.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer4_0_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 1, outWidth: 1, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 2),
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 1, outWidth: 1, kernel: 2, stride: 2, padding: 0, dilation: 1, groups: 2),
                     source: arena.Slice(16384, 2048),
                     destination: arena.Slice(45056, 512),
                     residual: default,
-                    kSplit: 9,
-                    partials: arena.Slice(0, 4608));
+                    kSplit: 4,
+                    partials: arena.Slice(0, 2048));
                 // Tile32x64x32, K in 8 slices of 4 steps, 256 groups at batch 2: too few pixels for a larger tile to fill the device; 32 groups alone would leave multiprocessors short of two each, so K is split in 8.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.Bias, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
