@@ -169,18 +169,33 @@ public sealed class DeviceWholeModelTests
     [Fact]
     public void Wrong_lengths_are_refused_with_the_cpu_messages()
     {
-        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
-        var cpu = AcceleratorBasicNet.FromStateDict(ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        StateDict weights = ParityFormula.Weights(AcceleratorBasicNet.Parameters);
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, weights);
+        var cpu = AcceleratorBasicNet.FromStateDict(weights);
+        int features = AcceleratorBasicNet.BatchSize * AcceleratorBasicNet.FeatureLength;
         foreach ((int inputLength, int outputLength) in new[] { (network.InputLength - 1, network.OutputLength), (network.InputLength, network.OutputLength + 1), (3 * network.InputLength / 2, network.OutputLength) })
         {
-            ArgumentException device = Assert.Throws<ArgumentException>(() => network.Forward(new float[inputLength], new float[outputLength]));
-            ArgumentException expected = Assert.Throws<ArgumentException>(() => cpu.Forward(new float[inputLength], new float[outputLength]));
-            Assert.Equal(expected.Message, device.Message);
+            SameRefusal(() => network.Forward(new float[inputLength], new float[outputLength]), () => cpu.Forward(new float[inputLength], new float[outputLength]));
         }
+
+        foreach ((int inputLength, int featureLength) in new[] { (network.InputLength - 1, features), (network.InputLength, features + 1), (network.InputLength, network.OutputLength) })
+        {
+            SameRefusal(() => network.ForwardFeatures(new float[inputLength], new float[featureLength]), () => cpu.ForwardFeatures(new float[inputLength], new float[featureLength]));
+        }
+
+        // A network of batch 1 words its messages differently; the device says the same.
+        StateDict single = ParityFormula.Weights(AcceleratorLiveTapsNet.Parameters);
+        using AcceleratorLiveTapsNet.Accelerated one = AcceleratorLiveTapsNet.OnAccelerator(_accelerator, single);
+        var cpuOne = AcceleratorLiveTapsNet.FromStateDict(single);
+        SameRefusal(() => one.ForwardFeatures(new float[one.InputLength], new float[one.OutputLength]), () => cpuOne.ForwardFeatures(new float[one.InputLength], new float[one.OutputLength]));
 
         using MemoryBuffer1D<float, Stride1D.Dense> small = _accelerator.Allocate1D<float>(3);
         Assert.Throws<ArgumentException>(() => network.Forward(small.View, small.View));
+        Assert.Throws<ArgumentException>(() => network.ForwardFeatures(small.View, small.View));
     }
+
+    private static void SameRefusal(Action device, Action cpu) =>
+        Assert.Equal(Assert.Throws<ArgumentException>(cpu).Message, Assert.Throws<ArgumentException>(device).Message);
 
     [Fact]
     public void One_image_of_a_batch_of_two_gives_that_images_logits_and_features()
