@@ -41,9 +41,9 @@ namespace ResNetGen.Generator
                     new Accelerated(accelerator, {{api}}.StateDictLoader.Bind(weights, Parameters));
 
                 /// <summary>
-                /// <see cref="{{type.Name}}"/> on an ILGPU accelerator: the same plan, one kernel launch per op. <c>Forward</c> takes host
-                /// spans (copied to and from the device) or device views of the same accelerator (no copies); both return when the
-                /// output is there.
+                /// <see cref="{{type.Name}}"/> on an ILGPU accelerator: the same plan, one kernel launch per op. <c>Forward</c> and
+                /// <c>ForwardFeatures</c> take host spans (copied to and from the device) or device views of the same accelerator (no
+                /// copies); all return when the output is there.
                 /// </summary>
                 /// <remarks>
                 /// Thread safety: <c>Forward</c> may be called from several threads at once; each call rents its own device arena and
@@ -69,7 +69,7 @@ namespace ResNetGen.Generator
                 ResNetSpec spec = plan.Spec;
                 int imageLength = plan.InputLength / spec.BatchSize;
                 int outputsPerImage = plan.OutputLength / spec.BatchSize;
-                using (w.Block($"internal Accelerated(global::ILGPU.Runtime.Accelerator accelerator, {api}.StateDict weights) : base(accelerator, batchSize: {spec.BatchSize}, imageLength: {imageLength}, outputsPerImage: {outputsPerImage}, arenaLength: {device.ArenaLength})"))
+                using (w.Block($"internal Accelerated(global::ILGPU.Runtime.Accelerator accelerator, {api}.StateDict weights) : base(accelerator, batchSize: {spec.BatchSize}, imageLength: {imageLength}, outputsPerImage: {outputsPerImage}, featureLength: {plan.FeatureLength}, arenaLength: {device.ArenaLength})"))
                 {
                     using (w.Block("try"))
                     {
@@ -101,20 +101,45 @@ namespace ResNetGen.Generator
             NetworkGraph plan = device.Graph;
             ResNetSpec spec = plan.Spec;
             string batch = Emitter.Batch(spec.BatchSize);
+            GraphSection[] head = plan.Sections.Where(s => s.Ops.Any(IsHead)).ToArray();
+            string launches = Emitter.Literal(plan.Ops.Count() + device.Convolutions.Count(c => c.KSplit > 1));
             w.Lines($$"""
 
                 /// <summary>
-                /// Enqueues the whole network on the arena's stream, {{plan.Ops.Count()}} launches in the order of the graph
-                /// (torchvision ResNet: {{(spec.Block == BlockKind.Bottleneck ? "bottleneck" : "basic")}} blocks [{{string.Join(", ", spec.Layers.Select(d => Emitter.Literal(d)))}}]{{Emitter.Options(spec)}}, batch {{spec.BatchSize}}), the whole batch layer by layer.
-                /// Every convolution is the implicit GEMM on the device, with the tile and K split the device schedule chose from its shapes for a GPU of {{DeviceTuning.ReferenceMultiprocessors}} multiprocessors
-                /// (said over each launch); the device arena holds the feature maps and the split convolutions' partial sums ({{device.ArenaLength:N0}} floats, {{Emitter.Megabytes(device.ArenaLength):F1}} MB).
+                /// Enqueues the whole network on the arena's stream, {{launches}} launches in the order of the graph, the whole batch layer by layer.
                 /// </summary>
                 {{Emitter.GeneratedCode}}
                 """);
             using (w.Block($"protected override void Run({Ilgpu}.DeviceArena arena, {View} input, {View} output, int images)"))
             {
+                w.Line("RunBackbone(arena, input, images);");
+                EmitHead(w, lowering, head, batch, features: null);
+            }
+
+            w.Lines($$"""
+
+                /// <summary>Enqueues the network up to <c>avgpool</c>, which writes the pooled features into <paramref name="features"/>.</summary>
+                {{Emitter.GeneratedCode}}
+                """);
+            using (w.Block($"protected override void RunFeatures({Ilgpu}.DeviceArena arena, {View} input, {View} features, int images)"))
+            {
+                w.Line("RunBackbone(arena, input, images);");
+                EmitHead(w, lowering, head.Where(s => s.Ops.Any(op => op is GlobalAveragePoolOp)), batch, features: "features");
+            }
+
+            w.Lines($$"""
+
+                /// <summary>
+                /// Enqueues every op from the input to the last residual block (torchvision ResNet: {{(spec.Block == BlockKind.Bottleneck ? "bottleneck" : "basic")}} blocks [{{string.Join(", ", spec.Layers.Select(d => Emitter.Literal(d)))}}]{{Emitter.Options(spec)}}, batch {{spec.BatchSize}}).
+                /// Every convolution is the implicit GEMM on the device, with the live taps, tile and K split the device schedule chose from its shapes for a GPU of {{DeviceTuning.ReferenceMultiprocessors}} multiprocessors
+                /// (said over each launch); the device arena holds the feature maps and the split convolutions' partial sums ({{device.ArenaLength:N0}} floats, {{Emitter.Megabytes(device.ArenaLength):F1}} MB).
+                /// </summary>
+                {{Emitter.GeneratedCode}}
+                """);
+            using (w.Block($"private void RunBackbone({Ilgpu}.DeviceArena arena, {View} input, int images)"))
+            {
                 bool first = true;
-                foreach (GraphSection section in plan.Sections)
+                foreach (GraphSection section in plan.Sections.Where(s => !s.Ops.Any(IsHead)))
                 {
                     if (!first)
                     {
@@ -130,5 +155,23 @@ namespace ResNetGen.Generator
                 }
             }
         }
+
+        /// <summary>The pool and the classifier after the backbone; with <paramref name="features"/>, the pool writes there.</summary>
+        private static void EmitHead(SourceWriter w, DeviceLowering lowering, System.Collections.Generic.IEnumerable<GraphSection> head, string batch, string? features)
+        {
+            foreach (GraphSection section in head)
+            {
+                w.Line();
+                w.Line($"// {section.Title}");
+                foreach (GraphOp op in section.Ops)
+                {
+                    string destination = features is not null && op is GlobalAveragePoolOp ? features : lowering.View(op.Destination);
+                    op.Accept(lowering).WriteCall(w, new CallSpans(batch, lowering.View(op.Source), destination));
+                }
+            }
+        }
+
+        /// <summary>The ops after the backbone: <c>avgpool</c> and <c>fc</c>.</summary>
+        private static bool IsHead(GraphOp op) => op is GlobalAveragePoolOp or LinearOp;
     }
 }

@@ -16,37 +16,62 @@ namespace ResNetGen.Generator
         /// <summary>The view a graph value is in: the caller's input or output, or a literal slice of the device arena.</summary>
         public string View(int value) => Emitter.Span(_schedule.BufferOf(value));
 
-        public LoweredOp Convolution(ConvolutionOp conv) => new LoweredOp(
-            "DeviceConvolutionLayer",
-            w => w.Line($"{Emitter.Field(conv)} = FoldConvolution(weights, \"{conv.Module}\", \"{conv.BatchNorm}\", groups: {conv.Groups});"),
-            (w, s) =>
-            {
-                FeatureShape i = conv.InputShape;
-                FeatureShape o = conv.OutputShape;
-                DeviceConvolution scheduled = _schedule.Of(conv);
-                int batch = _schedule.Graph.Spec.BatchSize;
-                string split = scheduled.KSplit == 1 ? "K whole" : $"K in {scheduled.KSplit} slices of {scheduled.SerialSteps(conv)} steps";
-                w.Line($"// {scheduled.Tile.TypeName}, {split}, {Emitter.Literal(scheduled.Groups(conv, batch))} groups at batch {batch}: {scheduled.Reason}.");
-                w.Line($"Kernels.Convolution<{Ilgpu}.{conv.Epilogue}, {Ilgpu}.{scheduled.Tile.TypeName}>(");
-                using (w.Indented())
+        public LoweredOp Convolution(ConvolutionOp conv)
+        {
+            DeviceConvolution scheduled = _schedule.Of(conv);
+            TapWindow taps = scheduled.Taps;
+            bool trimmed = taps.Count < conv.Kernel;
+            return new LoweredOp(
+                "DeviceConvolutionLayer",
+                w =>
                 {
-                    w.Line("arena.Stream,");
-                    w.Line($"{Emitter.Field(conv)},");
-                    w.Line($"new {Emitter.Kernels}.ConvolutionGeometry(batch: {s.Batch}, inChannels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outChannels: {o.Channels}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {conv.Kernel}, stride: {conv.Stride}, padding: {conv.Padding}, dilation: {conv.Dilation}, groups: {conv.Groups}),");
-                    w.Line($"source: {s.Source},");
-                    w.Line($"destination: {s.Destination},");
-                    if (scheduled.KSplit == 1)
+                    string window = string.Empty;
+                    if (trimmed)
                     {
-                        w.Line($"residual: {(conv.Residual >= 0 ? View(conv.Residual) : "default")});");
+                        window = $", firstTap: {taps.First}, taps: {taps.Count}";
                     }
-                    else
-                    {
-                        w.Line($"residual: {(conv.Residual >= 0 ? View(conv.Residual) : "default")},");
-                        w.Line($"kSplit: {scheduled.KSplit},");
-                        w.Line($"partials: {Emitter.Span(_schedule.Buffers[scheduled.Partials])});");
-                    }
+
+                    w.Line($"{Emitter.Field(conv)} = FoldConvolution(weights, \"{conv.Module}\", \"{conv.BatchNorm}\", groups: {conv.Groups}{window});");
+                },
+                (w, s) => WriteConvolution(w, s, conv, scheduled, trimmed));
+        }
+
+        /// <summary>One convolution's launch: the schedule's tile and split (and live taps) in a comment, every size a literal.</summary>
+        private void WriteConvolution(SourceWriter w, CallSpans s, ConvolutionOp conv, DeviceConvolution scheduled, bool trimmed)
+        {
+            FeatureShape i = conv.InputShape;
+            FeatureShape o = conv.OutputShape;
+            int batch = _schedule.Graph.Spec.BatchSize;
+            if (trimmed)
+            {
+                int last = scheduled.Taps.First + scheduled.Taps.Count - 1;
+                string taps = scheduled.Taps.Count == 1 ? $"tap {last}" : $"taps {scheduled.Taps.First}-{last}";
+                w.Line($"// Live taps only: on a {i.Height}x{i.Width} map the {conv.Kernel}x{conv.Kernel} kernel reads inside the map through {taps} of each axis, so K walks {Emitter.Literal(scheduled.Reduction(conv))} values, not {Emitter.Literal((long)(i.Channels / conv.Groups) * conv.Kernel * conv.Kernel)}.");
+            }
+
+            string split = scheduled.KSplit == 1 ? "K whole" : $"K in {scheduled.KSplit} slices of {scheduled.SerialSteps(conv)} steps";
+            w.Line($"// {scheduled.Tile.TypeName}, {split}, {Emitter.Literal(scheduled.Groups(conv, batch))} groups at batch {batch}: {scheduled.Reason}.");
+            w.Line($"Kernels.Convolution<{Ilgpu}.{conv.Epilogue}, {Ilgpu}.{scheduled.Tile.TypeName}>(");
+            using (w.Indented())
+            {
+                w.Line("arena.Stream,");
+                w.Line($"{Emitter.Field(conv)},");
+                w.Line($"new {Emitter.Kernels}.ConvolutionGeometry(batch: {s.Batch}, inChannels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outChannels: {o.Channels}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {scheduled.Taps.Count}, stride: {conv.Stride}, padding: {scheduled.Taps.Padding}, dilation: {conv.Dilation}, groups: {conv.Groups}),");
+                w.Line($"source: {s.Source},");
+                w.Line($"destination: {s.Destination},");
+                string residual = conv.Residual >= 0 ? View(conv.Residual) : "default";
+                if (scheduled.KSplit == 1)
+                {
+                    w.Line($"residual: {residual});");
                 }
-            });
+                else
+                {
+                    w.Line($"residual: {residual},");
+                    w.Line($"kSplit: {scheduled.KSplit},");
+                    w.Line($"partials: {Emitter.Span(_schedule.Buffers[scheduled.Partials])});");
+                }
+            }
+        }
 
         public LoweredOp ChannelsLast(ChannelsLastOp layout) => Launch((w, s) =>
             w.Line($"Kernels.ToChannelsLast(arena.Stream, source: {s.Source}, destination: {s.Destination}, batch: {s.Batch}, channels: {layout.InputShape.Channels}, height: {layout.InputShape.Height}, width: {layout.InputShape.Width}, padding: {layout.Padding});"));

@@ -167,8 +167,9 @@ namespace ResNetGen.Generator
                 w.Line();
                 using (w.Block("public sealed class Accelerated : global::ResNetGen.Ilgpu.AcceleratedNetwork"))
                 {
-                    w.Line("private Accelerated() : base(null!, 1, 1, 1, 1) { }");
+                    w.Line("private Accelerated() : base(null!, 1, 1, 1, 1, 1) { }");
                     w.Line($"protected override void Run(global::ResNetGen.Ilgpu.DeviceArena arena, global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> output, int images){fail}");
+                    w.Line($"protected override void RunFeatures(global::ResNetGen.Ilgpu.DeviceArena arena, global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> features, int images){fail}");
                 }
             }
         }

@@ -29,7 +29,7 @@ public sealed class DeviceKernels
         _accelerator = accelerator;
         try
         {
-            RequireTile<Tile64x64x64>();
+            RequireTile<Tile64x64x32>();
         }
         catch (NotSupportedException refused)
         {
@@ -82,7 +82,7 @@ public sealed class DeviceKernels
     /// <exception cref="ArgumentException">The geometry does not match the layer, or a view is too short.</exception>
     public void Convolution<TEpilogue>(AcceleratorStream stream, DeviceConvolutionLayer layer, in ConvolutionGeometry geometry, ArrayView<float> source, ArrayView<float> destination, ArrayView<float> residual)
         where TEpilogue : struct, IDeviceEpilogue =>
-        Convolution<TEpilogue, Tile64x64x64>(stream, layer, geometry, source, destination, residual);
+        Convolution<TEpilogue, Tile64x64x32>(stream, layer, geometry, source, destination, residual);
 
     /// <summary>
     /// One convolution over the whole batch with the tile <typeparamref name="TTile"/>, its reduction split into

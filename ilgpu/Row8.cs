@@ -1,20 +1,18 @@
-using ILGPU;
-
 namespace ResNetGen.Ilgpu;
 
 /// <summary>
 /// Eight floats as eight separate fields, so that ILGPU keeps them in registers (an indexed array would live in local
-/// memory): one row of a thread's 8 x 8 block of convolution outputs (one pixel, eight channels), or eight weights read
-/// from the shared tile. Only static methods on values, so no local ever has its address taken.
+/// memory): one row of a thread's block of convolution outputs (one pixel, eight channels), eight weights read from the
+/// shared tile, or eight patch values a thread gathers for the next step. Only static methods on values, so no local ever has its address taken.
 /// </summary>
 internal struct Row8
 {
     public float C0, C1, C2, C3, C4, C5, C6, C7;
 
-    /// <summary>Eight consecutive floats of a shared tile.</summary>
-    public static Row8 Load(ArrayView<float> tile, int offset) => new()
+    /// <summary>Eight consecutive channels from two quads of the weight tile.</summary>
+    public static Row8 FromQuads(Quad low, Quad high) => new()
     {
-        C0 = tile[offset + 0], C1 = tile[offset + 1], C2 = tile[offset + 2], C3 = tile[offset + 3], C4 = tile[offset + 4], C5 = tile[offset + 5], C6 = tile[offset + 6], C7 = tile[offset + 7],
+        C0 = low.X, C1 = low.Y, C2 = low.Z, C3 = low.W, C4 = high.X, C5 = high.Y, C6 = high.Z, C7 = high.W,
     };
 
     /// <summary><c>sum + a x b</c>, lane by lane.</summary>

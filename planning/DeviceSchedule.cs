@@ -6,27 +6,42 @@ namespace ResNetGen.Planning
     /// <summary>
     /// The thread-group shape of the device's implicit-GEMM convolution: <paramref name="Pixels"/> output pixels by
     /// <paramref name="Channels"/> output channels per group, K (input channels x taps) walked <paramref name="Depth"/> at a
-    /// time, with <paramref name="Threads"/> threads.
+    /// time through two shared-memory stages, with <paramref name="Threads"/> threads, each holding
+    /// <c>Pixels x Channels / Threads</c> sums in registers.
     /// </summary>
     internal readonly record struct DeviceTile(int Pixels, int Channels, int Depth, int Threads)
     {
-        /// <summary>128 pixels x 64 channels, K steps of 32, 128 threads: the early, wide maps.</summary>
-        public static DeviceTile Large => new DeviceTile(128, 64, 32, 128);
+        /// <summary>128 pixels x 64 channels, K steps of 16, 128 threads of 8 x 8 sums: the early, wide maps.</summary>
+        public static DeviceTile Large => new DeviceTile(128, 64, 16, 128);
 
-        /// <summary>64 pixels x 64 channels, K steps of 64, 64 threads.</summary>
-        public static DeviceTile Standard => new DeviceTile(64, 64, 64, 64);
+        /// <summary>64 pixels x 64 channels, K steps of 32, 128 threads of 4 x 8 sums.</summary>
+        public static DeviceTile Standard => new DeviceTile(64, 64, 32, 128);
 
-        /// <summary>32 pixels x 64 channels, K steps of 32, one warp: 14x14 and 7x7 maps.</summary>
-        public static DeviceTile Small => new DeviceTile(32, 64, 32, 32);
+        /// <summary>32 pixels x 64 channels, K steps of 32, 128 threads of 2 x 8 sums: 14x14 and 7x7 maps.</summary>
+        public static DeviceTile Small => new DeviceTile(32, 64, 32, 128);
 
-        /// <summary>256 pixels x 8 channels, K steps of 32, one warp: grouped convolutions of 8 channels per group or fewer.</summary>
-        public static DeviceTile Grouped => new DeviceTile(256, 8, 32, 32);
+        /// <summary>256 pixels x 8 channels, K steps of 16, 128 threads of 2 x 8 sums: grouped convolutions of 8 channels per group or fewer.</summary>
+        public static DeviceTile Grouped => new DeviceTile(256, 8, 16, 128);
 
-        /// <summary>The ResNetGen.Ilgpu type of this tile, e.g. <c>Tile128x64x32</c>.</summary>
+        /// <summary>Every tile of the family, largest pixel extent first.</summary>
+        public static DeviceTile[] All => new[] { Grouped, Large, Standard, Small };
+
+        /// <summary>The ResNetGen.Ilgpu type of this tile, e.g. <c>Tile128x64x16</c>.</summary>
         public string TypeName => string.Format(CultureInfo.InvariantCulture, "Tile{0}x{1}x{2}", Pixels, Channels, Depth);
 
-        /// <summary>Bytes of shared memory a group takes: the patch tile (rows padded by one), the weight tile, three ints per pixel.</summary>
-        public int SharedMemoryBytes => ((Depth * (Pixels + 1)) + (Depth * Channels) + (3 * Pixels)) * 4;
+        /// <summary>
+        /// Bytes of shared memory a group takes: two stages of the patch tile (rows padded by one float) and of the weight
+        /// tile (a quad of padding after every 32 channels but the last), and three ints per pixel.
+        /// </summary>
+        public int SharedMemoryBytes
+        {
+            get
+            {
+                int quads = Channels / 4;
+                int weightRow = 4 * (quads + ((quads - 1) / 8));
+                return ((2 * Depth * (Pixels + 1 + weightRow)) + (3 * Pixels)) * 4;
+            }
+        }
 
         public override string ToString() =>
             string.Format(CultureInfo.InvariantCulture, "{0} pixels x {1} channels, K steps of {2}, {3} threads", Pixels, Channels, Depth, Threads);
@@ -34,15 +49,18 @@ namespace ResNetGen.Planning
 
     /// <summary>
     /// How the device runs one convolution: its tile, how many slices K is split into (1: not split), the buffer of the
-    /// slices' partial sums (-1 when not split), and why, in words, for the generated comment.
+    /// slices' partial sums (-1 when not split), the kernel taps it runs with (the whole kernel unless some read only
+    /// padding: <see cref="TapWindow"/>), and why, in words, for the generated comment.
     /// </summary>
-    internal sealed record DeviceConvolution(string Module, DeviceTile Tile, int KSplit, int Partials, string Reason) : IConvolutionSchedule
+    internal sealed record DeviceConvolution(string Module, DeviceTile Tile, int KSplit, int Partials, TapWindow Taps, string Reason) : IConvolutionSchedule
     {
+        /// <summary>Reduction values of one output: input channels per group x the live taps.</summary>
+        public long Reduction(ConvolutionOp op) => (long)(op.InputShape.Channels / op.Groups) * Taps.Count * Taps.Count;
+
         /// <summary>Reduction steps one thread group walks (of the tile's depth), in the slowest slice.</summary>
         public int SerialSteps(ConvolutionOp op)
         {
-            long reduction = (long)(op.InputShape.Channels / op.Groups) * op.Kernel * op.Kernel;
-            long steps = (reduction + Tile.Depth - 1) / Tile.Depth;
+            long steps = (Reduction(op) + Tile.Depth - 1) / Tile.Depth;
             return (int)((steps + KSplit - 1) / KSplit);
         }
 
@@ -82,7 +100,7 @@ namespace ResNetGen.Planning
         /// tile that still gives every multiprocessor a group; and where even the smallest tile gives fewer than
         /// <see cref="TargetGroups"/>, K split into as many slices as reach it, each slice at least <see cref="MinimumStepsPerSlice"/> steps.
         /// </summary>
-        public static (DeviceTile Tile, int KSplit, string Reason) Choose(ConvolutionOp op, int batch)
+        public static (DeviceTile Tile, int KSplit, string Reason) Choose(ConvolutionOp op, TapWindow taps, int batch)
         {
             int perGroup = op.OutputShape.Channels / op.Groups;
             DeviceTile tile;
@@ -98,7 +116,7 @@ namespace ResNetGen.Planning
                 reason = "too few pixels for a larger tile to fill the device";
                 foreach (DeviceTile candidate in new[] { DeviceTile.Large, DeviceTile.Standard })
                 {
-                    if (new DeviceConvolution(op.Module, candidate, 1, -1, string.Empty).Groups(op, batch) >= ReferenceMultiprocessors)
+                    if (new DeviceConvolution(op.Module, candidate, 1, -1, taps, string.Empty).Groups(op, batch) >= ReferenceMultiprocessors)
                     {
                         tile = candidate;
                         reason = "the largest tile that still gives every multiprocessor a group";
@@ -107,7 +125,7 @@ namespace ResNetGen.Planning
                 }
             }
 
-            var whole = new DeviceConvolution(op.Module, tile, 1, -1, reason);
+            var whole = new DeviceConvolution(op.Module, tile, 1, -1, taps, reason);
             long groups = whole.Groups(op, batch);
             int steps = whole.SerialSteps(op);
             if (groups >= TargetGroups || steps < 2 * MinimumStepsPerSlice)
@@ -123,8 +141,8 @@ namespace ResNetGen.Planning
     }
 
     /// <summary>
-    /// The device's way of running a <see cref="NetworkGraph"/>: each convolution's tile and K split
-    /// (<see cref="DeviceTuning"/>), and the device arena: the graph's values for the whole batch and the partial sums of the
+    /// The device's way of running a <see cref="NetworkGraph"/>: each convolution's live taps (the CPU schedule's
+    /// <see cref="TapWindow"/>), tile and K split (<see cref="DeviceTuning"/>), and the device arena: the graph's values for the whole batch and the partial sums of the
     /// split convolutions. The whole batch runs layer by layer (a GPU wants every image's pixels in one launch) and the kernels
     /// run the whole kernel window. A pure function of the graph.
     /// </summary>
@@ -159,14 +177,15 @@ namespace ResNetGen.Planning
                 int partials = -1;
                 if (op is ConvolutionOp conv)
                 {
-                    (DeviceTile tile, int split, string reason) = DeviceTuning.Choose(conv, batch);
+                    TapWindow taps = TapWindow.Of(conv.InputShape, conv.OutputShape, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation);
+                    (DeviceTile tile, int split, string reason) = DeviceTuning.Choose(conv, taps, batch);
                     if (split > 1)
                     {
                         partials = lengths.Count;
                         lengths.Add(split * conv.OutputShape.Length * batch);
                     }
 
-                    convolutions.Add(new DeviceConvolution(conv.Module, tile, split, partials, reason));
+                    convolutions.Add(new DeviceConvolution(conv.Module, tile, split, partials, taps, reason));
                 }
 
                 uses.Add(new BufferUse(op.Destination, op.Reads, partials));

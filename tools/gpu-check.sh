@@ -9,8 +9,10 @@
 # On the GPU machine:
 #   tar -xJf gpu-check.tar.xz && gpu-check/run.sh > gpu-check.md
 # prints a markdown report: parity with torchvision at full size on the CUDA accelerator (every tests/Goldens/parity
-# config), then resnet50 224x224 at batch 1 and 32, ResNetGen.Ilgpu beside PyTorch eager fp32 on the same GPU when
-# python3 with torch is there. It stays within ten minutes (each part has its own timeout).
+# config, and resnet50 at batch 32 from tests/Goldens/gpu), resnet50's batch-32 rows against its batch-1 calls, then
+# resnet50 224x224 at batch 1 and 32, ResNetGen.Ilgpu beside PyTorch eager fp32 on the same GPU when python3 with torch
+# is there, and every convolution timed alone beside the cost model's lower bound. It stays within ten minutes (each
+# part has its own timeout).
 set -euo pipefail
 
 run=0
@@ -38,7 +40,7 @@ rm -f "$out"/app/*.xml
 cp "$dotnet_root/dotnet" "$out/dotnet/"
 cp -r "$dotnet_root/host" "$out/dotnet/"
 cp -r "$dotnet_root/shared/Microsoft.NETCore.App/$framework" "$out/dotnet/shared/Microsoft.NETCore.App/"
-cp -r "$root/tests/Goldens/parity" "$root/tests/Goldens/accelerators" "$out/goldens/"
+cp -r "$root/tests/Goldens/parity" "$root/tests/Goldens/accelerators" "$root/tests/Goldens/gpu" "$out/goldens/"
 cp "$here/GpuCheck/torch_timing.py" "$out/"
 cat > "$out/run.sh" <<'RUN'
 #!/usr/bin/env bash
@@ -55,7 +57,7 @@ fi
 if command -v python3 > /dev/null; then
     timeout 150 python3 "$here/torch_timing.py" 224 5 > "$torch_json" 2> /dev/null || echo '{"error": "torch_timing.py failed or timed out"}' > "$torch_json"
 fi
-timeout 420 "$here/dotnet/dotnet" "$here/app/ResNetGen.GpuCheck.dll" --parity "$here/goldens/parity" --torch "$torch_json" --size 224 --batches 1,32 --seconds 5
+timeout 420 "$here/dotnet/dotnet" "$here/app/ResNetGen.GpuCheck.dll" --parity "$here/goldens/parity" --parity "$here/goldens/gpu" --torch "$torch_json" --size 224 --batches 1,32 --seconds 5
 status=$?
 [[ $status == 124 ]] && echo "The check ran out of its 420 s." >&2
 exit $status

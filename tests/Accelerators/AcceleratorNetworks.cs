@@ -18,3 +18,25 @@ public partial class AcceleratorBasicNet
 public partial class AcceleratorGroupedBottleneckNet
 {
 }
+
+/// <summary>
+/// <c>ResNet(Bottleneck, [1, 1, 1, 1], groups=2, width_per_group=4, num_classes=10)</c>, 184x184, batch 2: its device
+/// schedule takes every tile of the family (the stem's 2 x 92 x 92 pixels fill 132 multiprocessors with the large tile,
+/// layer1's 4-channel groups take the grouped tile) and splits K in the late layers.
+/// </summary>
+[ResNet(Block.Bottleneck, 1, 1, 1, 1, InputHeight = 184, InputWidth = 184, NumClasses = 10, Groups = 2, WidthPerGroup = 4, BatchSize = 2)]
+public partial class AcceleratorEveryTileNet
+{
+}
+
+/// <summary><c>ResNet(BasicBlock, [1, 1, 1, 1], num_classes=10)</c>, 24x24: layer4 runs on a 1x1 map, through the centre taps alone.</summary>
+[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 24, InputWidth = 24, NumClasses = 10)]
+public partial class AcceleratorLiveTapsNet
+{
+}
+
+/// <summary><see cref="AcceleratorLiveTapsNet"/> with <c>fc = nn.Identity()</c>: its output is the pooled features.</summary>
+[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 24, InputWidth = 24, Headless = true)]
+public partial class AcceleratorHeadlessLiveTapsNet
+{
+}

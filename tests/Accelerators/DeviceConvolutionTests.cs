@@ -10,9 +10,9 @@ using Geometry = ResNetGen.Kernels.ConvolutionGeometry;
 namespace ResNetGen.Tests.Accelerators;
 
 /// <summary>
-/// The device convolution (implicit GEMM, 64x64x64 tiles) on ILGPU's CPU accelerator against the float64 reference, on
-/// shapes that hit partial tiles in every direction, a reduction that is not a multiple of the 64-deep step, stride,
-/// padding, dilation and groups, with each epilogue. Tolerance: |y - ref| ≤ 1e-6 · Σ|w·x| + 1e-7 (as the CPU kernel tests).
+/// The device convolution (implicit GEMM, the two-stage pipeline) on ILGPU's CPU accelerator against the float64 reference,
+/// with every tile of the family and split-K, on shapes that hit partial tiles in every direction, reductions that are not
+/// a multiple of the step, stride, padding, dilation and groups, with each epilogue. Tolerance: |y - ref| ≤ 1e-6 · Σ|w·x| + 1e-7 (as the CPU kernel tests).
 /// </summary>
 [Collection(AcceleratorCollection.Name)]
 public sealed class DeviceConvolutionTests
@@ -84,18 +84,22 @@ public sealed class DeviceConvolutionTests
         Assert.Contains("does not match 'conv'", error.Message);
     }
 
-    // The tile family and split-K, on shapes that give each tile partial tiles, several K steps and a slice that walks fewer
-    // steps than the others; tile, split, then the shape as above.
+    // The tile family and split-K, on shapes that give each tile partial tiles, several K steps, a slice that walks fewer
+    // steps than the others and slices with no steps at all; tile, split, then the shape as above.
     public static System.Collections.Generic.IEnumerable<object[]> TilesAndSplits =>
     [
-        ["Tile128x64x32", 1, 2, 16, 9, 9, 70, 1, 2, 0, 1, 1],
-        ["Tile128x64x32", 3, 1, 24, 10, 10, 8, 3, 2, 1, 1, 1],
-        ["Tile32x64x32", 1, 1, 40, 3, 3, 130, 3, 1, 1, 1, 2],
-        ["Tile32x64x32", 4, 1, 24, 7, 7, 72, 3, 1, 1, 1, 1],
-        ["Tile256x8x32", 1, 1, 32, 5, 5, 32, 3, 1, 2, 2, 32],
-        ["Tile256x8x32", 2, 2, 16, 9, 9, 16, 3, 2, 1, 1, 4],
-        ["Tile64x64x64", 5, 1, 40, 6, 6, 20, 3, 1, 1, 1, 1],
-        ["Tile64x64x64", 16, 1, 8, 4, 4, 8, 1, 1, 0, 1, 1],
+        ["Tile128x64x16", 1, 2, 16, 9, 9, 70, 1, 2, 0, 1, 1],   // strided projection, a second channel tile
+        ["Tile128x64x16", 3, 1, 24, 10, 10, 8, 3, 2, 1, 1, 1],  // 14 steps in slices of 5, 5 and 4
+        ["Tile128x64x16", 2, 1, 4, 9, 12, 5, 3, 1, 2, 2, 1],    // dilation 2, rows of 5 channels (two quads, one padded)
+        ["Tile64x64x32", 5, 1, 40, 6, 6, 20, 3, 1, 1, 1, 1],    // 12 steps in slices of 3: the fifth slice is empty
+        ["Tile64x64x32", 16, 1, 8, 4, 4, 8, 1, 1, 0, 1, 1],     // one step, 15 empty slices
+        ["Tile64x64x32", 1, 3, 2, 4, 4, 3, 1, 1, 0, 1, 1],      // a tile across three images
+        ["Tile32x64x32", 1, 1, 40, 3, 3, 130, 3, 1, 1, 1, 2],   // 2 groups of 65 channels: two channel tiles per group
+        ["Tile32x64x32", 4, 1, 24, 7, 7, 72, 3, 1, 1, 1, 1],    // 7 steps in slices of 2
+        ["Tile32x64x32", 2, 1, 3, 2, 3, 4, 3, 2, 3, 3, 1],      // padding larger than the map
+        ["Tile256x8x16", 1, 1, 32, 5, 5, 32, 3, 1, 2, 2, 32],   // one channel per group, dilated: 32 groups on the grid's z
+        ["Tile256x8x16", 2, 2, 16, 9, 9, 16, 3, 2, 1, 1, 4],    // 4 groups of 4 channels with stride, batch 2
+        ["Tile256x8x16", 3, 1, 32, 20, 20, 32, 3, 1, 1, 1, 8],  // 400 pixels: a second pixel tile; 36-value reduction in 3 slices
     ];
 
     [Theory]
@@ -107,6 +111,7 @@ public sealed class DeviceConvolutionTests
         var random = new Random(HashCode.Combine(tile, split, inChannels, outChannels, height));
         Check<BiasResidualRelu>(random, geometry, tile, split);
         Check<Bias>(random, geometry, tile, split);
+        Check<BiasRelu>(random, geometry, tile, split);
     }
 
     [Fact]
@@ -125,7 +130,7 @@ public sealed class DeviceConvolutionTests
     }
 
     /// <summary>Runs one convolution with random data and checks it; returns how many outputs are negative.</summary>
-    private int Check<TEpilogue>(Random random, Geometry g, string tile = "Tile64x64x64", int split = 1)
+    private int Check<TEpilogue>(Random random, Geometry g, string tile = "Tile64x64x32", int split = 1)
         where TEpilogue : struct, IDeviceEpilogue
     {
         int inPerGroup = g.InChannels / g.Groups;
@@ -159,7 +164,7 @@ public sealed class DeviceConvolutionTests
         return negatives;
     }
 
-    private float[] Run<TEpilogue>(Geometry g, float[] nhwcInput, float[] oihw, float[] bias, float[]? residual, string tile = "Tile64x64x64", int split = 1)
+    private float[] Run<TEpilogue>(Geometry g, float[] nhwcInput, float[] oihw, float[] bias, float[]? residual, string tile = "Tile64x64x32", int split = 1)
         where TEpilogue : struct, IDeviceEpilogue
     {
         using DeviceConvolutionLayer layer = DeviceConvolutionLayer.Create(_accelerator, "conv", oihw, bias, g.OutChannels, g.InChannels / g.Groups, g.Kernel, g.Groups);
@@ -172,17 +177,17 @@ public sealed class DeviceConvolutionTests
         AcceleratorStream stream = _accelerator.DefaultStream;
         switch (tile)
         {
-            case "Tile128x64x32":
-                kernels.Convolution<TEpilogue, Tile128x64x32>(stream, layer, g, source.View, destination.View, residualView, split, partials.View);
+            case "Tile128x64x16":
+                kernels.Convolution<TEpilogue, Tile128x64x16>(stream, layer, g, source.View, destination.View, residualView, split, partials.View);
                 break;
             case "Tile32x64x32":
                 kernels.Convolution<TEpilogue, Tile32x64x32>(stream, layer, g, source.View, destination.View, residualView, split, partials.View);
                 break;
-            case "Tile256x8x32":
-                kernels.Convolution<TEpilogue, Tile256x8x32>(stream, layer, g, source.View, destination.View, residualView, split, partials.View);
+            case "Tile256x8x16":
+                kernels.Convolution<TEpilogue, Tile256x8x16>(stream, layer, g, source.View, destination.View, residualView, split, partials.View);
                 break;
             default:
-                kernels.Convolution<TEpilogue, Tile64x64x64>(stream, layer, g, source.View, destination.View, residualView, split, partials.View);
+                kernels.Convolution<TEpilogue, Tile64x64x32>(stream, layer, g, source.View, destination.View, residualView, split, partials.View);
                 break;
         }
 

@@ -63,6 +63,6 @@ public sealed class DeviceLifetimeTests
         using var context = Context.Create(builder => builder.CPU(CPUDevice.Default));
         using Accelerator small = context.CreateCPUAccelerator(0);
         ArgumentException error = Assert.Throws<ArgumentException>(() => DeviceKernels.For(small));
-        Assert.Contains("needs 64", error.Message);
+        Assert.Contains("needs 128 threads per group", error.Message);
     }
 }

@@ -17,8 +17,9 @@ namespace ResNetGen.Tests.Accelerators;
 /// <summary>
 /// Every kernel, every tile shape included, compiles at <c>O2</c> with ILGPU's CUDA (PTX) backend for Ampere (SM_80) and
 /// Hopper (SM_90, the H100 and H200), which needs no GPU: the kernels the CPU accelerator tests run
-/// are the ones a GPU gets, and none of them uses anything the PTX backend refuses. The convolution's accumulators are
-/// in registers (no <c>.local</c> memory in its PTX).
+/// are the ones a GPU gets, and none of them uses anything the PTX backend refuses. The convolution's accumulators and
+/// staged loads are in registers (no <c>.local</c> memory in its PTX), it synchronises once per reduction step (two
+/// shared-memory stages), and its weight quads move as 128-bit loads and stores.
 /// </summary>
 public sealed class DevicePtxTests
 {
@@ -26,7 +27,7 @@ public sealed class DevicePtxTests
 
     public DevicePtxTests(ITestOutputHelper output) => _output = output;
 
-    private static readonly Type[] Tiles = [typeof(Tile128x64x32), typeof(Tile64x64x64), typeof(Tile32x64x32), typeof(Tile256x8x32)];
+    private static readonly Type[] Tiles = [typeof(Tile128x64x16), typeof(Tile64x64x32), typeof(Tile32x64x32), typeof(Tile256x8x16)];
     private static readonly Type[] Epilogues = [typeof(Bias), typeof(BiasRelu), typeof(BiasResidualRelu)];
 
     /// <summary>Every kernel the runtime loads: each tile with each epilogue, each tile's split-K pass, each epilogue's reduction, and the rest; for Ampere and Hopper.</summary>
@@ -73,12 +74,17 @@ public sealed class DevicePtxTests
         // Hopper when the kernel loads, so the check is that each request gives PTX a Hopper driver accepts, and no newer.
         Assert.True(declared is "sm_80" or "sm_90", $"the PTX targets '{declared}' for {architecture}");
         int barriers = Regex.Matches(ptx, @"\bbar\.sync\b").Count;
-        _output.WriteLine($"{kernel} for {architecture}: {ptx.Length} characters of PTX, {barriers} barriers, shared {ptx.Contains(".shared", StringComparison.Ordinal)}, local {ptx.Contains(".local", StringComparison.Ordinal)}");
+        int vectorLoads = Regex.Matches(ptx, @"\bld\.global(\.nc)?\.v4\.f32\b").Count;
+        _output.WriteLine($"{kernel} for {architecture}: {ptx.Length} characters of PTX, {barriers} barriers, {vectorLoads} 128-bit global loads, shared {ptx.Contains(".shared", StringComparison.Ordinal)}, local {ptx.Contains(".local", StringComparison.Ordinal)}");
         if (grouped)
         {
-            Assert.True(barriers >= 3, "the tiled convolution synchronises its group: once after the window origins, twice per reduction step");
+            // Once after the window origins, once after the first stage is stored, once per reduction step (the loop's).
+            Assert.Equal(3, barriers);
             Assert.Contains(".shared", ptx);
-            Assert.False(ptx.Contains(".local", StringComparison.Ordinal), "each thread's 8 x 8 sums stay in registers, not in local memory");
+            Assert.False(ptx.Contains(".local", StringComparison.Ordinal), "each thread's sums and staged loads stay in registers, not in local memory");
+            Assert.True(vectorLoads > 0, "the weight quads are read from global memory with 128-bit loads");
+            Assert.Matches(@"\bld\.shared\.v4\.f32\b", ptx);
+            Assert.Matches(@"\bst\.shared\.v4\.f32\b", ptx);
         }
     }
 
@@ -87,8 +93,8 @@ public sealed class DevicePtxTests
     {
         int[] bytes =
         [
-            ConvolutionKernel.SharedMemoryBytes<Tile128x64x32>(), ConvolutionKernel.SharedMemoryBytes<Tile64x64x64>(),
-            ConvolutionKernel.SharedMemoryBytes<Tile32x64x32>(), ConvolutionKernel.SharedMemoryBytes<Tile256x8x32>(),
+            ConvolutionKernel.SharedMemoryBytes<Tile128x64x16>(), ConvolutionKernel.SharedMemoryBytes<Tile64x64x32>(),
+            ConvolutionKernel.SharedMemoryBytes<Tile32x64x32>(), ConvolutionKernel.SharedMemoryBytes<Tile256x8x16>(),
         ];
         Assert.All(bytes, b => Assert.InRange(b, 1, 48 * 1024));
     }

@@ -39,6 +39,8 @@ public sealed class DeviceWholeModelTests
         {
             ["basic_32x40_batch2"] = (AcceleratorBasicNet.Parameters, AcceleratorBasicNet.OnAccelerator),
             ["grouped_bottleneck_40x32_dilated"] = (AcceleratorGroupedBottleneckNet.Parameters, AcceleratorGroupedBottleneckNet.OnAccelerator),
+            ["every_tile_bottleneck_184_batch2"] = (AcceleratorEveryTileNet.Parameters, AcceleratorEveryTileNet.OnAccelerator),
+            ["basic_24x24_live_taps"] = (AcceleratorLiveTapsNet.Parameters, AcceleratorLiveTapsNet.OnAccelerator),
         };
 
     /// <summary>The architecture of each golden, as the declarations above spell it.</summary>
@@ -49,6 +51,8 @@ public sealed class DeviceWholeModelTests
         {
             InputHeight = 40, InputWidth = 32, NumClasses = 12, Groups = 2, WidthPerGroup = 16, ReplaceStrideWithDilation = new[] { false, false, true },
         },
+        ["every_tile_bottleneck_184_batch2"] = new(Block.Bottleneck, 1, 1, 1, 1) { InputHeight = 184, InputWidth = 184, NumClasses = 10, Groups = 2, WidthPerGroup = 4, BatchSize = 2 },
+        ["basic_24x24_live_taps"] = new(Block.Basic, 1, 1, 1, 1) { InputHeight = 24, InputWidth = 24, NumClasses = 10 },
     };
 
     public static TheoryData<string> Configs => new(Architectures.Keys);
@@ -82,9 +86,32 @@ public sealed class DeviceWholeModelTests
     }
 
     [Fact]
+    public void The_every_tile_network_takes_every_tile_and_splits_K()
+    {
+        ResNetGen.Planning.DeviceSchedule schedule = ResNetGen.Planning.DeviceSchedule.Create(ResNetGen.Dynamic.DynamicResNet.Graph(Architectures["every_tile_bottleneck_184_batch2"]), out _)!;
+        foreach (ResNetGen.Planning.DeviceTile tile in ResNetGen.Planning.DeviceTile.All)
+        {
+            Assert.Contains(schedule.Convolutions, c => c.Tile == tile);
+        }
+
+        Assert.Contains(schedule.Convolutions, c => c.KSplit > 1);
+        Assert.Contains(schedule.Convolutions, c => c.KSplit > 1 && c.Tile != ResNetGen.Planning.DeviceTile.Small);
+    }
+
+    [Fact]
+    public void The_live_taps_network_reduces_over_the_live_taps_of_layer4()
+    {
+        // layer4 takes a 2x2 map to 1x1: conv1 (stride 2) reads it through taps 1-2 of each axis, conv2 through the centre.
+        ResNetGen.Planning.DeviceSchedule schedule = ResNetGen.Planning.DeviceSchedule.Create(ResNetGen.Dynamic.DynamicResNet.Graph(Architectures["basic_24x24_live_taps"]), out _)!;
+        Assert.Equal(
+            new[] { ("layer4.0.conv1", 1, 2, 0), ("layer4.0.conv2", 1, 1, 0) },
+            schedule.Convolutions.Where(c => c.Taps.Count < 3 && !c.Module.Contains("downsample", StringComparison.Ordinal)).Select(c => (c.Module, c.Taps.First, c.Taps.Count, c.Taps.Padding)));
+    }
+
+    [Fact]
     public void Concurrent_calls_each_get_their_own_arena_and_the_same_answer()
     {
-        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        using AcceleratorLiveTapsNet.Accelerated network = AcceleratorLiveTapsNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorLiveTapsNet.Parameters));
         float[][] inputs = Enumerable.Range(0, 2).Select(seed => ResNetGen.Tests.Networks.TestWeights.Input(network.InputLength, seed)).ToArray();
         float[][] expected = inputs.Select(input =>
         {
@@ -114,8 +141,8 @@ public sealed class DeviceWholeModelTests
     [Fact]
     public void Device_forward_gives_the_host_answer_and_host_bytes_per_call_are_bounded()
     {
-        StateDict weights = ParityFormula.Weights(AcceleratorBasicNet.Parameters);
-        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, weights);
+        StateDict weights = ParityFormula.Weights(AcceleratorLiveTapsNet.Parameters);
+        using AcceleratorLiveTapsNet.Accelerated network = AcceleratorLiveTapsNet.OnAccelerator(_accelerator, weights);
         float[] input = ResNetGen.Tests.Networks.TestWeights.Input(network.InputLength, 7);
         var host = new float[network.OutputLength];
         network.Forward(input, host);
@@ -127,7 +154,7 @@ public sealed class DeviceWholeModelTests
 
         // Steady state: what one call allocates on the calling thread is what the ILGPU launches themselves cost
         // (the CPU accelerator allocates a task object per launch); the runtime adds nothing per call.
-        int launches = DeviceLaunches(Architectures["basic_32x40_batch2"]);
+        int launches = DeviceLaunches(Architectures["basic_24x24_live_taps"]);
         // Each count is the least of five calls, each after a blocking gen-0 collection that retires the thread's
         // allocation context: a background collection could otherwise retire it mid-call and charge its unused part to the
         // call (see ConcurrencyTests). Even so, one host call of a full test run once counted about 8 KB more; the cause was
@@ -142,29 +169,54 @@ public sealed class DeviceWholeModelTests
     [Fact]
     public void Wrong_lengths_are_refused_with_the_cpu_messages()
     {
-        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
-        var cpu = AcceleratorBasicNet.FromStateDict(ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        StateDict weights = ParityFormula.Weights(AcceleratorBasicNet.Parameters);
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, weights);
+        var cpu = AcceleratorBasicNet.FromStateDict(weights);
+        int features = AcceleratorBasicNet.BatchSize * AcceleratorBasicNet.FeatureLength;
         foreach ((int inputLength, int outputLength) in new[] { (network.InputLength - 1, network.OutputLength), (network.InputLength, network.OutputLength + 1), (3 * network.InputLength / 2, network.OutputLength) })
         {
-            ArgumentException device = Assert.Throws<ArgumentException>(() => network.Forward(new float[inputLength], new float[outputLength]));
-            ArgumentException expected = Assert.Throws<ArgumentException>(() => cpu.Forward(new float[inputLength], new float[outputLength]));
-            Assert.Equal(expected.Message, device.Message);
+            SameRefusal(() => network.Forward(new float[inputLength], new float[outputLength]), () => cpu.Forward(new float[inputLength], new float[outputLength]));
         }
+
+        foreach ((int inputLength, int featureLength) in new[] { (network.InputLength - 1, features), (network.InputLength, features + 1), (network.InputLength, network.OutputLength) })
+        {
+            SameRefusal(() => network.ForwardFeatures(new float[inputLength], new float[featureLength]), () => cpu.ForwardFeatures(new float[inputLength], new float[featureLength]));
+        }
+
+        // A network of batch 1 words its messages differently; the device says the same.
+        StateDict single = ParityFormula.Weights(AcceleratorLiveTapsNet.Parameters);
+        using AcceleratorLiveTapsNet.Accelerated one = AcceleratorLiveTapsNet.OnAccelerator(_accelerator, single);
+        var cpuOne = AcceleratorLiveTapsNet.FromStateDict(single);
+        SameRefusal(() => one.ForwardFeatures(new float[one.InputLength], new float[one.OutputLength]), () => cpuOne.ForwardFeatures(new float[one.InputLength], new float[one.OutputLength]));
 
         using MemoryBuffer1D<float, Stride1D.Dense> small = _accelerator.Allocate1D<float>(3);
         Assert.Throws<ArgumentException>(() => network.Forward(small.View, small.View));
+        Assert.Throws<ArgumentException>(() => network.ForwardFeatures(small.View, small.View));
     }
 
+    private static void SameRefusal(Action device, Action cpu) =>
+        Assert.Equal(Assert.Throws<ArgumentException>(cpu).Message, Assert.Throws<ArgumentException>(device).Message);
+
     [Fact]
-    public void One_image_of_a_batch_of_two_gives_that_images_logits()
+    public void One_image_of_a_batch_of_two_gives_that_images_logits_and_features()
     {
-        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
+        StateDict weights = ParityFormula.Weights(AcceleratorBasicNet.Parameters);
+        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, weights);
         float[] input = ParityFormula.Input(AcceleratorBasicNet.InputLength);
+        ReadOnlySpan<float> first = input.AsSpan(0, AcceleratorBasicNet.InputLength / 2);
         var single = new float[AcceleratorBasicNet.NumClasses];
-        network.Forward(input.AsSpan(0, AcceleratorBasicNet.InputLength / 2), single);
+        network.Forward(first, single);
         float[] expected = ParityGolden.Read("basic_32x40_batch2", System.IO.Path.Combine(AppContext.BaseDirectory, "Goldens", "accelerators")).Logits[0];
         double error = OutputComparison.RelativeError(single, expected);
         Assert.True(error <= Tolerance, $"relative error {error:E2}");
+
+        // The features of that image against the CPU network's (the float64-checked kernels), as CPU ForwardFeatures takes a partial batch.
+        var features = new float[AcceleratorBasicNet.FeatureLength];
+        var cpuFeatures = new float[AcceleratorBasicNet.FeatureLength];
+        network.ForwardFeatures(first, features);
+        AcceleratorBasicNet.FromStateDict(weights).ForwardFeatures(first, cpuFeatures);
+        error = OutputComparison.RelativeError(features, cpuFeatures);
+        Assert.True(error <= Tolerance, $"features: relative error {error:E2}");
     }
 
     /// <summary>Bytes <paramref name="call"/> allocates on this thread, counted from a freshly retired allocation context.</summary>
@@ -179,9 +231,9 @@ public sealed class DeviceWholeModelTests
     [Fact]
     public void Device_input_written_on_the_callers_stream_is_complete_before_the_first_kernel_reads_it()
     {
-        using AcceleratorBasicNet.Accelerated network = AcceleratorBasicNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorBasicNet.Parameters));
-        float[] input = ParityFormula.Input(AcceleratorBasicNet.InputLength);
-        var host = new float[AcceleratorBasicNet.OutputLength];
+        using AcceleratorLiveTapsNet.Accelerated network = AcceleratorLiveTapsNet.OnAccelerator(_accelerator, ParityFormula.Weights(AcceleratorLiveTapsNet.Parameters));
+        float[] input = ParityFormula.Input(AcceleratorLiveTapsNet.InputLength);
+        var host = new float[AcceleratorLiveTapsNet.OutputLength];
         network.Forward(input, host);
 
         using AcceleratorStream caller = _accelerator.CreateStream();

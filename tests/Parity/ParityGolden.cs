@@ -28,6 +28,9 @@ internal sealed class ParityGolden
             .ToArray();
         Top1 = root.GetProperty("top1").EnumerateArray().Select(v => v.GetInt32()).ToArray();
         Top1Margin = root.GetProperty("top1_margin").EnumerateArray().Select(v => v.GetDouble()).ToArray();
+        Features = root.TryGetProperty("features", out JsonElement features)
+            ? features.EnumerateArray().Select(row => row.EnumerateArray().Select(v => v.GetSingle()).ToArray()).ToArray()
+            : null;
     }
 
     public string Config { get; }
@@ -59,6 +62,9 @@ internal sealed class ParityGolden
 
     /// <summary>torchvision's gap between the largest and second-largest logit, per image.</summary>
     public double[] Top1Margin { get; }
+
+    /// <summary>torchvision's float32 pooled features (<c>torch.flatten(model.avgpool(...), 1)</c>), one row per image, when the golden records them.</summary>
+    public float[][]? Features { get; }
 
     /// <summary>The goldens, copied beside the test assembly from tests/Goldens/parity/.</summary>
     public static string Directory => Path.Combine(AppContext.BaseDirectory, "Goldens", "parity");

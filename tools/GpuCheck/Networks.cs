@@ -7,8 +7,8 @@ using ResNetGen.Ilgpu;
 namespace ResNetGen.GpuCheck;
 
 // The networks the GPU check runs, declared as a user declares them: the generator emits each one's X.Accelerated, and
-// the check runs exactly that code. One declaration per golden of tests/Goldens/parity and tests/Goldens/accelerators,
-// and resnet50 at the sizes and batches the timing table reports.
+// the check runs exactly that code. One declaration per golden of tests/Goldens/parity, tests/Goldens/accelerators and
+// tests/Goldens/gpu, and resnet50 at the sizes and batches the timing table reports.
 
 /// <summary>A network the check can build on an accelerator: its state_dict entries and its generated <c>OnAccelerator</c>.</summary>
 internal sealed record CheckedNetwork(IReadOnlyList<StateDictEntry> Parameters, Func<Accelerator, StateDict, AcceleratedNetwork> OnAccelerator);
@@ -30,6 +30,8 @@ internal static class CheckedNetworks
         ["resnet18_batch2"] = new(GpuResNet18Batch2.Parameters, GpuResNet18Batch2.OnAccelerator),
         ["basic_32x40_batch2"] = new(GpuSmallBasic.Parameters, GpuSmallBasic.OnAccelerator),
         ["grouped_bottleneck_40x32_dilated"] = new(GpuSmallGroupedBottleneck.Parameters, GpuSmallGroupedBottleneck.OnAccelerator),
+        ["every_tile_bottleneck_184_batch2"] = new(GpuEveryTile.Parameters, GpuEveryTile.OnAccelerator),
+        ["basic_24x24_live_taps"] = new(GpuLiveTaps.Parameters, GpuLiveTaps.OnAccelerator),
         ["resnet50_224_batch1"] = new(GpuResNet50.Parameters, GpuResNet50.OnAccelerator),
         ["resnet50_224_batch32"] = new(GpuResNet50Batch32.Parameters, GpuResNet50Batch32.OnAccelerator),
         ["resnet50_32_batch1"] = new(GpuResNet50Small.Parameters, GpuResNet50Small.OnAccelerator),
@@ -71,6 +73,12 @@ internal partial class GpuSmallBasic { }
 
 [ResNet(Block.Bottleneck, 1, 1, 1, 1, InputHeight = 40, InputWidth = 32, NumClasses = 12, Groups = 2, WidthPerGroup = 16, ReplaceStrideWithDilation = new[] { false, false, true })]
 internal partial class GpuSmallGroupedBottleneck { }
+
+[ResNet(Block.Bottleneck, 1, 1, 1, 1, InputHeight = 184, InputWidth = 184, NumClasses = 10, Groups = 2, WidthPerGroup = 4, BatchSize = 2)]
+internal partial class GpuEveryTile { }
+
+[ResNet(Block.Basic, 1, 1, 1, 1, InputHeight = 24, InputWidth = 24, NumClasses = 10)]
+internal partial class GpuLiveTaps { }
 
 [ResNet(Block.Bottleneck, 3, 4, 6, 3, BatchSize = 32)]
 internal partial class GpuResNet50Batch32 { }

@@ -13,13 +13,16 @@ using ILGPU.Runtime.Cuda;
 using ResNetGen;
 using ResNetGen.GpuCheck;
 using ResNetGen.Ilgpu;
+using ResNetGen.Planning;
 using ResNetGen.Tests.Parity;
 
 // ResNetGen GPU check. On the CUDA accelerator (default) or ILGPU's CPU accelerator (--cpu, a smoke run on small networks):
-// every golden of --parity against torchvision's logits, then resnet50 at 224x224, batch 1 and 32, timed, beside the
-// PyTorch timings of --torch (written by torch_timing.py) when present. Every network is a [ResNet] declaration of
-// Networks.cs, run through the X.Accelerated the generator emitted for it, as an application runs it. Prints markdown; exit code 0 when every parity
-// check passes, 1 when one fails, 2 when there is no CUDA device.
+// every golden of each --parity folder against torchvision's logits (resnet50 at batch 32 among them when the folder of
+// tests/Goldens/gpu is given), the rows of resnet50's batch-32 network against its batch-1 network image by image, then
+// resnet50 at 224x224, batch 1 and 32, timed, beside the PyTorch timings of --torch (written by torch_timing.py) when
+// present, and a timing pass of every convolution beside the cost model's lower bound. Every network is a [ResNet]
+// declaration of Networks.cs, run through the X.Accelerated the generator emitted for it, as an application runs it.
+// Prints markdown; exit code 0 when every parity check passes, 1 when one fails, 2 when there is no CUDA device.
 var arguments = new Arguments(args);
 CudaDriverLibrary.Register();
 using Context context = arguments.Cpu
@@ -48,10 +51,10 @@ Console.WriteLine("## Parity with torchvision (‖out − ref‖ / ‖ref‖ ≤
 Console.WriteLine();
 Console.WriteLine("| config | relative error (worst image) | top-1 | result | first Forward |");
 Console.WriteLine("| --- | ---: | --- | --- | ---: |");
-foreach (string path in Directory.EnumerateFiles(arguments.Parity, "*.json").Order(StringComparer.Ordinal))
+foreach (string path in arguments.Parity.SelectMany(folder => Directory.EnumerateFiles(folder, "*.json").Order(StringComparer.Ordinal)))
 {
     string config = Path.GetFileNameWithoutExtension(path);
-    ParityGolden golden = ParityGolden.Read(config, arguments.Parity);
+    ParityGolden golden = ParityGolden.Read(config, Path.GetDirectoryName(path)!);
     if (!CheckedNetworks.ByName.TryGetValue(config, out CheckedNetwork? declared))
     {
         Console.WriteLine($"| {config} | | | FAIL: no [ResNet] declaration for this golden in tools/GpuCheck/Networks.cs | |");
@@ -90,6 +93,9 @@ foreach (string path in Directory.EnumerateFiles(arguments.Parity, "*.json").Ord
 }
 
 Console.WriteLine();
+allPassed &= BatchRows.Check(accelerator, arguments.Size, arguments.Batches.Max());
+
+Console.WriteLine();
 Console.WriteLine($"## Timing: resnet50, {arguments.Size}x{arguments.Size}, fp32 (median of timed calls after warm-up)");
 Console.WriteLine();
 TorchTimings torch = TorchTimings.Read(arguments.Torch);
@@ -120,12 +126,26 @@ foreach (int batch in arguments.Batches)
 
 Console.WriteLine();
 Console.WriteLine(torch.Note);
+
+GpuModel model = GpuModel.Known.Values.FirstOrDefault(m => accelerator.Name.Contains(m.Name.Split(' ')[0], StringComparison.OrdinalIgnoreCase)) ?? GpuModel.Known["H200"];
+foreach (int batch in arguments.Batches)
+{
+    string name = string.Create(CultureInfo.InvariantCulture, $"resnet50_{arguments.Size}_batch{batch}");
+    if (CheckedNetworks.ByName.TryGetValue(name, out CheckedNetwork? declared))
+    {
+        Console.WriteLine();
+        Console.WriteLine($"## Per convolution: resnet50, {arguments.Size}x{arguments.Size}, batch {batch}, each launch alone against the cost model ({model.Name}, published figures)");
+        Console.WriteLine();
+        ConvolutionTimings.Print(accelerator, new ResNetAttribute(Block.Bottleneck, 3, 4, 6, 3) { InputHeight = arguments.Size, InputWidth = arguments.Size, BatchSize = batch }, declared.Parameters, model, arguments.Samples);
+    }
+}
+
 return allPassed ? 0 : 1;
 
 static string Format(double? milliseconds) =>
     milliseconds is double value ? value.ToString("F2", CultureInfo.InvariantCulture) + " ms" : "n/a";
 
-/// <summary>The command line: <c>[--cpu] --parity DIR [--torch FILE] [--size N] [--batches 1,32] [--seconds S] [--samples N]</c>.</summary>
+/// <summary>The command line: <c>[--cpu] --parity DIR [--parity DIR...] [--torch FILE] [--size N] [--batches 1,32] [--seconds S] [--samples N]</c>.</summary>
 internal sealed class Arguments
 {
     public Arguments(string[] args)
@@ -136,25 +156,26 @@ internal sealed class Arguments
             switch (args[i])
             {
                 case "--cpu": Cpu = true; break;
-                case "--parity": Parity = Next(); break;
+                case "--parity": Parity.Add(Next()); break;
                 case "--torch": Torch = Next(); break;
                 case "--size": Size = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--batches": Batches = Next().Split(',').Select(b => int.Parse(b, CultureInfo.InvariantCulture)).ToArray(); break;
                 case "--seconds": Seconds = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--samples": Samples = int.Parse(Next(), CultureInfo.InvariantCulture); break;
-                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--cpu] --parity DIR [--torch FILE] [--size N] [--batches 1,32] [--seconds S] [--samples N]");
+                default: throw new ArgumentException($"Unknown argument '{args[i]}'. Usage: [--cpu] --parity DIR [--parity DIR...] [--torch FILE] [--size N] [--batches 1,32] [--seconds S] [--samples N]");
             }
         }
 
-        if (Parity.Length == 0 || !Directory.Exists(Parity))
+        string? missing = Parity.FirstOrDefault(folder => !Directory.Exists(folder));
+        if (Parity.Count == 0 || missing is not null)
         {
-            throw new ArgumentException($"--parity must name a folder of parity goldens; '{Parity}' is not one.");
+            throw new ArgumentException($"--parity must name folders of parity goldens; '{missing}' is not one.");
         }
     }
 
     public bool Cpu { get; }
 
-    public string Parity { get; } = string.Empty;
+    public List<string> Parity { get; } = new();
 
     public string? Torch { get; }
 

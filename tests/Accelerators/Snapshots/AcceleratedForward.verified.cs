@@ -13,9 +13,9 @@
             new Accelerated(accelerator, global::ResNetGen.StateDictLoader.Bind(weights, Parameters));
 
         /// <summary>
-        /// <see cref="Net"/> on an ILGPU accelerator: the same plan, one kernel launch per op. <c>Forward</c> takes host
-        /// spans (copied to and from the device) or device views of the same accelerator (no copies); both return when the
-        /// output is there.
+        /// <see cref="Net"/> on an ILGPU accelerator: the same plan, one kernel launch per op. <c>Forward</c> and
+        /// <c>ForwardFeatures</c> take host spans (copied to and from the device) or device views of the same accelerator (no
+        /// copies); all return when the output is there.
         /// </summary>
         /// <remarks>
         /// Thread safety: <c>Forward</c> may be called from several threads at once; each call rents its own device arena and
@@ -47,7 +47,7 @@
 
             /// <summary>Uploads every layer of a state_dict already bound to <see cref="Parameters"/>; on failure frees what was uploaded.</summary>
             [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
-            internal Accelerated(global::ILGPU.Runtime.Accelerator accelerator, global::ResNetGen.StateDict weights) : base(accelerator, batchSize: 2, imageLength: 3072, outputsPerImage: 10, arenaLength: 83968)
+            internal Accelerated(global::ILGPU.Runtime.Accelerator accelerator, global::ResNetGen.StateDict weights) : base(accelerator, batchSize: 2, imageLength: 3072, outputsPerImage: 10, featureLength: 2048, arenaLength: 83968)
             {
                 try
                 {
@@ -66,7 +66,7 @@
                     _layer3_0_downsample_0 = FoldConvolution(weights, "layer3.0.downsample.0", "layer3.0.downsample.1", groups: 1);
                     _layer3_0_conv3 = FoldConvolution(weights, "layer3.0.conv3", "layer3.0.bn3", groups: 1);
                     _layer4_0_conv1 = FoldConvolution(weights, "layer4.0.conv1", "layer4.0.bn1", groups: 1);
-                    _layer4_0_conv2 = FoldConvolution(weights, "layer4.0.conv2", "layer4.0.bn2", groups: 2);
+                    _layer4_0_conv2 = FoldConvolution(weights, "layer4.0.conv2", "layer4.0.bn2", groups: 2, firstTap: 1, taps: 2);
                     _layer4_0_downsample_0 = FoldConvolution(weights, "layer4.0.downsample.0", "layer4.0.downsample.1", groups: 1);
                     _layer4_0_conv3 = FoldConvolution(weights, "layer4.0.conv3", "layer4.0.bn3", groups: 1);
                     _fc = CreateLinear(weights, "fc");
@@ -79,13 +79,37 @@
             }
 
             /// <summary>
-            /// Enqueues the whole network on the arena's stream, 21 launches in the order of the graph
-            /// (torchvision ResNet: bottleneck blocks [1, 1, 1, 1] (2 groups, width per group 16), batch 2), the whole batch layer by layer.
-            /// Every convolution is the implicit GEMM on the device, with the tile and K split the device schedule chose from its shapes for a GPU of 132 multiprocessors
-            /// (said over each launch); the device arena holds the feature maps and the split convolutions' partial sums (83,968 floats, 0.3 MB).
+            /// Enqueues the whole network on the arena's stream, 31 launches in the order of the graph, the whole batch layer by layer.
             /// </summary>
             [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
             protected override void Run(global::ResNetGen.Ilgpu.DeviceArena arena, global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> output, int images)
+            {
+                RunBackbone(arena, input, images);
+
+                // avgpool: adaptive average to 1x1, 2048x1x1 → 2048x1x1
+                Kernels.GlobalAveragePool(arena.Stream, source: arena.Slice(8192, 4096), destination: arena.Slice(0, 4096), batch: images, channels: 2048, height: 1, width: 1);
+
+                // fc: 2048 → 10 classes
+                Kernels.Linear(arena.Stream, _fc, source: arena.Slice(0, 4096), destination: output, batch: images, inFeatures: 2048, outFeatures: 10);
+            }
+
+            /// <summary>Enqueues the network up to <c>avgpool</c>, which writes the pooled features into <paramref name="features"/>.</summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+            protected override void RunFeatures(global::ResNetGen.Ilgpu.DeviceArena arena, global::ILGPU.ArrayView<float> input, global::ILGPU.ArrayView<float> features, int images)
+            {
+                RunBackbone(arena, input, images);
+
+                // avgpool: adaptive average to 1x1, 2048x1x1 → 2048x1x1
+                Kernels.GlobalAveragePool(arena.Stream, source: arena.Slice(8192, 4096), destination: features, batch: images, channels: 2048, height: 1, width: 1);
+            }
+
+            /// <summary>
+            /// Enqueues every op from the input to the last residual block (torchvision ResNet: bottleneck blocks [1, 1, 1, 1] (2 groups, width per group 16), batch 2).
+            /// Every convolution is the implicit GEMM on the device, with the live taps, tile and K split the device schedule chose from its shapes for a GPU of 132 multiprocessors
+            /// (said over each launch); the device arena holds the feature maps and the split convolutions' partial sums (83,968 floats, 0.3 MB).
+            /// </summary>
+            [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
+            private void RunBackbone(global::ResNetGen.Ilgpu.DeviceArena arena, global::ILGPU.ArrayView<float> input, int images)
             {
                 // input: NCHW → NHWC (channels-last, the layout of every feature map below), zero border of 3 for conv1, 3x32x32 → 3x38x38
                 Kernels.ToChannelsLast(arena.Stream, source: input, destination: arena.Slice(32768, 8664), batch: images, channels: 3, height: 32, width: 32, padding: 3);
@@ -228,16 +252,17 @@
                     residual: default,
                     kSplit: 8,
                     partials: arena.Slice(0, 16384));
-                // Tile32x64x32, K in 9 slices of 4 steps, 36 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors short of two each, so K is split in 9.
+                // Live taps only: on a 2x2 map the 3x3 kernel reads inside the map through taps 1-2 of each axis, so K walks 512 values, not 1152.
+                // Tile32x64x32, K in 4 slices of 4 steps, 16 groups at batch 2: too few pixels for a larger tile to fill the device; 4 groups alone would leave multiprocessors short of two each, so K is split in 4.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.BiasRelu, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
                     _layer4_0_conv2,
-                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 1, outWidth: 1, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 2),
+                    new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 1, outWidth: 1, kernel: 2, stride: 2, padding: 0, dilation: 1, groups: 2),
                     source: arena.Slice(16384, 2048),
                     destination: arena.Slice(45056, 512),
                     residual: default,
-                    kSplit: 9,
-                    partials: arena.Slice(0, 4608));
+                    kSplit: 4,
+                    partials: arena.Slice(0, 2048));
                 // Tile32x64x32, K in 8 slices of 4 steps, 256 groups at batch 2: too few pixels for a larger tile to fill the device; 32 groups alone would leave multiprocessors short of two each, so K is split in 8.
                 Kernels.Convolution<global::ResNetGen.Ilgpu.Bias, global::ResNetGen.Ilgpu.Tile32x64x32>(
                     arena.Stream,
@@ -258,11 +283,5 @@
                     residual: arena.Slice(40960, 4096),
                     kSplit: 2,
                     partials: arena.Slice(0, 8192));
-
-                // avgpool: adaptive average to 1x1, 2048x1x1 → 2048x1x1
-                Kernels.GlobalAveragePool(arena.Stream, source: arena.Slice(8192, 4096), destination: arena.Slice(0, 4096), batch: images, channels: 2048, height: 1, width: 1);
-
-                // fc: 2048 → 10 classes
-                Kernels.Linear(arena.Stream, _fc, source: arena.Slice(0, 4096), destination: output, batch: images, inFeatures: 2048, outFeatures: 10);
             }
         }
