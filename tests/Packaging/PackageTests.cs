@@ -245,7 +245,7 @@ public sealed class PackageTests : IDisposable
             input[i] = ((i % 17) / 17f) - 0.5f;
         }
 
-        using Context context = Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 2, numMultiprocessors: 2)));
+        using Context context = Context.Create(builder => builder.CPU(new CPUDevice(numThreadsPerWarp: 32, numWarpsPerMultiprocessor: 4, numMultiprocessors: 2)));
         using Accelerator accelerator = context.CreateCPUAccelerator(0);
         using Tiny.Accelerated net = Tiny.OnAccelerator(accelerator, StateDict.CreateRandom(Tiny.Parameters, seed: 1));
         var logits = new float[Tiny.OutputLength];
