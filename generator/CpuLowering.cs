@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using ResNetGen.Planning;
 
 namespace ResNetGen.Generator
@@ -114,24 +116,11 @@ namespace ResNetGen.Generator
         /// <summary>The comment over a convolution's choice between Winograd and its direct algorithm: what each built-in profile picks.</summary>
         private static void ChoiceComment(SourceWriter w, ConvolutionOp conv, CpuConvolution scheduled)
         {
-            var byAlgorithm = new System.Collections.Generic.List<string>();
-            foreach (ConvolutionAlgorithm algorithm in new[] { ConvolutionAlgorithm.Winograd, scheduled.Direct })
-            {
-                var names = new System.Collections.Generic.List<string>();
-                foreach (CpuTuningProfile profile in CpuProfiles.BuiltIn)
-                {
-                    if (scheduled.AlgorithmOn(profile, conv) == algorithm)
-                    {
-                        names.Add(profile.Name);
-                    }
-                }
-
-                if (names.Count > 0)
-                {
-                    byAlgorithm.Add($"{algorithm} on {Emitter.List(names)}");
-                }
-            }
-
+            IEnumerable<string> byAlgorithm =
+                from algorithm in new[] { ConvolutionAlgorithm.Winograd, scheduled.Direct }
+                let names = CpuProfiles.BuiltIn.Where(p => scheduled.AlgorithmOn(p, conv) == algorithm).Select(p => p.Name).ToList()
+                where names.Count > 0
+                select $"{algorithm} on {Emitter.List(names)}";
             w.Line($"// {conv.Module}: Winograd or {scheduled.Direct}, by the CPU's profile ({string.Join("; ", byAlgorithm)}).");
         }
 

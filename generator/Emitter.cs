@@ -182,16 +182,22 @@ namespace ResNetGen.Generator
         private static void EmitFields(SourceWriter w, NetworkGraph graph, CpuLowering lowering)
         {
             w.Line("// Weights prepared once when the network is built: batch norm folded into each convolution, kernels packed.");
+            var choosing = new List<GraphOp>();
             foreach (GraphOp op in graph.Ops)
             {
-                if (op.Accept(lowering).WeightsType is { } weights)
+                LoweredOp lowered = op.Accept(lowering);
+                if (lowered.WeightsType is { } weights)
                 {
                     w.Line($"private readonly {Kernels}.{weights} {Field(op)};");
                 }
+
+                if (lowered.ChoosesAlgorithm)
+                {
+                    choosing.Add(op);
+                }
             }
 
-            GraphOp[] choosing = graph.Ops.Where(op => op.Accept(lowering).ChoosesAlgorithm).ToArray();
-            if (choosing.Length > 0)
+            if (choosing.Count > 0)
             {
                 w.Line();
                 w.Line("// The algorithm of each convolution Winograd can compute: Winograd or the direct one, as CpuProfile chose when the network was built.");

@@ -5,7 +5,7 @@ namespace ResNetGen.Planning
 {
     /// <summary>How the CPU runs one convolution of the graph.</summary>
     /// <param name="Module">The convolution's torchvision module.</param>
-    /// <param name="Algorithm">The kernel variant on the schedule's profile (<see cref="CpuTuning.Choose"/>).</param>
+    /// <param name="Algorithm">The kernel variant on the schedule's profile (<see cref="AlgorithmOn"/>).</param>
     /// <param name="Direct">The direct kernel variant (<see cref="CpuTuning.ChooseDirect"/>): <paramref name="Algorithm"/> unless that is Winograd.</param>
     /// <param name="WinogradTiles">
     /// The 4x4 output blocks of one call where Winograd can compute the convolution, and 0 where it cannot: then every
@@ -138,8 +138,6 @@ namespace ResNetGen.Planning
                 {
                     TapWindow taps = TapWindow.Of(conv.InputShape, conv.OutputShape, conv.Kernel, conv.Stride, conv.Padding, conv.Dilation);
                     FeatureShape o = conv.OutputShape;
-                    ConvolutionAlgorithm algorithm = CpuTuning.Choose(
-                        profile, batch, conv.InputShape.Channels, o.Channels, o.Height, o.Width, taps.Count, conv.Stride, taps.Padding, conv.Dilation, conv.Groups);
                     ConvolutionAlgorithm direct = CpuTuning.ChooseDirect(conv.InputShape.Channels, taps.Count, conv.Stride, taps.Padding, conv.Dilation, conv.Groups);
                     long winogradTiles = CpuTuning.SupportsWinograd(conv.InputShape.Channels, o.Channels, taps.Count, conv.Stride, taps.Padding, conv.Dilation, conv.Groups)
                         ? CpuTuning.WinogradTiles(batch, o.Height, o.Width)
@@ -155,7 +153,8 @@ namespace ResNetGen.Planning
                         names.Add("the " + conv.Module + " workspace");
                     }
 
-                    convolutions.Add(new CpuConvolution(conv.Module, algorithm, direct, winogradTiles, taps, workspace));
+                    var scheduled = new CpuConvolution(conv.Module, direct, direct, winogradTiles, taps, workspace);
+                    convolutions.Add(scheduled with { Algorithm = scheduled.AlgorithmOn(profile, conv) });
                 }
 
                 uses.Add(new BufferUse(op.Destination, op.Reads, workspace));

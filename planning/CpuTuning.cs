@@ -1,6 +1,6 @@
 namespace ResNetGen.Planning
 {
-    /// <summary>How a convolution's micro-kernel finds the input values each output pixel reads (see the runtime's <c>Convolution</c>); chosen per convolution by <see cref="CpuTuning.Choose"/> and, where Winograd can compute it, by the CPU's <see cref="CpuTuningProfile"/>.</summary>
+    /// <summary>How a convolution's micro-kernel finds the input values each output pixel reads (see the runtime's <c>Convolution</c>); chosen per convolution by <see cref="CpuTuning.ChooseDirect"/> and, where Winograd can compute it, by the CPU's <see cref="CpuTuningProfile"/>.</summary>
     /// <remarks>Mirrors the runtime's public <c>Kernels.ConvolutionAlgorithm</c>; a test pins every member of both.</remarks>
     internal enum ConvolutionAlgorithm
     {
@@ -68,15 +68,6 @@ namespace ResNetGen.Planning
         /// <summary>Whether the CPU runs <paramref name="graph"/>'s batch one image at a time (see <see cref="ImageByImageMinimumIntensity"/>).</summary>
         public static bool RunsImageByImage(NetworkGraph graph) =>
             graph.Spec.BatchSize > 1 && graph.MultiplyAccumulates >= ImageByImageMinimumIntensity * 4L * graph.ParameterCount;
-
-        /// <summary>The algorithm for one convolution of a planned network, whose every size is known, on a CPU of <paramref name="profile"/>.</summary>
-        public static ConvolutionAlgorithm Choose(
-            CpuTuningProfile profile, int batch, int inChannels, int outChannels, int outHeight, int outWidth, int kernel, int stride, int padding, int dilation, int groups)
-        {
-            bool winograd = SupportsWinograd(inChannels, outChannels, kernel, stride, padding, dilation, groups)
-                && profile.WinogradPays(WinogradTiles(batch, outHeight, outWidth), outHeight, outWidth);
-            return winograd ? ConvolutionAlgorithm.Winograd : ChooseDirect(inChannels, kernel, stride, padding, dilation, groups);
-        }
 
         /// <summary>The convolutions Winograd F(4x4, 3x3) computes: 3x3, stride 1, padding 1, no dilation, one group, channels in multiples of 8.</summary>
         public static bool SupportsWinograd(int inChannels, int outChannels, int kernel, int stride, int padding, int dilation, int groups) =>
