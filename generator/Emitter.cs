@@ -332,6 +332,8 @@ namespace ResNetGen.Generator
             string block = spec.Block == BlockKind.Bottleneck ? "bottleneck" : "basic";
             string depths = string.Join(", ", spec.Layers.Select(d => Literal(d)));
             string winograd = workspaces == 0 ? string.Empty : " and " + Literal(workspaces) + " Winograd workspaces";
+            int inPlace = cpu.Buffers.Count(b => b.Overwrites >= 0);
+            string sums = inPlace == 0 ? string.Empty : " The last convolution of each of the " + Literal(inPlace) + " residual blocks writes its sums over the shortcut it adds, each element read just before it is replaced.";
             string images = spec.BatchSize == 1
                 ? "one image: <paramref name=\"input\"/> holds <see cref=\"InputLength\"/> floats"
                 : "1 to <see cref=\"BatchSize\"/> images: <paramref name=\"input\"/> holds that many whole images, <see cref=\"InputLength\"/> floats for a full batch";
@@ -345,7 +347,7 @@ namespace ResNetGen.Generator
                 /// <remarks>
                 /// <para>torchvision ResNet: {{block}} blocks [{{depths}}]{{Options(spec)}}, {{classes}}, {{spec.InputChannels}}x{{spec.InputHeight}}x{{spec.InputWidth}} input, batch {{spec.BatchSize}}: {{convolutions}} convolutions with batch norm
                 /// folded in, {{blocks}} residual blocks ({{projections}} with projection shortcuts), {{plan.ParameterCount:N0}} parameters, {{plan.MultiplyAccumulates:N0}} multiply-accumulates per image.</para>
-                /// <para>Memory plan: {{arenaBuffers}} intermediate feature maps{{winograd}} share one arena of {{arena:N0}} floats ({{Megabytes(arena):F1}} MB) instead of {{Megabytes(cpu.ArenaLengthWithoutReuse):F1}} MB without reuse.
+                /// <para>Memory plan: {{arenaBuffers}} intermediate feature maps{{winograd}} share one arena of {{arena:N0}} floats ({{Megabytes(arena):F1}} MB) instead of {{Megabytes(cpu.ArenaLengthWithoutReuse):F1}} MB without reuse.{{sums}}
                 /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>{{oneByOne}}
                 /// </remarks>
                 /// <param name="input">{{InputDescription}}</param>

@@ -157,7 +157,8 @@ namespace ResNetGen.Planning
                     convolutions.Add(scheduled with { Algorithm = scheduled.AlgorithmOn(profile, conv) });
                 }
 
-                uses.Add(new BufferUse(op.Destination, op.Reads, workspace));
+                // A residual is read once per output element, just before that element is stored: the sum can take its place.
+                uses.Add(new BufferUse(op.Destination, op.Reads, workspace, op is ConvolutionOp { Residual: >= 0 } withResidual ? withResidual.Residual : -1));
             }
 
             return convolutions;
@@ -186,14 +187,14 @@ namespace ResNetGen.Planning
                     reads[r] = rank[use.Reads[r]];
                 }
 
-                rankedUses.Add(new BufferUse(rank[use.Destination], new EquatableArray<int>(reads), use.Workspace >= 0 ? rank[use.Workspace] : -1));
+                rankedUses.Add(new BufferUse(rank[use.Destination], new EquatableArray<int>(reads), use.Workspace >= 0 ? rank[use.Workspace] : -1, use.InPlaceOf >= 0 ? rank[use.InPlaceOf] : -1));
             }
 
             EquatableArray<PlannedBuffer> ranked = MemoryPlanner.Assign(rankedLengths, rankedUses, rank[NetworkGraph.Input], rank[output], out arena, out withoutReuse);
             var buffers = new PlannedBuffer[order.Length];
             for (int i = 0; i < order.Length; i++)
             {
-                buffers[order[i]] = ranked[i] with { Id = order[i] };
+                buffers[order[i]] = ranked[i] with { Id = order[i], Overwrites = ranked[i].Overwrites >= 0 ? order[ranked[i].Overwrites] : -1 };
             }
 
             return buffers;

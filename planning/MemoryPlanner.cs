@@ -17,15 +17,35 @@ namespace ResNetGen.Planning
     }
 
     /// <summary>A backend's buffer (a value of the graph for the images a kernel call runs, or a workspace) and its place in memory.</summary>
-    internal sealed record PlannedBuffer(int Id, BufferLocation Location, long Offset, long Length, int FirstUse, int LastUse);
+    /// <param name="Id">The buffer's index.</param>
+    /// <param name="Location">Where it lives.</param>
+    /// <param name="Offset">Its first float in the arena (0 outside the arena).</param>
+    /// <param name="Length">Floats.</param>
+    /// <param name="FirstUse">The op that writes it first (-1 for the input).</param>
+    /// <param name="LastUse">The last op that touches it.</param>
+    /// <param name="Overwrites">
+    /// The buffer whose memory this one takes, written in place by the op that reads that buffer for the last time
+    /// (<see cref="BufferUse.InPlaceOf"/>), or -1. The two then have the same offset and length.
+    /// </param>
+    internal sealed record PlannedBuffer(int Id, BufferLocation Location, long Offset, long Length, int FirstUse, int LastUse, int Overwrites = -1);
 
     /// <summary>The buffers one scheduled op touches: the one it writes, those it reads, and its workspace (-1 for none).</summary>
-    internal readonly record struct BufferUse(int Destination, EquatableArray<int> Reads, int Workspace);
+    /// <param name="Destination">The buffer the op writes.</param>
+    /// <param name="Reads">The buffers it reads.</param>
+    /// <param name="Workspace">Its scratch buffer, or -1.</param>
+    /// <param name="InPlaceOf">
+    /// A buffer among <paramref name="Reads"/> the op may overwrite with its result (each output element written only after
+    /// the same element of that buffer was read, and no other element of it read afterwards: a residual added in an
+    /// epilogue), or -1. The planner gives the destination that buffer's memory when nothing reads it later.
+    /// </param>
+    internal readonly record struct BufferUse(int Destination, EquatableArray<int> Reads, int Workspace, int InPlaceOf = -1);
 
     /// <summary>
     /// Places every intermediate feature map and workspace in one arena so that buffers alive at the same time never
-    /// overlap and buffers with disjoint lifetimes share memory. Greedy by size: the largest buffer is placed first,
-    /// each at the lowest offset that is free for its whole lifetime.
+    /// overlap and buffers with disjoint lifetimes share memory. An op's result written in place of a buffer it reads for
+    /// the last time (<see cref="BufferUse.InPlaceOf"/>) shares that buffer's memory: the pair, and any chain of such pairs,
+    /// is placed as one. Greedy by size: the largest buffer is placed first, each at the lowest offset that is free for its
+    /// whole lifetime.
     /// </summary>
     internal static class MemoryPlanner
     {
@@ -43,16 +63,76 @@ namespace ResNetGen.Planning
             IReadOnlyList<long> lengths, IReadOnlyList<BufferUse> ops, int input, int output, out long arenaLength, out long withoutReuse)
         {
             (int[] first, int[] last) = Lifetimes(lengths.Count, ops, input);
-            long[] offsets = PlaceLargestFirst(lengths, first, last, input, output, out arenaLength, out withoutReuse);
+            int[] overwrites = InPlacePairs(lengths, ops, last, input, output);
+
+            // Each chain of in-place pairs becomes one storage, alive from its first buffer's first use to its last one's last.
+            int[] storage = new int[lengths.Count];
+            int[] storageFirst = (int[])first.Clone();
+            int[] storageLast = (int[])last.Clone();
+            for (int i = 0; i < storage.Length; i++)
+            {
+                storage[i] = i;
+                while (overwrites[storage[i]] >= 0)
+                {
+                    storage[i] = overwrites[storage[i]];
+                }
+
+                storageFirst[storage[i]] = Math.Min(storageFirst[storage[i]], first[i]);
+                storageLast[storage[i]] = Math.Max(storageLast[storage[i]], last[i]);
+            }
+
+            long[] offsets = PlaceLargestFirst(lengths, storageFirst, storageLast, i => storage[i] == i && i != input && i != output, out arenaLength, out withoutReuse);
+            for (int i = 0; i < storage.Length; i++)
+            {
+                withoutReuse += storage[i] != i ? Align(lengths[i]) : 0;
+            }
 
             var buffers = new PlannedBuffer[lengths.Count];
             for (int i = 0; i < buffers.Length; i++)
             {
                 BufferLocation location = i == input ? BufferLocation.Input : i == output ? BufferLocation.Output : BufferLocation.Arena;
-                buffers[i] = new PlannedBuffer(i, location, location == BufferLocation.Arena ? offsets[i] : 0, lengths[i], first[i], last[i]);
+                buffers[i] = new PlannedBuffer(i, location, location == BufferLocation.Arena ? offsets[storage[i]] : 0, lengths[i], first[i], last[i], overwrites[i]);
             }
 
             return new EquatableArray<PlannedBuffer>(buffers);
+        }
+
+        /// <summary>
+        /// For each buffer, the one whose memory it takes (-1 for none): an op's destination takes the buffer it may write in
+        /// place of when both live in the arena, have the same length, the op reads that buffer once and nothing reads it later.
+        /// Buffers are written by ops in order, so a chain's earlier buffers always come first in <paramref name="ops"/>.
+        /// </summary>
+        private static int[] InPlacePairs(IReadOnlyList<long> lengths, IReadOnlyList<BufferUse> ops, int[] last, int input, int output)
+        {
+            var overwrites = new int[lengths.Count];
+            for (int i = 0; i < overwrites.Length; i++)
+            {
+                overwrites[i] = -1;
+            }
+
+            for (int index = 0; index < ops.Count; index++)
+            {
+                BufferUse op = ops[index];
+                int old = op.InPlaceOf;
+                if (old < 0 || old == input || old == output || op.Destination == input || op.Destination == output || old == op.Destination ||
+                    lengths[old] != lengths[op.Destination] || last[old] != index || overwrites[op.Destination] >= 0)
+                {
+                    continue;
+                }
+
+                int reads = 0;
+                foreach (int read in op.Reads)
+                {
+                    reads += read == old ? 1 : 0;
+                }
+
+                if (reads == 1)
+                {
+                    overwrites[op.Destination] = old;
+                }
+            }
+
+            return overwrites;
         }
 
         /// <summary>
@@ -92,14 +172,14 @@ namespace ResNetGen.Planning
             void Use(int buffer, int index) => last[buffer] = Math.Max(last[buffer], index);
         }
 
-        /// <summary>Arena offsets, largest buffer first, each at the lowest offset free for its whole lifetime.</summary>
+        /// <summary>Arena offsets of the buffers <paramref name="placed"/> selects, largest first, each at the lowest offset free for its whole lifetime.</summary>
         private static long[] PlaceLargestFirst(
-            IReadOnlyList<long> lengths, int[] first, int[] last, int input, int output, out long arenaLength, out long withoutReuse)
+            IReadOnlyList<long> lengths, int[] first, int[] last, Func<int, bool> placed, out long arenaLength, out long withoutReuse)
         {
             var order = new List<int>();
             for (int i = 0; i < lengths.Count; i++)
             {
-                if (i != input && i != output)
+                if (placed(i))
                 {
                     order.Add(i);
                 }
@@ -109,7 +189,7 @@ namespace ResNetGen.Planning
             order.Sort((a, b) => lengths[a] != lengths[b] ? lengths[b].CompareTo(lengths[a]) : a.CompareTo(b));
 
             var offsets = new long[lengths.Count];
-            var placed = new List<int>();
+            var done = new List<int>();
             arenaLength = 0;
             withoutReuse = 0;
             foreach (int buffer in order)
@@ -117,7 +197,7 @@ namespace ResNetGen.Planning
                 long size = Align(lengths[buffer]);
                 withoutReuse += size;
                 var overlapping = new List<(long Start, long End)>();
-                foreach (int other in placed)
+                foreach (int other in done)
                 {
                     if (first[buffer] <= last[other] && first[other] <= last[buffer])
                     {
@@ -126,7 +206,7 @@ namespace ResNetGen.Planning
                 }
 
                 offsets[buffer] = LowestFreeOffset(overlapping, size);
-                placed.Add(buffer);
+                done.Add(buffer);
                 arenaLength = Math.Max(arenaLength, offsets[buffer] + size);
             }
 

@@ -65,7 +65,11 @@ public static unsafe partial class Convolution
     /// <param name="geometry">Every size of the call.</param>
     /// <param name="algorithm">How the micro-kernel reads the input; chosen by the generator per layer, and must be <see cref="Supports">supported</see> for the geometry.</param>
     /// <param name="source">Input feature maps, <c>Batch x InHeight x InWidth x InChannels</c>.</param>
-    /// <param name="destination">Output feature maps, <c>Batch x OutHeight x OutWidth x OutChannels</c>; must not overlap the source or residual.</param>
+    /// <param name="destination">
+    /// Output feature maps, <c>Batch x OutHeight x OutWidth x OutChannels</c>; must not overlap the source. It may start where the
+    /// residual starts (the sums then replace the residual in place, each element read just before it is written), but must
+    /// not otherwise overlap it.
+    /// </param>
     /// <param name="residual">Added before ReLU when <typeparamref name="TEpilogue"/> uses it; same layout as the output. Otherwise ignored.</param>
     /// <param name="workspace">
     /// Scratch for <see cref="ConvolutionAlgorithm.Winograd"/>, not overlapping the other spans: at least
@@ -81,6 +85,7 @@ public static unsafe partial class Convolution
     {
         Validate<TEpilogue>(layer, geometry, source.Length, destination.Length, residual.Length);
         ValidateAlgorithm(layer, geometry, algorithm, workspace.Length);
+        ValidateOverlaps<TEpilogue>(source, destination, residual);
         float[] zeros = Zeros(layer.InChannelsPerGroup);
         fixed (float* input = source)
         fixed (float* output = destination)
@@ -124,6 +129,21 @@ public static unsafe partial class Convolution
         if (workspaceLength < needed)
         {
             throw new ArgumentException($"The workspace holds {workspaceLength} floats; a Winograd convolution of {geometry.InChannels}→{geometry.OutChannels} channels needs at least {needed}.", "workspace");
+        }
+    }
+
+    /// <summary>The destination overlaps neither the source nor the residual, unless it is the residual's own memory.</summary>
+    private static void ValidateOverlaps<TEpilogue>(ReadOnlySpan<float> source, ReadOnlySpan<float> destination, ReadOnlySpan<float> residual)
+        where TEpilogue : struct, IEpilogue
+    {
+        if (destination.Overlaps(source))
+        {
+            throw new ArgumentException("The destination overlaps the source: a convolution reads each input pixel for several outputs, so it cannot write over its input.", nameof(destination));
+        }
+
+        if (TEpilogue.UsesResidual && destination.Overlaps(residual, out int offset) && offset != 0)
+        {
+            throw new ArgumentException($"The destination and the residual overlap with their starts {Math.Abs(offset)} floats apart: the destination may be the residual's own memory (the same start) or lie apart from it, nothing in between.", nameof(destination));
         }
     }
 

@@ -88,6 +88,61 @@ public sealed class ConvolutionTests
         Assert.Equal(winograd, Convolution.Supports(ConvolutionAlgorithm.Winograd, geometry));
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Writing_the_sum_over_the_residual_gives_the_bits_of_a_separate_destination(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int dilation, int groups)
+    {
+        // The generated networks write a residual block's last convolution over its shortcut: each element of the
+        // residual is read just before the same element of the output is stored, on every algorithm and instruction set.
+        ConvolutionGeometry geometry = Geometry(batch, inChannels, height, width, outChannels, kernel, stride, padding, dilation, groups);
+        var random = new Random(11);
+        float[] input = Reference.RandomFloats(random, batch * geometry.InputImageLength);
+        float[] weights = Reference.RandomFloats(random, outChannels * geometry.ReductionLength);
+        float[] bias = Reference.RandomFloats(random, outChannels);
+        float[] residual = Reference.RandomFloats(random, batch * geometry.OutputImageLength);
+        foreach (ConvolutionAlgorithm algorithm in Enum.GetValues<ConvolutionAlgorithm>().Where(a => Convolution.Supports(a, geometry)))
+        {
+            bool winograd = algorithm == ConvolutionAlgorithm.Winograd;
+            ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, outChannels, inChannels / groups, kernel, groups, winograd);
+            float[] workspace = winograd ? new float[Winograd.WorkspaceLength(inChannels, outChannels) * 3] : [];
+            foreach (KernelInstructionSet set in InstructionSets.Supported)
+            {
+                InstructionSets.Using(set, () =>
+                {
+                    var separate = new float[residual.Length];
+                    Convolution.Forward<BiasResidualRelu>(layer, geometry, algorithm, input, separate, residual, workspace);
+                    float[] inPlace = (float[])residual.Clone();
+                    Convolution.Forward<BiasResidualRelu>(layer, geometry, algorithm, input, inPlace, inPlace, workspace);
+
+                    Assert.Contains(separate, value => value > 0f);
+                    Assert.True(
+                        separate.Select(BitConverter.SingleToInt32Bits).SequenceEqual(inPlace.Select(BitConverter.SingleToInt32Bits)),
+                        $"{algorithm} on {set}: the sums written over the residual differ from those written apart");
+                });
+            }
+        }
+    }
+
+    [Fact]
+    public void A_destination_that_overlaps_the_source_or_part_of_the_residual_is_rejected()
+    {
+        ConvolutionLayer layer = ConvolutionLayer.Create(new float[8 * 4], new float[8], 8, 4, 1, 1);
+        var geometry = new ConvolutionGeometry(1, 4, 4, 4, 8, 4, 4, 1, 1, 0, 1, 1);
+        var memory = new float[512];
+
+        var error = Assert.Throws<ArgumentException>(() => Convolution.Forward<BiasResidualRelu>(
+            layer, geometry, ConvolutionAlgorithm.Pointwise, memory.AsSpan(0, 64), memory.AsSpan(32, 128), memory.AsSpan(256, 128)));
+        Assert.Contains("overlaps the source", error.Message);
+        Assert.Equal("destination", error.ParamName);
+
+        error = Assert.Throws<ArgumentException>(() => Convolution.Forward<BiasResidualRelu>(
+            layer, geometry, ConvolutionAlgorithm.Pointwise, memory.AsSpan(0, 64), memory.AsSpan(200, 128), memory.AsSpan(256, 128)));
+        Assert.Contains("the residual overlap with their starts 56 floats apart", error.Message);
+
+        // Not the residual itself, but the epilogue without one ignores it: no error.
+        Convolution.Forward<BiasRelu>(layer, geometry, ConvolutionAlgorithm.Pointwise, memory.AsSpan(0, 64), memory.AsSpan(200, 128), memory.AsSpan(256, 128));
+    }
+
     [Fact]
     public void Unsupported_algorithm_is_rejected()
     {

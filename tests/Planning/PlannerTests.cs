@@ -170,14 +170,75 @@ public sealed class PlannerTests
             {
                 bool aliveTogether = a.FirstUse <= b.LastUse && b.FirstUse <= a.LastUse;
                 bool overlap = a.Offset < b.Offset + b.Length && b.Offset < a.Offset + a.Length;
-                Assert.False(aliveTogether && overlap, $"buffers {a.Id} and {b.Id} overlap while both are alive");
+
+                // The one exception: a sum written in place of the residual it reads for the last time.
+                bool inPlace = (a.Overwrites == b.Id && a.FirstUse == b.LastUse) || (b.Overwrites == a.Id && b.FirstUse == a.LastUse);
+                Assert.False(aliveTogether && overlap && !inPlace, $"buffers {a.Id} and {b.Id} overlap while both are alive");
+                if (inPlace)
+                {
+                    Assert.Equal((a.Offset, a.Length), (b.Offset, b.Length));
+                }
             }
         }
 
-        // No plan can use less than the most memory alive at any one op; greedy-by-size must come close to it.
+        // No plan can use less than the most memory alive at any one op; greedy-by-size must come close to it. A buffer
+        // written in place of another and the other are one piece of memory.
         long lowerBound = Enumerable.Range(0, plan.Graph.Sections.Sum(s => s.Ops.Count))
-            .Max(op => arena.Where(b => b.FirstUse <= op && op <= b.LastUse).Sum(b => (b.Length + 15) / 16 * 16));
+            .Max(op => arena.Where(b => b.FirstUse <= op && op <= b.LastUse && !(b.Overwrites >= 0 && b.FirstUse == op)).Sum(b => (b.Length + 15) / 16 * 16));
         Assert.True(plan.ArenaLength <= lowerBound * 1.25, $"arena {plan.ArenaLength}, lower bound {lowerBound}");
+    }
+
+    [Theory]
+    [InlineData("resnet50", 1)]
+    [InlineData("resnet18", 4)] // image by image
+    [InlineData("resnext50_32x4d", 1)]
+    [InlineData("basic_1111_headless", 2)]
+    public void Residual_blocks_write_their_sum_over_the_shortcut(string name, int batch)
+    {
+        CpuSchedule plan = Schedule(Spec(name) with { BatchSize = batch });
+        ConvolutionOp[] withResidual = plan.Graph.Ops.OfType<ConvolutionOp>().Where(c => c.Residual >= 0).ToArray();
+
+        Assert.NotEmpty(withResidual);
+        foreach (ConvolutionOp c in withResidual)
+        {
+            PlannedBuffer sum = plan.BufferOf(c.Destination);
+            PlannedBuffer shortcut = plan.BufferOf(c.Residual);
+            Assert.Equal(c.Residual, sum.Overwrites);
+            Assert.Equal((BufferLocation.Arena, shortcut.Offset, shortcut.Length), (sum.Location, sum.Offset, sum.Length));
+        }
+
+        Assert.All(plan.Buffers.Where(b => b.Overwrites >= 0), b => Assert.Contains(withResidual, c => c.Destination == b.Id));
+    }
+
+    [Fact]
+    public void A_sum_takes_the_residual_memory_only_when_nothing_reads_the_residual_later()
+    {
+        // Buffers: 0 the input, 1 and 2 written by ops 0 and 1, 3 = op 2's sum with residual 1, 4 the output.
+        var lengths = new long[] { 64, 64, 64, 64, 10 };
+        BufferUse Use(int destination, int workspace = -1, int inPlaceOf = -1, params int[] reads) => new(destination, new EquatableArray<int>(reads), workspace, inPlaceOf);
+
+        PlannedBuffer[] lastRead = MemoryPlanner.Assign(
+            lengths, [Use(1, reads: 0), Use(2, reads: 1), Use(3, inPlaceOf: 1, reads: [2, 1]), Use(4, reads: 3)], 0, 4, out long arena, out _).ToArray();
+        Assert.Equal(1, lastRead[3].Overwrites);
+        Assert.Equal(lastRead[1].Offset, lastRead[3].Offset);
+        Assert.Equal(128, arena);
+
+        // The residual is read again after the sum: the sum gets memory of its own.
+        PlannedBuffer[] readLater = MemoryPlanner.Assign(
+            lengths, [Use(1, reads: 0), Use(2, reads: 1), Use(3, inPlaceOf: 1, reads: [2, 1]), Use(4, reads: [3, 1])], 0, 4, out arena, out _).ToArray();
+        Assert.Equal(-1, readLater[3].Overwrites);
+        Assert.NotEqual(readLater[1].Offset, readLater[3].Offset);
+        Assert.Equal(192, arena);
+
+        // The residual is also the op's source: the convolution still needs it after writing the first outputs.
+        PlannedBuffer[] alsoSource = MemoryPlanner.Assign(
+            lengths, [Use(1, reads: 0), Use(3, inPlaceOf: 1, reads: [1, 1]), Use(4, reads: 3)], 0, 4, out _, out _).ToArray();
+        Assert.Equal(-1, alsoSource[3].Overwrites);
+
+        // The caller's input is never written over.
+        PlannedBuffer[] overInput = MemoryPlanner.Assign(
+            lengths, [Use(1, reads: 0), Use(3, inPlaceOf: 0, reads: [1, 0]), Use(4, reads: 3)], 0, 4, out _, out _).ToArray();
+        Assert.Equal(-1, overInput[3].Overwrites);
     }
 
     [Theory]

@@ -33,7 +33,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 8, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer1_0_conv2Algorithm,
                 source: arena.Slice(22528, 4096),
-                destination: arena.Slice(26624, 4096),
+                destination: arena.Slice(18432, 4096),
                 residual: arena.Slice(18432, 4096),
                 workspace: arena.Slice(0, 18432),
                 workers: _workers);
@@ -43,7 +43,7 @@
                 _layer2_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(26624, 4096),
+                source: arena.Slice(18432, 4096),
                 destination: arena.Slice(9216, 2048),
                 residual: default,
                 workers: _workers);
@@ -51,7 +51,7 @@
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(26624, 4096),
+                source: arena.Slice(18432, 4096),
                 destination: arena.Slice(11264, 2048),
                 residual: default,
                 workers: _workers);
@@ -60,7 +60,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer2_0_conv2Algorithm,
                 source: arena.Slice(9216, 2048),
-                destination: arena.Slice(13312, 2048),
+                destination: arena.Slice(11264, 2048),
                 residual: arena.Slice(11264, 2048),
                 workspace: arena.Slice(0, 9216),
                 workers: _workers);
@@ -70,7 +70,7 @@
                 _layer3_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(13312, 2048),
+                source: arena.Slice(11264, 2048),
                 destination: arena.Slice(18432, 1024),
                 residual: default,
                 workers: _workers);
@@ -78,7 +78,7 @@
                 _layer3_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(13312, 2048),
+                source: arena.Slice(11264, 2048),
                 destination: arena.Slice(19456, 1024),
                 residual: default,
                 workers: _workers);
@@ -87,7 +87,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer3_0_conv2Algorithm,
                 source: arena.Slice(18432, 1024),
-                destination: arena.Slice(20480, 1024),
+                destination: arena.Slice(19456, 1024),
                 residual: arena.Slice(19456, 1024),
                 workspace: arena.Slice(0, 18432),
                 workers: _workers);
@@ -98,7 +98,7 @@
                 _layer4_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 512, outHeight: 1, outWidth: 1, kernel: 2, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
-                source: arena.Slice(20480, 1024),
+                source: arena.Slice(19456, 1024),
                 destination: arena.Slice(0, 512),
                 residual: default,
                 workers: _workers);
@@ -106,7 +106,7 @@
                 _layer4_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 512, outHeight: 1, outWidth: 1, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(20480, 1024),
+                source: arena.Slice(19456, 1024),
                 destination: arena.Slice(512, 512),
                 residual: default,
                 workers: _workers);
@@ -116,7 +116,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 1, inWidth: 1, outChannels: 512, outHeight: 1, outWidth: 1, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(0, 512),
-                destination: arena.Slice(1024, 512),
+                destination: arena.Slice(512, 512),
                 residual: arena.Slice(512, 512),
                 workers: _workers);
         }

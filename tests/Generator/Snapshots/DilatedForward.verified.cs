@@ -32,7 +32,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 12, inWidth: 16, outChannels: 64, outHeight: 12, outWidth: 16, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer1_0_conv2Algorithm,
                 source: arena.Slice(23040, 12288),
-                destination: arena.Slice(98304, 12288),
+                destination: arena.Slice(61440, 12288),
                 residual: default,
                 workspace: arena.Slice(0, 23040),
                 workers: _workers);
@@ -48,8 +48,8 @@
                 _layer1_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 12, inWidth: 16, outChannels: 256, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(98304, 12288),
-                destination: arena.Slice(49152, 49152),
+                source: arena.Slice(61440, 12288),
+                destination: arena.Slice(0, 49152),
                 residual: arena.Slice(0, 49152),
                 workers: _workers);
 
@@ -58,33 +58,33 @@
                 _layer2_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 12, outWidth: 16, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(49152, 49152),
-                destination: arena.Slice(0, 24576),
+                source: arena.Slice(0, 49152),
+                destination: arena.Slice(49152, 24576),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 12, inWidth: 16, outChannels: 128, outHeight: 6, outWidth: 8, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 24576),
-                destination: arena.Slice(24576, 6144),
+                source: arena.Slice(49152, 24576),
+                destination: arena.Slice(98304, 6144),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 12, inWidth: 16, outChannels: 512, outHeight: 6, outWidth: 8, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(49152, 49152),
-                destination: arena.Slice(0, 24576),
+                source: arena.Slice(0, 49152),
+                destination: arena.Slice(73728, 24576),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 6, inWidth: 8, outChannels: 512, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(24576, 6144),
+                source: arena.Slice(98304, 6144),
                 destination: arena.Slice(73728, 24576),
-                residual: arena.Slice(0, 24576),
+                residual: arena.Slice(73728, 24576),
                 workers: _workers);
 
             // layer3.0: bottleneck 512→256→1024, 6x8, projection shortcut
@@ -110,7 +110,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 6, inWidth: 8, outChannels: 1024, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(73728, 24576),
-                destination: arena.Slice(0, 49152),
+                destination: arena.Slice(98304, 49152),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
@@ -119,7 +119,7 @@
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
                 source: arena.Slice(147456, 12288),
                 destination: arena.Slice(98304, 49152),
-                residual: arena.Slice(0, 49152),
+                residual: arena.Slice(98304, 49152),
                 workers: _workers);
 
             // layer4.0: bottleneck 1024→512→2048, dilation 2, 6x8, projection shortcut
@@ -136,7 +136,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 6, inWidth: 8, outChannels: 512, outHeight: 6, outWidth: 8, kernel: 3, stride: 1, padding: 2, dilation: 2, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 24576),
-                destination: arena.Slice(196608, 24576),
+                destination: arena.Slice(147456, 24576),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
@@ -151,8 +151,8 @@
                 _layer4_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 6, inWidth: 8, outChannels: 2048, outHeight: 6, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(196608, 24576),
-                destination: arena.Slice(98304, 98304),
+                source: arena.Slice(147456, 24576),
+                destination: arena.Slice(0, 98304),
                 residual: arena.Slice(0, 98304),
                 workers: _workers);
         }

@@ -32,7 +32,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 32, inHeight: 8, inWidth: 8, outChannels: 32, outHeight: 8, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 4),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 2048),
-                destination: arena.Slice(32768, 2048),
+                destination: arena.Slice(20480, 2048),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
@@ -47,8 +47,8 @@
                 _layer1_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 32, inHeight: 8, inWidth: 8, outChannels: 256, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(32768, 2048),
-                destination: arena.Slice(16384, 16384),
+                source: arena.Slice(20480, 2048),
+                destination: arena.Slice(0, 16384),
                 residual: arena.Slice(0, 16384),
                 workers: _workers);
 
@@ -57,33 +57,33 @@
                 _layer2_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 8, outWidth: 8, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(16384, 16384),
-                destination: arena.Slice(0, 4096),
+                source: arena.Slice(0, 16384),
+                destination: arena.Slice(16384, 4096),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 4, outWidth: 4, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 4),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 4096),
-                destination: arena.Slice(32768, 1024),
+                source: arena.Slice(16384, 4096),
+                destination: arena.Slice(24576, 1024),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 8, inWidth: 8, outChannels: 512, outHeight: 4, outWidth: 4, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(16384, 16384),
-                destination: arena.Slice(0, 8192),
+                source: arena.Slice(0, 16384),
+                destination: arena.Slice(16384, 8192),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 4, inWidth: 4, outChannels: 512, outHeight: 4, outWidth: 4, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(32768, 1024),
-                destination: arena.Slice(8192, 8192),
-                residual: arena.Slice(0, 8192),
+                source: arena.Slice(24576, 1024),
+                destination: arena.Slice(16384, 8192),
+                residual: arena.Slice(16384, 8192),
                 workers: _workers);
 
             // layer3.0: bottleneck 512→128→1024 (4 groups), stride 2, 4x4 → 2x2, projection shortcut
@@ -91,7 +91,7 @@
                 _layer3_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 4, inWidth: 4, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(8192, 8192),
+                source: arena.Slice(16384, 8192),
                 destination: arena.Slice(0, 2048),
                 residual: default,
                 workers: _workers);
@@ -100,14 +100,14 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 4, inWidth: 4, outChannels: 128, outHeight: 2, outWidth: 2, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 4),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
                 source: arena.Slice(0, 2048),
-                destination: arena.Slice(16384, 512),
+                destination: arena.Slice(4096, 512),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer3_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 4, inWidth: 4, outChannels: 1024, outHeight: 2, outWidth: 2, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(8192, 8192),
+                source: arena.Slice(16384, 8192),
                 destination: arena.Slice(0, 4096),
                 residual: default,
                 workers: _workers);
@@ -115,8 +115,8 @@
                 _layer3_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 2, inWidth: 2, outChannels: 1024, outHeight: 2, outWidth: 2, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(16384, 512),
-                destination: arena.Slice(4096, 4096),
+                source: arena.Slice(4096, 512),
+                destination: arena.Slice(0, 4096),
                 residual: arena.Slice(0, 4096),
                 workers: _workers);
 
@@ -125,8 +125,8 @@
                 _layer4_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 2, outWidth: 2, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(4096, 4096),
-                destination: arena.Slice(0, 1024),
+                source: arena.Slice(0, 4096),
+                destination: arena.Slice(4096, 1024),
                 residual: default,
                 workers: _workers);
             // On its 2x2 input only taps 1 to 2 of each axis of the 3x3 kernel read inside the map: the rest multiply padding and are left out.
@@ -134,24 +134,24 @@
                 _layer4_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 2, inWidth: 2, outChannels: 256, outHeight: 1, outWidth: 1, kernel: 2, stride: 2, padding: 0, dilation: 1, groups: 4),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 1024),
-                destination: arena.Slice(8192, 256),
+                source: arena.Slice(4096, 1024),
+                destination: arena.Slice(6144, 256),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer4_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 2, inWidth: 2, outChannels: 2048, outHeight: 1, outWidth: 1, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(4096, 4096),
-                destination: arena.Slice(0, 2048),
+                source: arena.Slice(0, 4096),
+                destination: arena.Slice(4096, 2048),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 1, inWidth: 1, outChannels: 2048, outHeight: 1, outWidth: 1, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(8192, 256),
-                destination: arena.Slice(2048, 2048),
-                residual: arena.Slice(0, 2048),
+                source: arena.Slice(6144, 256),
+                destination: arena.Slice(4096, 2048),
+                residual: arena.Slice(4096, 2048),
                 workers: _workers);
         }

@@ -35,8 +35,8 @@ namespace Models
         /// <summary>Multiply-accumulates per image in the convolutions and the classifier.</summary>
         public const long MultiplyAccumulates = 4089184256L;
 
-        /// <summary>Floats in the arena one <see cref="Forward"/> call works in (6.9 MB), planned from the lifetimes of the feature maps.</summary>
-        public const int ArenaLength = 1806336;
+        /// <summary>Floats in the arena one <see cref="Forward"/> call works in (6.1 MB), planned from the lifetimes of the feature maps.</summary>
+        public const int ArenaLength = 1605120;
 
         /// <summary>This network's sizes, for code that holds it as an <see cref="global::ResNetGen.IResNet"/>.</summary>
         public global::ResNetGen.ResNetDimensions Dimensions => new(BatchSize, InputChannels, InputHeight, InputWidth, NumClasses, FeatureLength);
@@ -824,7 +824,7 @@ namespace Models
         /// <remarks>
         /// <para>torchvision ResNet: bottleneck blocks [3, 4, 6, 3], 1000 classes, 3x224x224 input, batch 1: 53 convolutions with batch norm
         /// folded in, 16 residual blocks (4 with projection shortcuts), 25,557,032 parameters, 4,089,184,256 multiply-accumulates per image.</para>
-        /// <para>Memory plan: 56 intermediate feature maps and 13 Winograd workspaces share one arena of 1,806,336 floats (6.9 MB) instead of 57.3 MB without reuse.
+        /// <para>Memory plan: 56 intermediate feature maps and 13 Winograd workspaces share one arena of 1,605,120 floats (6.1 MB) instead of 57.3 MB without reuse. The last convolution of each of the 16 residual blocks writes its sums over the shortcut it adds, each element read just before it is replaced.
         /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
         /// </remarks>
         /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; <see cref="global::ResNetGen.ImageNetTransform"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.</param>
@@ -841,10 +841,10 @@ namespace Models
                 RunBackbone(input, arena);
 
                 // avgpool: adaptive average to 1x1, 2048x7x7 → 2048x1x1
-                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(0, 100352), destination: arena.Slice(100352, 2048), batch: 1, channels: 2048, height: 7, width: 7);
+                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(147456, 100352), destination: arena.Slice(0, 2048), batch: 1, channels: 2048, height: 7, width: 7);
 
                 // fc: 2048 → 1000 classes
-                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(100352, 2048), destination: output, batch: 1, inFeatures: 2048, outFeatures: 1000, workers: _workers);
+                global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 2048), destination: output, batch: 1, inFeatures: 2048, outFeatures: 1000, workers: _workers);
             }
             finally
             {
@@ -871,7 +871,7 @@ namespace Models
                 RunBackbone(input, arena);
 
                 // avgpool: adaptive average to 1x1, 2048x7x7 → 2048x1x1
-                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(0, 100352), destination: features, batch: 1, channels: 2048, height: 7, width: 7);
+                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(147456, 100352), destination: features, batch: 1, channels: 2048, height: 7, width: 7);
             }
             finally
             {
@@ -913,7 +913,7 @@ namespace Models
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer1_0_conv2Algorithm,
                 source: arena.Slice(400896, 200704),
-                destination: arena.Slice(1605632, 200704),
+                destination: arena.Slice(1003520, 200704),
                 residual: default,
                 workspace: arena.Slice(0, 400896),
                 workers: _workers);
@@ -929,8 +929,8 @@ namespace Models
                 _layer1_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(1605632, 200704),
-                destination: arena.Slice(802816, 802816),
+                source: arena.Slice(1003520, 200704),
+                destination: arena.Slice(0, 802816),
                 residual: arena.Slice(0, 802816),
                 workers: _workers);
 
@@ -939,26 +939,26 @@ namespace Models
                 _layer1_1_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(802816, 802816),
-                destination: arena.Slice(400896, 200704),
+                source: arena.Slice(0, 802816),
+                destination: arena.Slice(1203712, 200704),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer1_1_conv2Algorithm,
-                source: arena.Slice(400896, 200704),
-                destination: arena.Slice(1605632, 200704),
+                source: arena.Slice(1203712, 200704),
+                destination: arena.Slice(1404416, 200704),
                 residual: default,
-                workspace: arena.Slice(0, 400896),
+                workspace: arena.Slice(802816, 400896),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer1_1_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(1605632, 200704),
+                source: arena.Slice(1404416, 200704),
                 destination: arena.Slice(0, 802816),
-                residual: arena.Slice(802816, 802816),
+                residual: arena.Slice(0, 802816),
                 workers: _workers);
 
             // layer1.2: bottleneck 256→64→256, 56x56, identity shortcut
@@ -975,7 +975,7 @@ namespace Models
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 64, outHeight: 56, outWidth: 56, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer1_2_conv2Algorithm,
                 source: arena.Slice(1203712, 200704),
-                destination: arena.Slice(1605632, 200704),
+                destination: arena.Slice(1404416, 200704),
                 residual: default,
                 workspace: arena.Slice(802816, 400896),
                 workers: _workers);
@@ -983,8 +983,8 @@ namespace Models
                 _layer1_2_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 56, inWidth: 56, outChannels: 256, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(1605632, 200704),
-                destination: arena.Slice(802816, 802816),
+                source: arena.Slice(1404416, 200704),
+                destination: arena.Slice(0, 802816),
                 residual: arena.Slice(0, 802816),
                 workers: _workers);
 
@@ -993,33 +993,33 @@ namespace Models
                 _layer2_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 56, outWidth: 56, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(802816, 802816),
-                destination: arena.Slice(0, 401408),
+                source: arena.Slice(0, 802816),
+                destination: arena.Slice(802816, 401408),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 56, inWidth: 56, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(0, 401408),
-                destination: arena.Slice(1605632, 100352),
+                source: arena.Slice(802816, 401408),
+                destination: arena.Slice(1204224, 100352),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 56, inWidth: 56, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(802816, 802816),
-                destination: arena.Slice(0, 401408),
+                source: arena.Slice(0, 802816),
+                destination: arena.Slice(802816, 401408),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(1605632, 100352),
-                destination: arena.Slice(401408, 401408),
-                residual: arena.Slice(0, 401408),
+                source: arena.Slice(1204224, 100352),
+                destination: arena.Slice(802816, 401408),
+                residual: arena.Slice(802816, 401408),
                 workers: _workers);
 
             // layer2.1: bottleneck 512→128→512, 28x28, identity shortcut
@@ -1027,7 +1027,7 @@ namespace Models
                 _layer2_1_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(401408, 401408),
+                source: arena.Slice(802816, 401408),
                 destination: arena.Slice(193536, 100352),
                 residual: default,
                 workers: _workers);
@@ -1036,7 +1036,7 @@ namespace Models
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer2_1_conv2Algorithm,
                 source: arena.Slice(193536, 100352),
-                destination: arena.Slice(802816, 100352),
+                destination: arena.Slice(293888, 100352),
                 residual: default,
                 workspace: arena.Slice(0, 193536),
                 workers: _workers);
@@ -1044,9 +1044,9 @@ namespace Models
                 _layer2_1_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(802816, 100352),
-                destination: arena.Slice(0, 401408),
-                residual: arena.Slice(401408, 401408),
+                source: arena.Slice(293888, 100352),
+                destination: arena.Slice(802816, 401408),
+                residual: arena.Slice(802816, 401408),
                 workers: _workers);
 
             // layer2.2: bottleneck 512→128→512, 28x28, identity shortcut
@@ -1054,26 +1054,26 @@ namespace Models
                 _layer2_2_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(0, 401408),
-                destination: arena.Slice(594944, 100352),
+                source: arena.Slice(802816, 401408),
+                destination: arena.Slice(193536, 100352),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer2_2_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer2_2_conv2Algorithm,
-                source: arena.Slice(594944, 100352),
-                destination: arena.Slice(802816, 100352),
+                source: arena.Slice(193536, 100352),
+                destination: arena.Slice(293888, 100352),
                 residual: default,
-                workspace: arena.Slice(401408, 193536),
+                workspace: arena.Slice(0, 193536),
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer2_2_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(802816, 100352),
-                destination: arena.Slice(401408, 401408),
-                residual: arena.Slice(0, 401408),
+                source: arena.Slice(293888, 100352),
+                destination: arena.Slice(802816, 401408),
+                residual: arena.Slice(802816, 401408),
                 workers: _workers);
 
             // layer2.3: bottleneck 512→128→512, 28x28, identity shortcut
@@ -1081,7 +1081,7 @@ namespace Models
                 _layer2_3_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(401408, 401408),
+                source: arena.Slice(802816, 401408),
                 destination: arena.Slice(193536, 100352),
                 residual: default,
                 workers: _workers);
@@ -1090,7 +1090,7 @@ namespace Models
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 128, outHeight: 28, outWidth: 28, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer2_3_conv2Algorithm,
                 source: arena.Slice(193536, 100352),
-                destination: arena.Slice(802816, 100352),
+                destination: arena.Slice(293888, 100352),
                 residual: default,
                 workspace: arena.Slice(0, 193536),
                 workers: _workers);
@@ -1098,9 +1098,9 @@ namespace Models
                 _layer2_3_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 128, inHeight: 28, inWidth: 28, outChannels: 512, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(802816, 100352),
-                destination: arena.Slice(0, 401408),
-                residual: arena.Slice(401408, 401408),
+                source: arena.Slice(293888, 100352),
+                destination: arena.Slice(802816, 401408),
+                residual: arena.Slice(802816, 401408),
                 workers: _workers);
 
             // layer3.0: bottleneck 512→256→1024, stride 2, 28x28 → 14x14, projection shortcut
@@ -1108,33 +1108,33 @@ namespace Models
                 _layer3_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 28, outWidth: 28, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(0, 401408),
-                destination: arena.Slice(401408, 200704),
+                source: arena.Slice(802816, 401408),
+                destination: arena.Slice(0, 200704),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 28, inWidth: 28, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(401408, 200704),
-                destination: arena.Slice(802816, 50176),
+                source: arena.Slice(0, 200704),
+                destination: arena.Slice(200704, 50176),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer3_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 28, inWidth: 28, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(0, 401408),
-                destination: arena.Slice(401408, 200704),
+                source: arena.Slice(802816, 401408),
+                destination: arena.Slice(294912, 200704),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer3_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(802816, 50176),
-                destination: arena.Slice(602112, 200704),
-                residual: arena.Slice(401408, 200704),
+                source: arena.Slice(200704, 50176),
+                destination: arena.Slice(294912, 200704),
+                residual: arena.Slice(294912, 200704),
                 workers: _workers);
 
             // layer3.1: bottleneck 1024→256→1024, 14x14, identity shortcut
@@ -1142,16 +1142,16 @@ namespace Models
                 _layer3_1_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(602112, 200704),
-                destination: arena.Slice(294912, 50176),
+                source: arena.Slice(294912, 200704),
+                destination: arena.Slice(495616, 50176),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer3_1_conv2Algorithm,
-                source: arena.Slice(294912, 50176),
-                destination: arena.Slice(495616, 50176),
+                source: arena.Slice(495616, 50176),
+                destination: arena.Slice(545792, 50176),
                 residual: default,
                 workspace: arena.Slice(0, 294912),
                 workers: _workers);
@@ -1159,9 +1159,9 @@ namespace Models
                 _layer3_1_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(495616, 50176),
+                source: arena.Slice(545792, 50176),
                 destination: arena.Slice(294912, 200704),
-                residual: arena.Slice(602112, 200704),
+                residual: arena.Slice(294912, 200704),
                 workers: _workers);
 
             // layer3.2: bottleneck 1024→256→1024, 14x14, identity shortcut
@@ -1178,7 +1178,7 @@ namespace Models
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer3_2_conv2Algorithm,
                 source: arena.Slice(495616, 50176),
-                destination: arena.Slice(696320, 50176),
+                destination: arena.Slice(545792, 50176),
                 residual: default,
                 workspace: arena.Slice(0, 294912),
                 workers: _workers);
@@ -1186,8 +1186,8 @@ namespace Models
                 _layer3_2_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(696320, 50176),
-                destination: arena.Slice(495616, 200704),
+                source: arena.Slice(545792, 50176),
+                destination: arena.Slice(294912, 200704),
                 residual: arena.Slice(294912, 200704),
                 workers: _workers);
 
@@ -1196,16 +1196,16 @@ namespace Models
                 _layer3_3_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(495616, 200704),
-                destination: arena.Slice(294912, 50176),
+                source: arena.Slice(294912, 200704),
+                destination: arena.Slice(495616, 50176),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_3_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer3_3_conv2Algorithm,
-                source: arena.Slice(294912, 50176),
-                destination: arena.Slice(696320, 50176),
+                source: arena.Slice(495616, 50176),
+                destination: arena.Slice(545792, 50176),
                 residual: default,
                 workspace: arena.Slice(0, 294912),
                 workers: _workers);
@@ -1213,9 +1213,9 @@ namespace Models
                 _layer3_3_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(696320, 50176),
+                source: arena.Slice(545792, 50176),
                 destination: arena.Slice(294912, 200704),
-                residual: arena.Slice(495616, 200704),
+                residual: arena.Slice(294912, 200704),
                 workers: _workers);
 
             // layer3.4: bottleneck 1024→256→1024, 14x14, identity shortcut
@@ -1232,7 +1232,7 @@ namespace Models
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer3_4_conv2Algorithm,
                 source: arena.Slice(495616, 50176),
-                destination: arena.Slice(696320, 50176),
+                destination: arena.Slice(545792, 50176),
                 residual: default,
                 workspace: arena.Slice(0, 294912),
                 workers: _workers);
@@ -1240,8 +1240,8 @@ namespace Models
                 _layer3_4_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(696320, 50176),
-                destination: arena.Slice(495616, 200704),
+                source: arena.Slice(545792, 50176),
+                destination: arena.Slice(294912, 200704),
                 residual: arena.Slice(294912, 200704),
                 workers: _workers);
 
@@ -1250,16 +1250,16 @@ namespace Models
                 _layer3_5_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(495616, 200704),
-                destination: arena.Slice(294912, 50176),
+                source: arena.Slice(294912, 200704),
+                destination: arena.Slice(495616, 50176),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer3_5_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 256, outHeight: 14, outWidth: 14, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer3_5_conv2Algorithm,
-                source: arena.Slice(294912, 50176),
-                destination: arena.Slice(345088, 50176),
+                source: arena.Slice(495616, 50176),
+                destination: arena.Slice(545792, 50176),
                 residual: default,
                 workspace: arena.Slice(0, 294912),
                 workers: _workers);
@@ -1267,9 +1267,9 @@ namespace Models
                 _layer3_5_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 256, inHeight: 14, inWidth: 14, outChannels: 1024, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Pointwise,
-                source: arena.Slice(345088, 50176),
-                destination: arena.Slice(0, 200704),
-                residual: arena.Slice(495616, 200704),
+                source: arena.Slice(545792, 50176),
+                destination: arena.Slice(294912, 200704),
+                residual: arena.Slice(294912, 200704),
                 workers: _workers);
 
             // layer4.0: bottleneck 1024→512→2048, stride 2, 14x14 → 7x7, projection shortcut
@@ -1277,33 +1277,33 @@ namespace Models
                 _layer4_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 14, outWidth: 14, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(0, 200704),
-                destination: arena.Slice(200704, 100352),
+                source: arena.Slice(294912, 200704),
+                destination: arena.Slice(0, 100352),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 14, inWidth: 14, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(200704, 100352),
-                destination: arena.Slice(401408, 25088),
+                source: arena.Slice(0, 100352),
+                destination: arena.Slice(100352, 25088),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.Bias>(
                 _layer4_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 1024, inHeight: 14, inWidth: 14, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(0, 200704),
-                destination: arena.Slice(200704, 100352),
+                source: arena.Slice(294912, 200704),
+                destination: arena.Slice(147456, 100352),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
                 _layer4_0_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(401408, 25088),
-                destination: arena.Slice(301056, 100352),
-                residual: arena.Slice(200704, 100352),
+                source: arena.Slice(100352, 25088),
+                destination: arena.Slice(147456, 100352),
+                residual: arena.Slice(147456, 100352),
                 workers: _workers);
 
             // layer4.1: bottleneck 2048→512→2048, 7x7, identity shortcut
@@ -1311,16 +1311,16 @@ namespace Models
                 _layer4_1_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 2048, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(301056, 100352),
-                destination: arena.Slice(147456, 25088),
+                source: arena.Slice(147456, 100352),
+                destination: arena.Slice(247808, 25088),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer4_1_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 512, outHeight: 7, outWidth: 7, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer4_1_conv2Algorithm,
-                source: arena.Slice(147456, 25088),
-                destination: arena.Slice(247808, 25088),
+                source: arena.Slice(247808, 25088),
+                destination: arena.Slice(272896, 25088),
                 residual: default,
                 workspace: arena.Slice(0, 147456),
                 workers: _workers);
@@ -1328,9 +1328,9 @@ namespace Models
                 _layer4_1_conv3,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(247808, 25088),
+                source: arena.Slice(272896, 25088),
                 destination: arena.Slice(147456, 100352),
-                residual: arena.Slice(301056, 100352),
+                residual: arena.Slice(147456, 100352),
                 workers: _workers);
 
             // layer4.2: bottleneck 2048→512→2048, 7x7, identity shortcut
@@ -1356,7 +1356,7 @@ namespace Models
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 512, inHeight: 7, inWidth: 7, outChannels: 2048, outHeight: 7, outWidth: 7, kernel: 1, stride: 1, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
                 source: arena.Slice(272896, 25088),
-                destination: arena.Slice(0, 100352),
+                destination: arena.Slice(147456, 100352),
                 residual: arena.Slice(147456, 100352),
                 workers: _workers);
         }

@@ -4,7 +4,7 @@
         /// <remarks>
         /// <para>torchvision ResNet: basic blocks [1, 1, 1, 1], 10 classes, 3x64x72 input, batch 2: 12 convolutions with batch norm
         /// folded in, 4 residual blocks (3 with projection shortcuts), 4,910,922 parameters, 88,962,048 multiply-accumulates per image.</para>
-        /// <para>Memory plan: 15 intermediate feature maps and 5 Winograd workspaces share one arena of 184,320 floats (0.7 MB) instead of 2.9 MB without reuse.
+        /// <para>Memory plan: 15 intermediate feature maps and 5 Winograd workspaces share one arena of 184,320 floats (0.7 MB) instead of 2.9 MB without reuse. The last convolution of each of the 4 residual blocks writes its sums over the shortcut it adds, each element read just before it is replaced.
         /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
         /// </remarks>
         /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; <see cref="global::ResNetGen.ImageNetTransform"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.</param>
@@ -21,7 +21,7 @@
                 RunBackbone(input, arena, images);
 
                 // avgpool: adaptive average to 1x1, 512x2x3 → 512x1x1
-                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(86016, 6144), destination: arena.Slice(0, 1024), batch: images, channels: 512, height: 2, width: 3);
+                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(79872, 6144), destination: arena.Slice(0, 1024), batch: images, channels: 512, height: 2, width: 3);
 
                 // fc: 512 → 10 classes
                 global::ResNetGen.Kernels.Linear.Forward(_fc, source: arena.Slice(0, 1024), destination: output, batch: images, inFeatures: 512, outFeatures: 10, workers: _workers);
@@ -51,7 +51,7 @@
                 RunBackbone(input, arena, images);
 
                 // avgpool: adaptive average to 1x1, 512x2x3 → 512x1x1
-                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(86016, 6144), destination: features, batch: images, channels: 512, height: 2, width: 3);
+                global::ResNetGen.Kernels.GlobalAveragePool.Forward(source: arena.Slice(79872, 6144), destination: features, batch: images, channels: 512, height: 2, width: 3);
             }
             finally
             {
@@ -94,7 +94,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 16, inWidth: 18, outChannels: 64, outHeight: 16, outWidth: 18, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer1_0_conv2Algorithm,
                 source: arena.Slice(73728, 36864),
-                destination: arena.Slice(110592, 36864),
+                destination: arena.Slice(147456, 36864),
                 residual: arena.Slice(147456, 36864),
                 workspace: arena.Slice(0, 73728),
                 workers: _workers);
@@ -104,7 +104,7 @@
                 _layer2_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 16, inWidth: 18, outChannels: 128, outHeight: 8, outWidth: 9, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(110592, 36864),
+                source: arena.Slice(147456, 36864),
                 destination: arena.Slice(73728, 18432),
                 residual: default,
                 workers: _workers);
@@ -112,7 +112,7 @@
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 64, inHeight: 16, inWidth: 18, outChannels: 128, outHeight: 8, outWidth: 9, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(110592, 36864),
+                source: arena.Slice(147456, 36864),
                 destination: arena.Slice(92160, 18432),
                 residual: default,
                 workers: _workers);
@@ -121,7 +121,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 128, inHeight: 8, inWidth: 9, outChannels: 128, outHeight: 8, outWidth: 9, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer2_0_conv2Algorithm,
                 source: arena.Slice(73728, 18432),
-                destination: arena.Slice(110592, 18432),
+                destination: arena.Slice(92160, 18432),
                 residual: arena.Slice(92160, 18432),
                 workspace: arena.Slice(0, 73728),
                 workers: _workers);
@@ -131,7 +131,7 @@
                 _layer3_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 128, inHeight: 8, inWidth: 9, outChannels: 256, outHeight: 4, outWidth: 5, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(110592, 18432),
+                source: arena.Slice(92160, 18432),
                 destination: arena.Slice(73728, 10240),
                 residual: default,
                 workers: _workers);
@@ -139,8 +139,8 @@
                 _layer3_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 128, inHeight: 8, inWidth: 9, outChannels: 256, outHeight: 4, outWidth: 5, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(110592, 18432),
-                destination: arena.Slice(83968, 10240),
+                source: arena.Slice(92160, 18432),
+                destination: arena.Slice(110592, 10240),
                 residual: default,
                 workers: _workers);
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasResidualRelu>(
@@ -148,8 +148,8 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 4, inWidth: 5, outChannels: 256, outHeight: 4, outWidth: 5, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer3_0_conv2Algorithm,
                 source: arena.Slice(73728, 10240),
-                destination: arena.Slice(94208, 10240),
-                residual: arena.Slice(83968, 10240),
+                destination: arena.Slice(110592, 10240),
+                residual: arena.Slice(110592, 10240),
                 workspace: arena.Slice(0, 73728),
                 workers: _workers);
 
@@ -158,7 +158,7 @@
                 _layer4_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 4, inWidth: 5, outChannels: 512, outHeight: 2, outWidth: 3, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(94208, 10240),
+                source: arena.Slice(110592, 10240),
                 destination: arena.Slice(73728, 6144),
                 residual: default,
                 workers: _workers);
@@ -166,7 +166,7 @@
                 _layer4_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 256, inHeight: 4, inWidth: 5, outChannels: 512, outHeight: 2, outWidth: 3, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(94208, 10240),
+                source: arena.Slice(110592, 10240),
                 destination: arena.Slice(79872, 6144),
                 residual: default,
                 workers: _workers);
@@ -175,7 +175,7 @@
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 512, inHeight: 2, inWidth: 3, outChannels: 512, outHeight: 2, outWidth: 3, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer4_0_conv2Algorithm,
                 source: arena.Slice(73728, 6144),
-                destination: arena.Slice(86016, 6144),
+                destination: arena.Slice(79872, 6144),
                 residual: arena.Slice(79872, 6144),
                 workspace: arena.Slice(0, 73728),
                 workers: _workers);
