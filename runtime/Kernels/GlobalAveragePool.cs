@@ -21,45 +21,63 @@ public static unsafe class GlobalAveragePool
             throw new ArgumentException($"The spans are too short: source {source.Length} (needs {inputLength}), destination {destination.Length} (needs {(long)batch * channels}).");
         }
 
-        const int StackLimit = 4096;
-        Span<double> sums = channels <= StackLimit ? stackalloc double[channels] : new double[channels];
         fixed (float* input = source)
         fixed (float* output = destination)
-        fixed (double* sum = sums)
         {
             for (int n = 0; n < batch; n++)
             {
-                sums.Clear();
                 float* image = input + ((long)n * pixels * channels);
-                for (int p = 0; p < pixels; p++)
+                float* means = output + ((long)n * channels);
+                int c = 0;
+                for (; c + 32 <= channels; c += 32)
                 {
-                    Accumulate(image + ((long)p * channels), sum, channels);
+                    Mean32(image + c, means + c, pixels, channels);
                 }
 
-                float* means = output + ((long)n * channels);
-                for (int c = 0; c < channels; c++)
+                for (; c < channels; c++)
                 {
-                    means[c] = (float)(sum[c] / pixels);
+                    double sum = 0;
+                    for (int p = 0; p < pixels; p++)
+                    {
+                        sum += image[((long)p * channels) + c];
+                    }
+
+                    means[c] = (float)(sum / pixels);
                 }
             }
         }
     }
 
-    /// <summary>Adds one pixel's channels to the running sums, eight at a time widened to double (each channel's sum in pixel order, as in scalar code).</summary>
+    /// <summary>
+    /// The means of 32 consecutive channels: eight double sums in registers, each channel summed in pixel order (as in
+    /// scalar code), so the map is read once, pixel by pixel, with no sums going through memory.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Accumulate(float* pixel, double* sums, int channels)
+    private static void Mean32(float* first, float* means, int pixels, int channels)
     {
-        int c = 0;
-        for (; c + Vector256<float>.Count <= channels; c += Vector256<float>.Count)
+        Vector256<double> s0 = default, s1 = default, s2 = default, s3 = default, s4 = default, s5 = default, s6 = default, s7 = default;
+        float* pixel = first;
+        for (int p = 0; p < pixels; p++, pixel += channels)
         {
-            (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(Vector256.Load(pixel + c));
-            (Vector256.Load(sums + c) + lower).Store(sums + c);
-            (Vector256.Load(sums + c + 4) + upper).Store(sums + c + 4);
+            (Vector256<double> lower, Vector256<double> upper) = Vector256.Widen(Vector256.Load(pixel));
+            s0 += lower;
+            s1 += upper;
+            (lower, upper) = Vector256.Widen(Vector256.Load(pixel + 8));
+            s2 += lower;
+            s3 += upper;
+            (lower, upper) = Vector256.Widen(Vector256.Load(pixel + 16));
+            s4 += lower;
+            s5 += upper;
+            (lower, upper) = Vector256.Widen(Vector256.Load(pixel + 24));
+            s6 += lower;
+            s7 += upper;
         }
 
-        for (; c < channels; c++)
-        {
-            sums[c] += pixel[c];
-        }
+        Vector256<double> count = Vector256.Create((double)pixels);
+        Vector128<float> Narrow(Vector256<double> sum) => Vector256.Narrow(sum / count, sum / count).GetLower();
+        Vector256.Create(Narrow(s0), Narrow(s1)).Store(means);
+        Vector256.Create(Narrow(s2), Narrow(s3)).Store(means + 8);
+        Vector256.Create(Narrow(s4), Narrow(s5)).Store(means + 16);
+        Vector256.Create(Narrow(s6), Narrow(s7)).Store(means + 24);
     }
 }
