@@ -70,13 +70,26 @@ namespace ResNetGen.Generator
                         LiveTapsComment(w, conv, scheduled.Taps);
                     }
 
-                    w.Line($"{Kernels}.Convolution.Forward<{Kernels}.{conv.Epilogue}>(");
+                    if (scheduled.Pool is not null)
+                    {
+                        w.Line($"// and {scheduled.Pool.Module}, band by band: each band of output rows is pooled as soon as it is made.");
+                    }
+
+                    w.Line($"{Kernels}.Convolution.{(scheduled.Pool is null ? "Forward" : "ForwardMaxPooled")}<{Kernels}.{conv.Epilogue}>(");
                     using (w.Indented())
                     {
                         w.Line($"{Emitter.Field(conv)},");
                         w.Line($"new {Kernels}.ConvolutionGeometry(batch: {spans.Batch}, inChannels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outChannels: {o.Channels}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {scheduled.Taps.Count}, stride: {conv.Stride}, padding: {scheduled.Taps.Padding}, dilation: {conv.Dilation}, groups: {conv.Groups}),");
                         w.Line($"{algorithm},");
                         w.Line($"source: {spans.Source},");
+                        if (scheduled.Pool is not null)
+                        {
+                            w.Line($"convolved: {spans.Destination},");
+                            w.Line($"destination: {Span(scheduled.Pool.Destination)},");
+                            w.Line("workers: _workers);");
+                            return;
+                        }
+
                         w.Line($"destination: {spans.Destination},");
                         w.Line($"residual: {(conv.Residual >= 0 ? Span(conv.Residual) : "default")},");
                         if (scheduled.Workspace >= 0)
@@ -100,6 +113,12 @@ namespace ResNetGen.Generator
 
         public LoweredOp MaxPool(MaxPoolOp pool) => Call((w, s) =>
         {
+            if (_schedule.PoolsInItsConvolution(pool))
+            {
+                w.Line("// (pooled in the convolution's call above)");
+                return;
+            }
+
             FeatureShape i = pool.InputShape;
             FeatureShape o = pool.OutputShape;
             w.Line($"{Kernels}.MaxPool.Forward(source: {s.Source}, destination: {s.Destination}, batch: {s.Batch}, channels: {i.Channels}, inHeight: {i.Height}, inWidth: {i.Width}, outHeight: {o.Height}, outWidth: {o.Width}, kernel: {pool.Kernel}, stride: {pool.Stride}, padding: {pool.Padding}, workers: _workers);");

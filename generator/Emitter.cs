@@ -372,7 +372,8 @@ namespace ResNetGen.Generator
             EmitEntryPoint(w, cpu, lowering, "ForwardFeatures", "features", "BatchSize * FeatureLength", "FeatureLength", new[] { Pool(plan) });
 
             w.Line();
-            w.Line("/// <summary>Every op from the input to the last residual block, in execution order, one kernel call each.</summary>");
+            string fused = cpu.Convolutions.Any(c => c.Pool is not null) ? " (the max pool in its convolution's)" : string.Empty;
+            w.Line($"/// <summary>Every op from the input to the last residual block, in execution order, one kernel call each{fused}.</summary>");
             w.Line(GeneratedCode);
             string imagesParameter = cpu.KernelBatch == 1 ? string.Empty : ", int images";
             using (w.Block($"private void RunBackbone(global::System.ReadOnlySpan<float> input, global::System.Span<float> arena{imagesParameter})"))

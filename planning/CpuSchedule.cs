@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 
 namespace ResNetGen.Planning
 {
@@ -13,7 +14,11 @@ namespace ResNetGen.Planning
     /// </param>
     /// <param name="Taps">The taps it runs with: the whole kernel unless some read only padding (<see cref="TapWindow"/>).</param>
     /// <param name="Workspace">The buffer of scratch memory Winograd needs while the op runs, or -1.</param>
-    internal sealed record CpuConvolution(string Module, ConvolutionAlgorithm Algorithm, ConvolutionAlgorithm Direct, long WinogradTiles, TapWindow Taps, int Workspace) : IConvolutionSchedule
+    /// <param name="Pool">
+    /// The max pool that reads only this convolution's output and runs in the same kernel call, band by band as the rows are
+    /// made (<see cref="CpuSchedule.PoolsInItsConvolution"/>), or null.
+    /// </param>
+    internal sealed record CpuConvolution(string Module, ConvolutionAlgorithm Algorithm, ConvolutionAlgorithm Direct, long WinogradTiles, TapWindow Taps, int Workspace, MaxPoolOp? Pool = null) : IConvolutionSchedule
     {
         /// <summary>Whether the CPU's profile chooses this convolution's algorithm (Winograd can compute it).</summary>
         public bool ChoosesByProfile => WinogradTiles > 0;
@@ -61,6 +66,20 @@ namespace ResNetGen.Planning
         /// <summary>The schedule of a convolution of <see cref="Graph"/>.</summary>
         public CpuConvolution Of(ConvolutionOp op) => ConvolutionSchedule.Find(Convolutions, op);
 
+        /// <summary>Whether <paramref name="pool"/> runs in the call of the convolution whose output it reads (<see cref="CpuConvolution.Pool"/>).</summary>
+        public bool PoolsInItsConvolution(MaxPoolOp pool)
+        {
+            foreach (CpuConvolution convolution in Convolutions)
+            {
+                if (convolution.Pool == pool)
+                {
+                    return true;
+                }
+            }
+
+            return false;
+        }
+
         /// <summary>
         /// Schedules <paramref name="graph"/> for a CPU of <paramref name="profile"/>, or says why its arena cannot exist (a
         /// buffer or the arena over <see cref="int.MaxValue"/> floats).
@@ -82,6 +101,7 @@ namespace ResNetGen.Planning
             }
 
             List<CpuConvolution> convolutions = ScheduleConvolutions(graph, profile, batch, lengths, names, out List<BufferUse> uses, out Dictionary<int, int> workspaceAfter);
+            PoolInConvolutions(graph, convolutions, uses);
             int[] order = CreationOrder(graph.Values.Count, workspaceAfter);
             for (int i = 0; i < order.Length; i++)
             {
@@ -165,6 +185,29 @@ namespace ResNetGen.Planning
         }
 
         /// <summary>
+        /// Gives each 3x3, stride-2, padding-1 max pool (torchvision's, after the stem) to the convolution it reads from when
+        /// that convolution adds no residual, runs a direct algorithm on every profile, and nothing else reads its output: the
+        /// pool then reads each band of rows just after the convolution wrote it, still in the core's cache. The convolution's
+        /// output stays in the arena as the pooling's scratch, and the pool's output is alive from the convolution's op on
+        /// (<see cref="BufferUse.AlsoWrites"/>), so it never shares memory with the convolution's input.
+        /// </summary>
+        private static void PoolInConvolutions(NetworkGraph graph, List<CpuConvolution> convolutions, List<BufferUse> uses)
+        {
+            List<GraphOp> ops = graph.Ops.ToList();
+            foreach (MaxPoolOp pool in ops.OfType<MaxPoolOp>())
+            {
+                int opIndex = ops.FindIndex(op => op is ConvolutionOp { Residual: < 0 } && op.Destination == pool.Source);
+                int index = opIndex < 0 ? -1 : convolutions.FindIndex(c => c.Module == ops[opIndex].Module);
+                bool onlyReader = ops.Count(op => op.Reads.Contains(pool.Source)) == 1;
+                if (index >= 0 && onlyReader && pool is { Kernel: 3, Stride: 2, Padding: 1 } && !convolutions[index].ChoosesByProfile && convolutions[index].Algorithm != ConvolutionAlgorithm.Winograd)
+                {
+                    convolutions[index] = convolutions[index] with { Pool = pool };
+                    uses[opIndex] = uses[opIndex] with { AlsoWrites = pool.Destination };
+                }
+            }
+        }
+
+        /// <summary>
         /// The arena layout: the memory planner breaks ties between equal lengths in creation order (<paramref name="order"/>),
         /// while buffer ids here put the values first, so the buffers are ranked for it and the answer mapped back.
         /// </summary>
@@ -187,7 +230,7 @@ namespace ResNetGen.Planning
                     reads[r] = rank[use.Reads[r]];
                 }
 
-                rankedUses.Add(new BufferUse(rank[use.Destination], new EquatableArray<int>(reads), use.Workspace >= 0 ? rank[use.Workspace] : -1, use.InPlaceOf >= 0 ? rank[use.InPlaceOf] : -1));
+                rankedUses.Add(new BufferUse(rank[use.Destination], new EquatableArray<int>(reads), use.Workspace >= 0 ? rank[use.Workspace] : -1, use.InPlaceOf >= 0 ? rank[use.InPlaceOf] : -1, use.AlsoWrites >= 0 ? rank[use.AlsoWrites] : -1));
             }
 
             EquatableArray<PlannedBuffer> ranked = MemoryPlanner.Assign(rankedLengths, rankedUses, rank[NetworkGraph.Input], rank[output], out arena, out withoutReuse);

@@ -38,7 +38,11 @@ namespace ResNetGen.Planning
     /// the same element of that buffer was read, and no other element of it read afterwards: a residual added in an
     /// epilogue), or -1. The planner gives the destination that buffer's memory when nothing reads it later.
     /// </param>
-    internal readonly record struct BufferUse(int Destination, EquatableArray<int> Reads, int Workspace, int InPlaceOf = -1);
+    /// <param name="AlsoWrites">
+    /// A second buffer the op writes while it runs, or -1: the destination of an op it runs in the same call (a max pool
+    /// pooled band by band as a convolution makes its rows), alive from this op on.
+    /// </param>
+    internal readonly record struct BufferUse(int Destination, EquatableArray<int> Reads, int Workspace, int InPlaceOf = -1, int AlsoWrites = -1);
 
     /// <summary>
     /// Places every intermediate feature map and workspace in one arena so that buffers alive at the same time never
@@ -163,6 +167,12 @@ namespace ResNetGen.Planning
                 {
                     first[op.Workspace] = index;
                     Use(op.Workspace, index);
+                }
+
+                if (op.AlsoWrites >= 0)
+                {
+                    first[op.AlsoWrites] = Math.Min(first[op.AlsoWrites], index);
+                    Use(op.AlsoWrites, index);
                 }
             }
 

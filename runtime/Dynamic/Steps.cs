@@ -73,6 +73,7 @@ internal sealed class StepLowering(CpuSchedule schedule, StateDict weights) : IO
         private readonly PlannedBuffer _destination = schedule.BufferOf(op.Destination);
         private readonly PlannedBuffer? _residual = op.Residual >= 0 ? schedule.BufferOf(op.Residual) : null;
         private readonly PlannedBuffer? _workspace = schedule.Of(op).Workspace >= 0 ? schedule.Buffers[schedule.Of(op).Workspace] : null;
+        private readonly PlannedBuffer? _pooled = schedule.Of(op).Pool is MaxPoolOp pool ? schedule.BufferOf(pool.Destination) : null;
 
         public override void Run(ref StepContext context)
         {
@@ -82,6 +83,13 @@ internal sealed class StepLowering(CpuSchedule schedule, StateDict weights) : IO
             int height = FeatureShape.OutputSize(input.Height, kernel, op.Stride, padding, op.Dilation);
             int width = FeatureShape.OutputSize(input.Width, kernel, op.Stride, padding, op.Dilation);
             var geometry = new ConvolutionGeometry(schedule.KernelBatch, input.Channels, input.Height, input.Width, _layer.OutChannels, height, width, kernel, op.Stride, padding, op.Dilation, _layer.Groups);
+            if (_pooled is not null)
+            {
+                Kernels.Convolution.ForwardMaxPooled<TEpilogue>(
+                    _layer, geometry, (Kernels.ConvolutionAlgorithm)_scheduled.Algorithm, Read(ref context, _source), Write(ref context, _destination), Write(ref context, _pooled));
+                return;
+            }
+
             ReadOnlySpan<float> residual = _residual is null ? default : Read(ref context, _residual);
             Span<float> workspace = _workspace is null ? default : Write(ref context, _workspace);
             Kernels.Convolution.Forward<TEpilogue>(
@@ -98,13 +106,20 @@ internal sealed class StepLowering(CpuSchedule schedule, StateDict weights) : IO
             Layout.ToChannelsLast(Read(ref context, _source), Write(ref context, _destination), schedule.KernelBatch, op.InputShape.Channels, op.InputShape.Height, op.InputShape.Width, op.Padding);
     }
 
+    /// <summary>The max pool; nothing to do when it runs in its convolution's call (<see cref="CpuConvolution.Pool"/>).</summary>
     private sealed class MaxPoolStep(CpuSchedule schedule, MaxPoolOp op) : Step(op.Module + " MaxPool")
     {
         private readonly PlannedBuffer _source = schedule.BufferOf(op.Source);
         private readonly PlannedBuffer _destination = schedule.BufferOf(op.Destination);
+        private readonly bool _pooledByConvolution = schedule.PoolsInItsConvolution(op);
 
         public override void Run(ref StepContext context)
         {
+            if (_pooledByConvolution)
+            {
+                return;
+            }
+
             FeatureShape input = op.InputShape;
             int height = FeatureShape.OutputSize(input.Height, op.Kernel, op.Stride, op.Padding, 1);
             int width = FeatureShape.OutputSize(input.Width, op.Kernel, op.Stride, op.Padding, 1);

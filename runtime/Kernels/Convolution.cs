@@ -247,8 +247,19 @@ public static unsafe partial class Convolution
         int firstPanel = task / job.Chunks * job.PanelsPerTask;
         int lastPanel = Math.Min(firstPanel + job.PanelsPerTask, job.Panels);
         int chunk = task % job.Chunks;
-        int firstTile = chunk * job.TilesPerChunk;
-        int lastTile = Math.Min(firstTile + job.TilesPerChunk, (job.Pixels + PixelTile - 1) / PixelTile);
+        int firstPixel = chunk * job.TilesPerChunk * PixelTile;
+        int lastPixel = Math.Min(firstPixel + (job.TilesPerChunk * PixelTile), job.Pixels);
+        RunPixels<TEpilogue>(ref job, firstPanel, lastPanel, firstPixel, lastPixel);
+    }
+
+    /// <summary>
+    /// The panels [<paramref name="firstPanel"/>, <paramref name="lastPanel"/>) of the output pixels [<paramref name="firstPixel"/>,
+    /// <paramref name="lastPixel"/>), in tiles of <see cref="PixelTile"/> from the first pixel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void RunPixels<TEpilogue>(ref Job job, int firstPanel, int lastPanel, int firstPixel, int lastPixel)
+        where TEpilogue : struct, IEpilogue
+    {
         Windows windows = default;
         float* packed = null;
         float[]? rows = null;
@@ -266,10 +277,9 @@ public static unsafe partial class Convolution
 
         // The input pointers of every segment of the current tile, computed once and shared by all its panels.
         float** inputs = stackalloc float*[job.Segments * PixelTile];
-        for (int tile = firstTile; tile < lastTile; tile++)
+        for (int pixel = firstPixel; pixel < lastPixel; pixel += PixelTile)
         {
-            int pixel = tile * PixelTile;
-            int count = Math.Min(PixelTile, job.Pixels - pixel);
+            int count = Math.Min(PixelTile, lastPixel - pixel);
             windows.Locate(ref job, pixel, count);
             if (packed != null)
             {

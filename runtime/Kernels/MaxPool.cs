@@ -7,7 +7,11 @@ namespace ResNetGen.Kernels;
 
 /// <summary>
 /// 2-D max pooling over channels-last (NHWC) feature maps, 64 channels at a time in four 512-bit vectors on the AVX-512
-/// path and eight at a time otherwise, output rows spread over <see cref="WorkerPool.Shared"/>. Padded positions never take part in the max; NaN propagates as in torch.
+/// path and eight at a time otherwise, output rows spread over <see cref="WorkerPool.Shared"/>. Padded positions never take part in the max.
+/// As in torch, a window's first value wins a tie (so of -0 and +0 the one met first) and a NaN anywhere in the window makes the
+/// result NaN. The vector paths keep a running max with the processor's own max instruction (on x86, <c>MaxNative(value, max)</c> keeps
+/// <c>max</c> on ties and on NaN) and a running NaN mask beside it: the IEEE maximum of <see cref="Vector512.Max{T}"/> costs
+/// three dependent instructions per value, and was most of the pool's time.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class MaxPool
@@ -66,18 +70,21 @@ public static unsafe class MaxPool
         ref Job job = ref Unsafe.AsRef<Job>(context);
         int n = task / job.OutHeight;
         int oy = task % job.OutHeight;
-        int channels = job.Channels;
-        int inWidth = job.InWidth;
-        int kernel = job.Kernel;
-        int stride = job.Stride;
-        int padding = job.Padding;
-        bool wide = job.InstructionSet == KernelInstructionSet.Avx512;
-        float* image = job.Input + ((long)n * job.InHeight * inWidth * channels);
-        float* output = job.Output + ((((long)n * job.OutHeight) + oy) * job.OutWidth * channels);
+        float* image = job.Input + ((long)n * job.InHeight * job.InWidth * job.Channels);
+        float* output = job.Output + ((((long)n * job.OutHeight) + oy) * job.OutWidth * job.Channels);
+        PoolRow(image, output, oy, job.Channels, job.InHeight, job.InWidth, job.OutWidth, job.Kernel, job.Stride, job.Padding, job.InstructionSet);
+    }
+
+    /// <summary>Output row <paramref name="oy"/> of one image (<paramref name="image"/> in, the row at <paramref name="output"/> out): every pixel, every channel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void PoolRow(
+        float* image, float* output, int oy, int channels, int inHeight, int inWidth, int outWidth, int kernel, int stride, int padding, KernelInstructionSet instructionSet)
+    {
+        bool wide = instructionSet == KernelInstructionSet.Avx512;
         int y0 = (oy * stride) - padding;
         int yStart = Math.Max(y0, 0);
-        var window = new Window { RowStride = (long)inWidth * channels, Channels = channels, Rows = Math.Min(y0 + kernel, job.InHeight) - yStart };
-        for (int ox = 0; ox < job.OutWidth; ox++, output += channels)
+        var window = new Window { RowStride = (long)inWidth * channels, Channels = channels, Rows = Math.Min(y0 + kernel, inHeight) - yStart };
+        for (int ox = 0; ox < outWidth; ox++, output += channels)
         {
             int x0 = (ox * stride) - padding;
             int xStart = Math.Max(x0, 0);
@@ -117,22 +124,32 @@ public static unsafe class MaxPool
         public readonly void Max64(float* first, float* output)
         {
             Vector512<float> m0 = Vector512.Create(float.NegativeInfinity), m1 = m0, m2 = m0, m3 = m0;
+            Vector512<float> n0 = default, n1 = default, n2 = default, n3 = default;
             for (int y = 0; y < Rows; y++, first += RowStride)
             {
                 float* pixel = first;
                 for (int x = 0; x < Columns; x++, pixel += Channels)
                 {
-                    m0 = Vector512.Max(m0, Vector512.Load(pixel));
-                    m1 = Vector512.Max(m1, Vector512.Load(pixel + 16));
-                    m2 = Vector512.Max(m2, Vector512.Load(pixel + 32));
-                    m3 = Vector512.Max(m3, Vector512.Load(pixel + 48));
+                    Vector512<float> v0 = Vector512.Load(pixel);
+                    Vector512<float> v1 = Vector512.Load(pixel + 16);
+                    Vector512<float> v2 = Vector512.Load(pixel + 32);
+                    Vector512<float> v3 = Vector512.Load(pixel + 48);
+                    m0 = Vector512.MaxNative(v0, m0);
+                    m1 = Vector512.MaxNative(v1, m1);
+                    m2 = Vector512.MaxNative(v2, m2);
+                    m3 = Vector512.MaxNative(v3, m3);
+                    n0 |= Vector512.IsNaN(v0);
+                    n1 |= Vector512.IsNaN(v1);
+                    n2 |= Vector512.IsNaN(v2);
+                    n3 |= Vector512.IsNaN(v3);
                 }
             }
 
-            m0.Store(output);
-            m1.Store(output + 16);
-            m2.Store(output + 32);
-            m3.Store(output + 48);
+            Vector512<float> nan = Vector512.Create(float.NaN);
+            Vector512.ConditionalSelect(n0, nan, m0).Store(output);
+            Vector512.ConditionalSelect(n1, nan, m1).Store(output + 16);
+            Vector512.ConditionalSelect(n2, nan, m2).Store(output + 32);
+            Vector512.ConditionalSelect(n3, nan, m3).Store(output + 48);
         }
 
         /// <summary>The max of eight consecutive channels over the window.</summary>
@@ -140,16 +157,19 @@ public static unsafe class MaxPool
         public readonly void Max8(float* first, float* output)
         {
             Vector256<float> max = Vector256.Create(float.NegativeInfinity);
+            Vector256<float> nan = default;
             for (int y = 0; y < Rows; y++, first += RowStride)
             {
                 float* pixel = first;
                 for (int x = 0; x < Columns; x++, pixel += Channels)
                 {
-                    max = Vector256.Max(max, Vector256.Load(pixel));
+                    Vector256<float> value = Vector256.Load(pixel);
+                    max = Vector256.MaxNative(value, max);
+                    nan |= Vector256.IsNaN(value);
                 }
             }
 
-            max.Store(output);
+            Vector256.ConditionalSelect(nan, Vector256.Create(float.NaN), max).Store(output);
         }
 
         /// <summary>The max of one channel over the window.</summary>
@@ -162,7 +182,8 @@ public static unsafe class MaxPool
                 float* pixel = first;
                 for (int x = 0; x < Columns; x++, pixel += Channels)
                 {
-                    max = MathF.Max(max, *pixel);
+                    float value = *pixel;
+                    max = value > max || float.IsNaN(value) ? value : max;
                 }
             }
 

@@ -143,6 +143,70 @@ public sealed class ConvolutionTests
         Convolution.Forward<BiasRelu>(layer, geometry, ConvolutionAlgorithm.Pointwise, memory.AsSpan(0, 64), memory.AsSpan(200, 128), memory.AsSpan(256, 128));
     }
 
+    [Theory]
+    [InlineData(1, 3, 23, 19, 64, 7, 2, 3, 1)]  // the stem's shape: odd output sides (12x10)
+    [InlineData(2, 3, 22, 22, 40, 7, 2, 3, 2)]  // batch 2, 11x11 output, channels not a multiple of 16
+    [InlineData(1, 8, 9, 9, 16, 3, 1, 1, 3)]    // 9x9 output: rows of pooled windows clipped at the bottom
+    [InlineData(3, 4, 2, 2, 8, 3, 1, 1, 2)]     // 2x2 output, one pooled row per image: more bands than rows
+    [InlineData(1, 16, 30, 4, 72, 1, 1, 0, 4)]  // a tall 1x1 map: many bands of one image
+    public void Pooling_in_the_convolution_call_gives_the_bits_of_the_two_calls(int batch, int inChannels, int height, int width, int outChannels, int kernel, int stride, int padding, int threads)
+    {
+        ConvolutionGeometry geometry = Geometry(batch, inChannels, height, width, outChannels, kernel, stride, padding, 1, 1);
+        var random = new Random(13);
+        float[] input = Reference.RandomFloats(random, batch * geometry.InputImageLength);
+        float[] weights = Reference.RandomFloats(random, outChannels * geometry.ReductionLength);
+        float[] bias = Reference.RandomFloats(random, outChannels);
+        ConvolutionLayer layer = ConvolutionLayer.Create(weights, bias, outChannels, inChannels, kernel, 1);
+        int pooledHeight = Convolution.PooledLength(geometry.OutHeight);
+        int pooledWidth = Convolution.PooledLength(geometry.OutWidth);
+        var workers = new WorkerPool(threads);
+        foreach (ConvolutionAlgorithm algorithm in Enum.GetValues<ConvolutionAlgorithm>().Where(a => a != ConvolutionAlgorithm.Winograd && Convolution.Supports(a, geometry)))
+        {
+            foreach (KernelInstructionSet set in InstructionSets.Supported)
+            {
+                InstructionSets.Using(set, () =>
+                {
+                    var convolved = new float[batch * geometry.OutputImageLength];
+                    var expected = new float[batch * pooledHeight * pooledWidth * outChannels];
+                    Convolution.Forward<BiasRelu>(layer, geometry, algorithm, input, convolved, default, workers: workers);
+                    MaxPool.Forward(convolved, expected, batch, outChannels, geometry.OutHeight, geometry.OutWidth, pooledHeight, pooledWidth, 3, 2, 1, workers);
+
+                    var scratch = new float[convolved.Length];
+                    float[] pooled = Enumerable.Repeat(float.NaN, expected.Length).ToArray();
+                    Convolution.ForwardMaxPooled<BiasRelu>(layer, geometry, algorithm, input, scratch, pooled, workers);
+
+                    Assert.True(
+                        expected.Select(BitConverter.SingleToInt32Bits).SequenceEqual(pooled.Select(BitConverter.SingleToInt32Bits)),
+                        $"{algorithm} on {set} with {threads} threads: the pooled maps differ from the convolution and the max pool run apart");
+                    Assert.Equal(convolved, scratch);
+                });
+            }
+        }
+
+        workers.Dispose();
+    }
+
+    [Fact]
+    public void Pooling_in_the_convolution_call_rejects_what_it_cannot_run()
+    {
+        ConvolutionLayer layer = ConvolutionLayer.Create(new float[8 * 4 * 9], new float[8], 8, 4, 3, 1);
+        var geometry = new ConvolutionGeometry(1, 4, 4, 4, 8, 4, 4, 3, 1, 1, 1, 1);
+        var source = new float[64];
+        var convolved = new float[128];
+
+        var error = Assert.Throws<ArgumentException>(() => Convolution.ForwardMaxPooled<BiasResidualRelu>(layer, geometry, ConvolutionAlgorithm.Taps, source, convolved, new float[32]));
+        Assert.Contains("BiasResidualRelu adds a residual", error.Message);
+
+        error = Assert.Throws<ArgumentException>(() => Convolution.ForwardMaxPooled<BiasRelu>(layer, geometry, ConvolutionAlgorithm.Winograd, source, convolved, new float[32]));
+        Assert.Contains("Winograd makes its outputs in 4x4 blocks", error.Message);
+
+        error = Assert.Throws<ArgumentException>(() => Convolution.ForwardMaxPooled<BiasRelu>(layer, geometry, ConvolutionAlgorithm.Taps, source, convolved, new float[31]));
+        Assert.Contains("holds 31 floats; the pooled maps of a batch of 1 need 32", error.Message);
+
+        error = Assert.Throws<ArgumentException>(() => Convolution.ForwardMaxPooled<BiasRelu>(layer, geometry, ConvolutionAlgorithm.Taps, source, convolved, convolved.AsSpan(96, 32)));
+        Assert.Contains("overlaps the source or the convolution's output", error.Message);
+    }
+
     [Fact]
     public void Unsupported_algorithm_is_rejected()
     {

@@ -33,6 +33,66 @@ public sealed class PoolingAndLinearTests
         Assert.All(output, v => Assert.True(v < -1));
     }
 
+    [Fact]
+    public void Max_pool_propagates_NaN_and_keeps_the_first_of_equal_values_on_every_instruction_set()
+    {
+        // 75 channels: the 64-wide, 8-wide and one-by-one paths. Channel 0 of every path is all zeros of alternating sign
+        // (the window's first zero wins, as torch's `value > max` keeps it); NaNs sit at a few pixels of channels 1 and 2.
+        const int Channels = 75, Height = 7, Width = 6;
+        int[] zeroChannels = [0, 64, 72];
+        float[] input = Reference.RandomFloats(new Random(5), Height * Width * Channels); // channels-last
+        for (int p = 0; p < Height * Width; p++)
+        {
+            foreach (int c in zeroChannels)
+            {
+                input[(p * Channels) + c] = p % 3 == 0 ? -0f : 0f;
+                input[(p * Channels) + c + 1] = p is 8 or 30 ? float.NaN : input[(p * Channels) + c + 1];
+            }
+        }
+
+        int outHeight = ((Height - 1) / 2) + 1, outWidth = ((Width - 1) / 2) + 1;
+        var expected = new float[outHeight * outWidth * Channels];
+        for (int oy = 0; oy < outHeight; oy++)
+        {
+            for (int ox = 0; ox < outWidth; ox++)
+            {
+                for (int c = 0; c < Channels; c++)
+                {
+                    float max = float.NegativeInfinity;
+                    for (int y = Math.Max((2 * oy) - 1, 0); y <= Math.Min((2 * oy) + 1, Height - 1); y++)
+                    {
+                        for (int x = Math.Max((2 * ox) - 1, 0); x <= Math.Min((2 * ox) + 1, Width - 1); x++)
+                        {
+                            float value = input[(((y * Width) + x) * Channels) + c];
+                            max = value > max || float.IsNaN(value) ? value : max;
+                        }
+                    }
+
+                    expected[(((oy * outWidth) + ox) * Channels) + c] = max;
+                }
+            }
+        }
+
+        Assert.Contains(expected, float.IsNaN);
+        Assert.Contains(expected, v => v == 0 && float.IsNegative(v));
+        Assert.Contains(expected, v => v == 0 && !float.IsNegative(v));
+        foreach (KernelInstructionSet set in InstructionSets.Supported)
+        {
+            float[] output = InstructionSets.Using(set, () =>
+            {
+                var pooled = new float[expected.Length];
+                MaxPool.Forward(input, pooled, 1, Channels, Height, Width, outHeight, outWidth, kernel: 3, stride: 2, padding: 1);
+                return pooled;
+            });
+            for (int i = 0; i < expected.Length; i++)
+            {
+                Assert.True(
+                    float.IsNaN(expected[i]) ? float.IsNaN(output[i]) : BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(output[i]),
+                    $"{set}: output {i} (channel {i % Channels}) is {output[i]}, expected {expected[i]}");
+            }
+        }
+    }
+
     [Theory]
     [InlineData(1, 2048, 7, 7)]
     [InlineData(2, 5, 3, 1)]

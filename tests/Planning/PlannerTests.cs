@@ -210,6 +210,28 @@ public sealed class PlannerTests
         Assert.All(plan.Buffers.Where(b => b.Overwrites >= 0), b => Assert.Contains(withResidual, c => c.Destination == b.Id));
     }
 
+    [Theory]
+    [InlineData("resnet50", 1)]
+    [InlineData("resnet18", 4)] // image by image
+    [InlineData("wide_resnet50_2", 2)]
+    public void The_stem_pools_its_rows_in_its_own_call(string name, int batch)
+    {
+        CpuSchedule plan = Schedule(Spec(name) with { BatchSize = batch });
+        List<GraphOp> ops = plan.Graph.Ops.ToList();
+        MaxPoolOp pool = Assert.Single(ops.OfType<MaxPoolOp>());
+        ConvolutionOp stem = ops.OfType<ConvolutionOp>().Single(c => c.Destination == pool.Source);
+
+        Assert.Equal(pool, plan.Of(stem).Pool);
+        Assert.True(plan.PoolsInItsConvolution(pool));
+        Assert.All(plan.Convolutions.Where(c => c.Module != stem.Module), c => Assert.Null(c.Pool));
+
+        // The pool writes while the stem still reads its input: the two buffers are alive together and apart in memory.
+        PlannedBuffer pooled = plan.BufferOf(pool.Destination);
+        PlannedBuffer input = plan.BufferOf(stem.Source);
+        Assert.Equal(ops.IndexOf(stem), pooled.FirstUse);
+        Assert.True(pooled.Offset >= input.Offset + input.Length || input.Offset >= pooled.Offset + pooled.Length);
+    }
+
     [Fact]
     public void A_sum_takes_the_residual_memory_only_when_nothing_reads_the_residual_later()
     {

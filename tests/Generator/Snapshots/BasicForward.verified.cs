@@ -1,4 +1,4 @@
-        /// <summary>Every op from the input to the last residual block, in execution order, one kernel call each.</summary>
+        /// <summary>Every op from the input to the last residual block, in execution order, one kernel call each (the max pool in its convolution's).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         private void RunBackbone(global::System.ReadOnlySpan<float> input, global::System.Span<float> arena)
         {
@@ -6,25 +6,26 @@
             global::ResNetGen.Kernels.Layout.ToChannelsLast(source: input, destination: arena.Slice(16384, 4332), batch: 1, channels: 3, height: 32, width: 32, padding: 3);
 
             // conv1 + bn1 + relu: 7x7 stride 2 padding 3, 3x32x32 → 64x16x16
-            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+            // and maxpool, band by band: each band of output rows is pooled as soon as it is made.
+            global::ResNetGen.Kernels.Convolution.ForwardMaxPooled<global::ResNetGen.Kernels.BiasRelu>(
                 _conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 3, inHeight: 38, inWidth: 38, outChannels: 64, outHeight: 16, outWidth: 16, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
                 source: arena.Slice(16384, 4332),
-                destination: arena.Slice(0, 16384),
-                residual: default,
+                convolved: arena.Slice(0, 16384),
+                destination: arena.Slice(20720, 4096),
                 workers: _workers);
 
             // maxpool: 3x3 stride 2, 64x16x16 → 64x8x8
-            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 16384), destination: arena.Slice(18432, 4096), batch: 1, channels: 64, inHeight: 16, inWidth: 16, outHeight: 8, outWidth: 8, kernel: 3, stride: 2, padding: 1, workers: _workers);
+            // (pooled in the convolution's call above)
 
             // layer1.0: basic block 64→64, 8x8, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
                 _layer1_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 8, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer1_0_conv1Algorithm,
-                source: arena.Slice(18432, 4096),
-                destination: arena.Slice(22528, 4096),
+                source: arena.Slice(20720, 4096),
+                destination: arena.Slice(24816, 4096),
                 residual: default,
                 workspace: arena.Slice(0, 18432),
                 workers: _workers);
@@ -32,9 +33,9 @@
                 _layer1_0_conv2,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 64, outHeight: 8, outWidth: 8, kernel: 3, stride: 1, padding: 1, dilation: 1, groups: 1),
                 _layer1_0_conv2Algorithm,
-                source: arena.Slice(22528, 4096),
-                destination: arena.Slice(18432, 4096),
-                residual: arena.Slice(18432, 4096),
+                source: arena.Slice(24816, 4096),
+                destination: arena.Slice(20720, 4096),
+                residual: arena.Slice(20720, 4096),
                 workspace: arena.Slice(0, 18432),
                 workers: _workers);
 
@@ -43,7 +44,7 @@
                 _layer2_0_conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 3, stride: 2, padding: 1, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Taps,
-                source: arena.Slice(18432, 4096),
+                source: arena.Slice(20720, 4096),
                 destination: arena.Slice(9216, 2048),
                 residual: default,
                 workers: _workers);
@@ -51,7 +52,7 @@
                 _layer2_0_downsample_0,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 64, inHeight: 8, inWidth: 8, outChannels: 128, outHeight: 4, outWidth: 4, kernel: 1, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.PackedPointwise,
-                source: arena.Slice(18432, 4096),
+                source: arena.Slice(20720, 4096),
                 destination: arena.Slice(11264, 2048),
                 residual: default,
                 workers: _workers);

@@ -1,22 +1,23 @@
-        /// <summary>Every op from the input to the last residual block, in execution order, one kernel call each.</summary>
+        /// <summary>Every op from the input to the last residual block, in execution order, one kernel call each (the max pool in its convolution's).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         private void RunBackbone(global::System.ReadOnlySpan<float> input, global::System.Span<float> arena)
         {
             // input: NCHW → NHWC (channels-last, the layout of every feature map below), zero border of 3 for conv1, 3x48x64 → 3x54x70
-            global::ResNetGen.Kernels.Layout.ToChannelsLast(source: input, destination: arena.Slice(49152, 11340), batch: 1, channels: 3, height: 48, width: 64, padding: 3);
+            global::ResNetGen.Kernels.Layout.ToChannelsLast(source: input, destination: arena.Slice(61440, 11340), batch: 1, channels: 3, height: 48, width: 64, padding: 3);
 
             // conv1 + bn1 + relu: 7x7 stride 2 padding 3, 3x48x64 → 64x24x32
-            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+            // and maxpool, band by band: each band of output rows is pooled as soon as it is made.
+            global::ResNetGen.Kernels.Convolution.ForwardMaxPooled<global::ResNetGen.Kernels.BiasRelu>(
                 _conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 3, inHeight: 54, inWidth: 70, outChannels: 64, outHeight: 24, outWidth: 32, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
-                source: arena.Slice(49152, 11340),
-                destination: arena.Slice(0, 49152),
-                residual: default,
+                source: arena.Slice(61440, 11340),
+                convolved: arena.Slice(0, 49152),
+                destination: arena.Slice(49152, 12288),
                 workers: _workers);
 
             // maxpool: 3x3 stride 2, 64x24x32 → 64x12x16
-            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 49152), destination: arena.Slice(49152, 12288), batch: 1, channels: 64, inHeight: 24, inWidth: 32, outHeight: 12, outWidth: 16, kernel: 3, stride: 2, padding: 1, workers: _workers);
+            // (pooled in the convolution's call above)
 
             // layer1.0: bottleneck 64→64→256, 12x16, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(

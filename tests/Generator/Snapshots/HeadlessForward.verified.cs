@@ -4,7 +4,7 @@
         /// <remarks>
         /// <para>torchvision ResNet: basic blocks [1, 1, 1, 1], no classifier, 3x32x32 input, batch 1: 12 convolutions with batch norm
         /// folded in, 4 residual blocks (3 with projection shortcuts), 4,905,792 parameters, 18,137,088 multiply-accumulates per image.</para>
-        /// <para>Memory plan: 14 intermediate feature maps and 4 Winograd workspaces share one arena of 26,624 floats (0.1 MB) instead of 0.4 MB without reuse. The last convolution of each of the 4 residual blocks writes its sums over the shortcut it adds, each element read just before it is replaced.
+        /// <para>Memory plan: 14 intermediate feature maps and 4 Winograd workspaces share one arena of 28,912 floats (0.1 MB) instead of 0.4 MB without reuse. The last convolution of each of the 4 residual blocks writes its sums over the shortcut it adds, each element read just before it is replaced.
         /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
         /// </remarks>
         /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; <see cref="global::ResNetGen.ImageNetTransform"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.</param>

@@ -879,25 +879,26 @@ namespace Models
             }
         }
 
-        /// <summary>Every op from the input to the last residual block, in execution order, one kernel call each.</summary>
+        /// <summary>Every op from the input to the last residual block, in execution order, one kernel call each (the max pool in its convolution's).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         private void RunBackbone(global::System.ReadOnlySpan<float> input, global::System.Span<float> arena)
         {
             // input: NCHW → NHWC (channels-last, the layout of every feature map below), zero border of 3 for conv1, 3x224x224 → 3x230x230
-            global::ResNetGen.Kernels.Layout.ToChannelsLast(source: input, destination: arena.Slice(802816, 158700), batch: 1, channels: 3, height: 224, width: 224, padding: 3);
+            global::ResNetGen.Kernels.Layout.ToChannelsLast(source: input, destination: arena.Slice(1003520, 158700), batch: 1, channels: 3, height: 224, width: 224, padding: 3);
 
             // conv1 + bn1 + relu: 7x7 stride 2 padding 3, 3x224x224 → 64x112x112
-            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+            // and maxpool, band by band: each band of output rows is pooled as soon as it is made.
+            global::ResNetGen.Kernels.Convolution.ForwardMaxPooled<global::ResNetGen.Kernels.BiasRelu>(
                 _conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: 1, inChannels: 3, inHeight: 230, inWidth: 230, outChannels: 64, outHeight: 112, outWidth: 112, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
-                source: arena.Slice(802816, 158700),
-                destination: arena.Slice(0, 802816),
-                residual: default,
+                source: arena.Slice(1003520, 158700),
+                convolved: arena.Slice(0, 802816),
+                destination: arena.Slice(802816, 200704),
                 workers: _workers);
 
             // maxpool: 3x3 stride 2, 64x112x112 → 64x56x56
-            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 802816), destination: arena.Slice(802816, 200704), batch: 1, channels: 64, inHeight: 112, inWidth: 112, outHeight: 56, outWidth: 56, kernel: 3, stride: 2, padding: 1, workers: _workers);
+            // (pooled in the convolution's call above)
 
             // layer1.0: bottleneck 64→64→256, 56x56, projection shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(

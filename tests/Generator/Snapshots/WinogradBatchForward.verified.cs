@@ -4,7 +4,7 @@
         /// <remarks>
         /// <para>torchvision ResNet: basic blocks [1, 1, 1, 1], 10 classes, 3x64x72 input, batch 2: 12 convolutions with batch norm
         /// folded in, 4 residual blocks (3 with projection shortcuts), 4,910,922 parameters, 88,962,048 multiply-accumulates per image.</para>
-        /// <para>Memory plan: 15 intermediate feature maps and 5 Winograd workspaces share one arena of 184,320 floats (0.7 MB) instead of 2.9 MB without reuse. The last convolution of each of the 4 residual blocks writes its sums over the shortcut it adds, each element read just before it is replaced.
+        /// <para>Memory plan: 15 intermediate feature maps and 5 Winograd workspaces share one arena of 217,088 floats (0.8 MB) instead of 2.9 MB without reuse. The last convolution of each of the 4 residual blocks writes its sums over the shortcut it adds, each element read just before it is replaced.
         /// Each concurrent call rents its own arena from a pool, so calls from several threads are safe and steady-state calls allocate nothing.</para>
         /// </remarks>
         /// <param name="input">The images, NCHW float32. For torchvision's ImageNet weights: RGB, each channel scaled to [0, 1] and normalised with mean (0.485, 0.456, 0.406) and std (0.229, 0.224, 0.225), as torchvision's eval transform does; <see cref="global::ResNetGen.ImageNetTransform"/> writes exactly this from decoded pixels, one image (or one image of a batch) at a time.</param>
@@ -59,25 +59,26 @@
             }
         }
 
-        /// <summary>Every op from the input to the last residual block, in execution order, one kernel call each.</summary>
+        /// <summary>Every op from the input to the last residual block, in execution order, one kernel call each (the max pool in its convolution's).</summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ResNetGen.Generator", "{version}")]
         private void RunBackbone(global::System.ReadOnlySpan<float> input, global::System.Span<float> arena, int images)
         {
             // input: NCHW → NHWC (channels-last, the layout of every feature map below), zero border of 3 for conv1, 3x64x72 → 3x70x78
-            global::ResNetGen.Kernels.Layout.ToChannelsLast(source: input, destination: arena.Slice(147456, 32760), batch: images, channels: 3, height: 64, width: 72, padding: 3);
+            global::ResNetGen.Kernels.Layout.ToChannelsLast(source: input, destination: arena.Slice(184320, 32760), batch: images, channels: 3, height: 64, width: 72, padding: 3);
 
             // conv1 + bn1 + relu: 7x7 stride 2 padding 3, 3x64x72 → 64x32x36
-            global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
+            // and maxpool, band by band: each band of output rows is pooled as soon as it is made.
+            global::ResNetGen.Kernels.Convolution.ForwardMaxPooled<global::ResNetGen.Kernels.BiasRelu>(
                 _conv1,
                 new global::ResNetGen.Kernels.ConvolutionGeometry(batch: images, inChannels: 3, inHeight: 70, inWidth: 78, outChannels: 64, outHeight: 32, outWidth: 36, kernel: 7, stride: 2, padding: 0, dilation: 1, groups: 1),
                 global::ResNetGen.Kernels.ConvolutionAlgorithm.Rows,
-                source: arena.Slice(147456, 32760),
-                destination: arena.Slice(0, 147456),
-                residual: default,
+                source: arena.Slice(184320, 32760),
+                convolved: arena.Slice(0, 147456),
+                destination: arena.Slice(147456, 36864),
                 workers: _workers);
 
             // maxpool: 3x3 stride 2, 64x32x36 → 64x16x18
-            global::ResNetGen.Kernels.MaxPool.Forward(source: arena.Slice(0, 147456), destination: arena.Slice(147456, 36864), batch: images, channels: 64, inHeight: 32, inWidth: 36, outHeight: 16, outWidth: 18, kernel: 3, stride: 2, padding: 1, workers: _workers);
+            // (pooled in the convolution's call above)
 
             // layer1.0: basic block 64→64, 16x18, identity shortcut
             global::ResNetGen.Kernels.Convolution.Forward<global::ResNetGen.Kernels.BiasRelu>(
