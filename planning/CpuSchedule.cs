@@ -186,7 +186,7 @@ namespace ResNetGen.Planning
 
         /// <summary>
         /// Gives each 3x3, stride-2, padding-1 max pool (torchvision's, after the stem) to the convolution it reads from when
-        /// that convolution adds no residual, runs a direct algorithm on every profile, and nothing else reads its output: the
+        /// that convolution adds no residual, runs a direct algorithm on every profile (no profile chooses Winograd for it), and nothing else reads its output: the
         /// pool then reads each band of rows just after the convolution wrote it, still in the core's cache. The convolution's
         /// output stays in the arena as the pooling's scratch, and the pool's output is alive from the convolution's op on
         /// (<see cref="BufferUse.AlsoWrites"/>), so it never shares memory with the convolution's input.
@@ -199,7 +199,7 @@ namespace ResNetGen.Planning
                 int opIndex = ops.FindIndex(op => op is ConvolutionOp { Residual: < 0 } && op.Destination == pool.Source);
                 int index = opIndex < 0 ? -1 : convolutions.FindIndex(c => c.Module == ops[opIndex].Module);
                 bool onlyReader = ops.Count(op => op.Reads.Contains(pool.Source)) == 1;
-                if (index >= 0 && onlyReader && pool is { Kernel: 3, Stride: 2, Padding: 1 } && !convolutions[index].ChoosesByProfile && convolutions[index].Algorithm != ConvolutionAlgorithm.Winograd)
+                if (index >= 0 && onlyReader && pool is { Kernel: 3, Stride: 2, Padding: 1 } && !convolutions[index].ChoosesByProfile)
                 {
                     convolutions[index] = convolutions[index] with { Pool = pool };
                     uses[opIndex] = uses[opIndex] with { AlsoWrites = pool.Destination };

@@ -97,7 +97,7 @@ public static unsafe partial class Convolution
     }
 
     /// <summary>The pooled length of a map side of <paramref name="length"/> (at least 1) under a 3x3 window, stride 2, padding 1.</summary>
-    public static int PooledLength(int length) => ((length - 1) / 2) + 1;
+    public static int PooledLength(int length) => Planning.FeatureShape.OutputSize(length, kernel: 3, stride: 2, padding: 1, dilation: 1);
 
     /// <summary>
     /// One band of one image: the output rows its pooled rows [p0, p1) own (2·p0 to 2·p1 − 1), then every pooled row those
